@@ -1,0 +1,187 @@
+//! Splitting input into segments.
+//!
+//! HL7 v2 ends each segment with a carriage return, but real files also use LF and CRLF, mix
+//! them, start with a UTF-8 byte order mark, and put blank lines between messages. This module
+//! accepts all of that and yields every segment with its byte span, leaving the terminators and
+//! blank lines out (they stay in the input, so nothing is lost).
+
+use core::iter::FusedIterator;
+
+use crate::Span;
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// The field separator assumed until a header segment (MSH, FHS, BHS) names one.
+const DEFAULT_FIELD_SEPARATOR: u8 = b'|';
+
+/// Splits `input` into segments.
+///
+/// Segment terminators may be CR (the standard), LF or CRLF, mixed freely. A leading UTF-8 byte
+/// order mark is skipped, and so are lines that hold nothing but spaces and tabs.
+///
+/// ```
+/// let input = b"\xEF\xBB\xBFMSH|^~\\&|A\r\nPID|1\n\nOBX|1\r";
+/// let segments: Vec<_> = pipehat::segments(input).map(|s| (s.id(), s.span().range())).collect();
+/// assert_eq!(segments, [(b"MSH".as_slice(), 3..13), (b"PID", 15..20), (b"OBX", 22..27)]);
+/// ```
+#[must_use]
+pub fn segments(input: &[u8]) -> Segments<'_> {
+    let start = if input.starts_with(BOM) { BOM.len() } else { 0 };
+    Segments {
+        input,
+        position: start,
+        field_separator: DEFAULT_FIELD_SEPARATOR,
+    }
+}
+
+/// Iterator over the segments of an input, created by [`segments`].
+#[derive(Debug, Clone)]
+pub struct Segments<'a> {
+    input: &'a [u8],
+    position: usize,
+    field_separator: u8,
+}
+
+impl<'a> Iterator for Segments<'a> {
+    type Item = Segment<'a>;
+
+    fn next(&mut self) -> Option<Segment<'a>> {
+        while self.position < self.input.len() {
+            let start = self.position;
+            let rest = &self.input[start..];
+            let (line_len, terminator_len) = match memchr::memchr2(b'\r', b'\n', rest) {
+                Some(at) if rest[at] == b'\r' && rest.get(at + 1) == Some(&b'\n') => (at, 2),
+                Some(at) => (at, 1),
+                None => (rest.len(), 0),
+            };
+            self.position = start + line_len + terminator_len;
+
+            let bytes = &rest[..line_len];
+            if bytes.iter().all(|b| matches!(b, b' ' | b'\t')) {
+                continue;
+            }
+            if let Some(separator) = header_field_separator(bytes) {
+                self.field_separator = separator;
+            }
+            let id_len = memchr::memchr(self.field_separator, bytes).unwrap_or(bytes.len());
+            return Some(Segment {
+                bytes,
+                span: Span::new(start, start + line_len),
+                id_len,
+            });
+        }
+        None
+    }
+}
+
+impl FusedIterator for Segments<'_> {}
+
+/// The field separator a header segment declares: the byte right after `MSH`, `FHS` or `BHS`.
+fn header_field_separator(line: &[u8]) -> Option<u8> {
+    match line {
+        [b'M', b'S', b'H', separator, ..]
+        | [b'F', b'H', b'S', separator, ..]
+        | [b'B', b'H', b'S', separator, ..] => Some(*separator),
+        _ => None,
+    }
+}
+
+/// One segment: its bytes (without the terminator) and where they are in the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Segment<'a> {
+    bytes: &'a [u8],
+    span: Span,
+    id_len: usize,
+}
+
+impl<'a> Segment<'a> {
+    /// The segment id (`MSH`, `PID`, `ZPD`…): the bytes before the first field separator.
+    ///
+    /// The field separator is the one declared by the latest header segment (MSH, FHS or BHS),
+    /// `|` before any. A line with no field separator is all id.
+    #[must_use]
+    pub fn id(&self) -> &'a [u8] {
+        &self.bytes[..self.id_len]
+    }
+
+    /// The segment's bytes, without its terminator.
+    #[must_use]
+    pub fn as_bytes(&self) -> &'a [u8] {
+        self.bytes
+    }
+
+    /// Where the segment is in the input, without its terminator.
+    #[must_use]
+    pub fn span(&self) -> Span {
+        self.span
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `(id, span)` of every segment, ids as text for readable assertions.
+    fn split(input: &[u8]) -> Vec<(String, core::ops::Range<usize>)> {
+        segments(input)
+            .map(|s| {
+                (
+                    String::from_utf8_lossy(s.id()).into_owned(),
+                    s.span().range(),
+                )
+            })
+            .collect()
+    }
+
+    macro_rules! splits_to {
+        ($($name:ident: $input:expr => [$(($id:expr, $range:expr)),* $(,)?];)*) => {$(
+            #[test]
+            fn $name() {
+                let expected: Vec<(String, core::ops::Range<usize>)> =
+                    vec![$(($id.to_string(), $range)),*];
+                assert_eq!(split($input), expected);
+            }
+        )*};
+    }
+
+    splits_to! {
+        empty_input: b"" => [];
+        only_blank_lines: b"\r\n\n  \t\r" => [];
+        carriage_returns: b"MSH|^~\\&\rPID|1\r" => [("MSH", 0..8), ("PID", 9..14)];
+        line_feeds: b"MSH|^~\\&\nPID|1\n" => [("MSH", 0..8), ("PID", 9..14)];
+        crlf_is_one_terminator: b"MSH|^~\\&\r\nPID|1\r\n" => [("MSH", 0..8), ("PID", 10..15)];
+        mixed_terminators: b"MSH|x\rEVN|\nPID|\r\nPV1|" =>
+            [("MSH", 0..5), ("EVN", 6..10), ("PID", 11..15), ("PV1", 17..21)];
+        lf_cr_is_two_terminators: b"MSH|x\n\rPID|" => [("MSH", 0..5), ("PID", 7..11)];
+        no_final_terminator: b"MSH|x\rPID|1" => [("MSH", 0..5), ("PID", 6..11)];
+        bom_is_skipped: b"\xEF\xBB\xBFMSH|x\r" => [("MSH", 3..8)];
+        bom_only_at_start: b"MSH|x\r\xEF\xBB\xBFPID|" => [("MSH", 0..5), ("\u{FEFF}PID", 6..13)];
+        blank_lines_between_messages: b"MSH|a\r\r\n   \nMSH|b\r" => [("MSH", 0..5), ("MSH", 12..17)];
+        trailing_spaces_stay_in_span: b"PID|1  \r" => [("PID", 0..7)];
+        segment_without_fields: b"MSH|x\rNTE\r" => [("MSH", 0..5), ("NTE", 6..9)];
+        caret_as_field_separator: b"MSH^~|\\&^A\rPID^1^x|y\r" => [("MSH", 0..10), ("PID", 11..20)];
+        separator_follows_each_header: b"MSH!x\rPID!1\rMSH|x\rPID|2\r" =>
+            [("MSH", 0..5), ("PID", 6..11), ("MSH", 12..17), ("PID", 18..23)];
+        batch_headers_set_separator: b"FHS#x\rBHS#y\rMSH#z\rBTS#1\r" =>
+            [("FHS", 0..5), ("BHS", 6..11), ("MSH", 12..17), ("BTS", 18..23)];
+        prose_line_is_all_id: b"just a note\rMSH|x\r" => [("just a note", 0..11), ("MSH", 12..17)];
+        header_without_separator: b"MSH\rPID|1\r" => [("MSH", 0..3), ("PID", 4..9)];
+    }
+
+    #[test]
+    fn segment_bytes_are_the_input_at_its_span() {
+        let input = b"MSH|^~\\&|A\r\nPID|1||123\nOBX|1|TX|||text\r";
+        for segment in segments(input) {
+            assert_eq!(&input[segment.span().range()], segment.as_bytes());
+            assert!(segment.as_bytes().starts_with(segment.id()));
+        }
+    }
+
+    #[test]
+    fn iterator_is_fused() {
+        let mut it = segments(b"MSH|x");
+        assert!(it.next().is_some());
+        assert!(it.next().is_none());
+        assert!(it.next().is_none());
+    }
+}

@@ -1,0 +1,27 @@
+// The API shared by every entry point. It only turns JavaScript calls into calls of the
+// generated bindings (gen/, made by `cargo xtask build-pkg`); all HL7 work happens in Rust.
+import * as bindings from './gen/pipehat.js';
+
+let ready = false;
+
+/** Called by an entry point once the WebAssembly module is instantiated. */
+export function markReady() {
+  ready = true;
+}
+
+function assertReady() {
+  if (!ready) {
+    throw new Error("pipehat is not initialised: call `await init()` before using it (Node.js needs no init)");
+  }
+}
+
+/**
+ * The segments of an HL7 v2 message or file.
+ * @param {string | Uint8Array} input
+ */
+export function segments(input) {
+  assertReady();
+  if (typeof input === 'string') return bindings.segmentsOfText(input);
+  if (input instanceof Uint8Array) return bindings.segmentsOfBytes(input);
+  throw new TypeError(`segments(input): input must be a string or a Uint8Array, not ${input === null ? 'null' : typeof input}`);
+}

@@ -1,0 +1,15 @@
+// Entry point for Node.js: the WebAssembly module is read and instantiated synchronously on
+// import, so the API is ready at once. `init()` exists only so code can be shared with browsers.
+import { readFileSync } from 'node:fs';
+import { initSync } from './gen/pipehat.js';
+import { markReady } from './core.js';
+
+export { segments } from './core.js';
+
+initSync({ module: readFileSync(new URL('./gen/pipehat_bg.wasm', import.meta.url)) });
+markReady();
+
+/** Nothing to do in Node.js: the module was loaded on import. */
+export function init(_input) {
+  return Promise.resolve();
+}

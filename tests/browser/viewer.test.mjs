@@ -1,0 +1,147 @@
+// The viewer in a real browser (Debian's Chromium driven by playwright-core): pasting a message
+// lists its segments, and nothing the page does reaches any other origin — or anything at all
+// once the page has loaded its own files.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serve } from './server.mjs';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const dist = `${root}dist`;
+const artifacts = `${root}tests/artifacts`;
+
+const CSP =
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; " +
+  "object-src 'none'; base-uri 'none'; form-action 'none'";
+
+const MESSAGE = [
+  'MSH|^~\\&|ADT1|GOOD HEALTH HOSPITAL|GHH LAB|GHH|202611220214||ADT^A01^ADT_A01|MSG00001|P|2.5.1',
+  'EVN|A01|202611220214',
+  'PID|1||PATID1234^5^M11^ADT1^MR^GOOD HEALTH HOSPITAL~123456789^^^USSSA^SS||EVERYMAN^ADAM^A^III||19610615|M',
+  'PV1|1|I|2000^2012^01||||004777^ATTEND^AARON^A|||SUR||||ADM|A0|',
+].join('\r');
+
+/** Records every request of a browser context, with the phase the test was in. */
+function recordRequests(context) {
+  const log = { phase: 'load', requests: [] };
+  context.on('request', (request) => log.requests.push({ url: request.url(), phase: log.phase }));
+  return log;
+}
+
+function crossOrigin(log, origin) {
+  return log.requests.filter((r) => new URL(r.url).origin !== origin && !r.url.startsWith('data:'));
+}
+
+describe('viewer', () => {
+  let browser;
+  let app;
+  let elsewhere;
+
+  before(async () => {
+    await mkdir(artifacts, { recursive: true });
+    // A second origin, standing in for anywhere a page could leak data to.
+    elsewhere = await serve(artifacts);
+    app = await serve(dist, {
+      // A page without the viewer's CSP that leaks on purpose: the negative control.
+      '/__leak.html': `<!doctype html><title>leak</title><script type="module">
+        fetch('${elsewhere.origin}/leak?from=control', { mode: 'no-cors' }).catch(() => {});
+      </script>`,
+    });
+    browser = await chromium.launch({
+      executablePath: process.env.PIPEHAT_CHROMIUM || '/usr/bin/chromium',
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+    await elsewhere?.close();
+  });
+
+  test('the built page ships the CSP and no inline script', async () => {
+    const html = await readFile(`${dist}/index.html`, 'utf8');
+    const csp = html.match(/<meta http-equiv="Content-Security-Policy" content="([^"]*)"/);
+    assert.equal(csp?.[1], CSP);
+    const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+    assert.ok(scripts.length > 0, 'the page starts through a script file');
+    for (const [, attributes, body] of scripts) {
+      assert.match(attributes, /\bsrc=/, 'every script is a file');
+      assert.equal(body.trim(), '', 'no inline script');
+    }
+    assert.doesNotMatch(html, /\b(ws|wss):\/\//, 'no live-reload websocket');
+  });
+
+  test('pasting a message lists its segments, with no request after load', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const log = recordRequests(context);
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+
+    await page.goto(`${app.origin}/`);
+    const input = page.getByRole('textbox', { name: 'Message' });
+    await input.waitFor();
+    await page.waitForLoadState('networkidle');
+    const loaded = log.requests.length;
+    assert.deepEqual(
+      log.requests.map((r) => new URL(r.url).pathname).sort(),
+      ['/', '/favicon.svg', '/start.js', '/style.css', '/web.js', '/web_bg.wasm'],
+      'the page loads only its own files',
+    );
+
+    // A real paste: the message goes to the clipboard, then Ctrl+V into the text area.
+    log.phase = 'paste';
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.origin });
+    await page.evaluate((text) => navigator.clipboard.writeText(text), MESSAGE);
+    await input.focus();
+    await page.keyboard.press('Control+V');
+    const ids = page.locator('ol.segments .segment-id');
+    await ids.nth(3).waitFor();
+    assert.deepEqual(await ids.allTextContents(), ['MSH', 'EVN', 'PID', 'PV1']);
+    assert.equal(await page.locator('.count').textContent(), '4');
+    // The textarea turned every CR into LF; the spans still count the LF-terminated text.
+    const spans = await page.locator('ol.segments .segment-span').allTextContents();
+    assert.equal(spans[1], `bytes ${MESSAGE.indexOf('EVN')}–${MESSAGE.indexOf('\rPID')}`);
+
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: `${artifacts}/viewer.png`, fullPage: true });
+    assert.deepEqual(log.requests.slice(loaded), [], 'no request after the page loaded');
+    assert.deepEqual(crossOrigin(log, app.origin), [], 'no cross-origin request');
+    assert.deepEqual(errors, [], 'no error in the page');
+
+    // The CSP itself blocks an attempt to send data elsewhere, even from script in the page.
+    const blocked = await page.evaluate(
+      (url) => fetch(url, { mode: 'no-cors' }).then(() => 'sent', () => 'blocked'),
+      `${elsewhere.origin}/leak?from=viewer`,
+    );
+    assert.equal(blocked, 'blocked');
+    assert.ok(!elsewhere.hits.some((h) => h.startsWith('/leak')), 'nothing reached the other origin');
+    await context.close();
+  });
+
+  test('negative control: the recorder catches a cross-origin request', async () => {
+    const context = await browser.newContext();
+    const log = recordRequests(context);
+    const page = await context.newPage();
+    await page.goto(`${app.origin}/__leak.html`);
+    await page.waitForLoadState('networkidle');
+    const leaks = crossOrigin(log, app.origin);
+    assert.equal(leaks.length, 1, 'the deliberate leak is recorded');
+    assert.equal(leaks[0].url, `${elsewhere.origin}/leak?from=control`);
+    assert.ok(elsewhere.hits.includes('/leak'), 'and it did reach the other origin');
+    await context.close();
+  });
+});
