@@ -69,16 +69,3 @@ pub fn App() -> impl IntoView {
         </main>
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rows_number_segments_from_one() {
-        let rows = segment_rows("MSH|^~\\&|A\nPID|1\n");
-        let ids: Vec<(usize, &str)> = rows.iter().map(|r| (r.number, r.id.as_str())).collect();
-        assert_eq!(ids, [(1, "MSH"), (2, "PID")]);
-        assert_eq!((rows[1].start, rows[1].end), (11, 16));
-    }
-}

@@ -3,28 +3,59 @@
 //! This is the core of pipehat. It knows nothing of WebAssembly, JavaScript or user
 //! interfaces; the npm package and the web viewer are thin layers over it.
 //!
-//! Today the core splits a message (or a file of messages) into its segments, each with its
-//! segment id and the byte span it occupies in the input. Everything borrows the input: nothing
-//! is copied.
+//! [`Message::parse`] reads one message: its delimiters (MSH-1, MSH-2) and its segments. Fields,
+//! repetitions, components and subcomponents are found when asked for, through accessors or a
+//! [`Path`]. Everything borrows the input and knows its byte [`Span`]; nothing is copied.
+//! Oddities that can be read anyway come back as [`Diagnostic`]s; only input without a readable
+//! header is an [`Error`].
 //!
 //! ```
-//! let message = b"MSH|^~\\&|LAB|HOSP|||202611220214||ADT^A04|MSG0001|P|2.5.1\r\
-//!                 PID|1||12345^^^HOSP^MR||Doe^Jane\r";
+//! use pipehat::{Message, Path};
 //!
-//! let ids: Vec<&[u8]> = pipehat::segments(message).map(|s| s.id()).collect();
-//! assert_eq!(ids, [b"MSH".as_slice(), b"PID"]);
+//! let input = b"MSH|^~\\&|LAB|HOSP|||202611220214||ADT^A04|MSG0001|P|2.5.1\r\
+//!               PID|1||12345^^^HOSP^MR~998^^^SSA^SS||Doe^Jane\r";
+//! let message = Message::parse(input)?;
 //!
-//! let pid = pipehat::segments(message).nth(1).unwrap();
-//! assert_eq!(&message[pid.span().range()], pid.as_bytes());
-//! assert!(pid.as_bytes().starts_with(b"PID|1||12345"));
+//! let pid = message.segment(b"PID").expect("a PID segment");
+//! let name = pid.field(5).expect("PID-5");
+//! assert_eq!(name.component(2).map(|c| c.as_bytes()), Some(&b"Jane"[..]));
+//!
+//! let path: Path = "PID-3[2].4".parse()?;
+//! let authority = message.get(&path).expect("PID-3[2].4");
+//! assert_eq!(authority.as_bytes(), b"SSA");
+//! assert_eq!(&input[authority.span().range()], b"SSA");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! [`segments`] splits a whole file of messages into segments, with each segment's delimiters
+//! taken from the header before it.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs, missing_debug_implementations)]
 
+mod delimiters;
+mod diagnostic;
+mod elements;
+mod error;
+mod message;
+mod path;
 pub mod position;
 mod segments;
 mod span;
 
-pub use segments::{Segment, Segments, segments};
+pub use delimiters::{DelimiterRole, Delimiters};
+pub use diagnostic::{Diagnostic, DiagnosticKind, Severity};
+pub use elements::{
+    Component, Components, Element, Field, Fields, Repetition, Repetitions, Segment, Subcomponent,
+    Subcomponents,
+};
+pub use error::{Error, ErrorKind};
+pub use message::Message;
+pub use path::{Path, PathError, PathErrorKind};
+pub use segments::{Segments, segments};
 pub use span::Span;
+
+/// The README's Rust examples, compiled and run as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeExamples;

@@ -7,17 +7,18 @@
 
 use core::iter::FusedIterator;
 
-use crate::Span;
+use crate::elements::{Segment, is_header_id};
+use crate::{Delimiters, Span};
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
-
-/// The field separator assumed until a header segment (MSH, FHS, BHS) names one.
-const DEFAULT_FIELD_SEPARATOR: u8 = b'|';
 
 /// Splits `input` into segments.
 ///
 /// Segment terminators may be CR (the standard), LF or CRLF, mixed freely. A leading UTF-8 byte
-/// order mark is skipped, and so are lines that hold nothing but spaces and tabs.
+/// order mark is skipped, and so are lines that hold nothing but spaces and tabs. Each segment
+/// is split by the delimiters of the latest header segment (MSH, FHS or BHS) before it — the
+/// recommended `|^~\&` before any — so a file of messages with different delimiters splits
+/// right. To parse one message, with its diagnostics, use [`crate::Message::parse`].
 ///
 /// ```
 /// let input = b"\xEF\xBB\xBFMSH|^~\\&|A\r\nPID|1\n\nOBX|1\r";
@@ -26,26 +27,59 @@ const DEFAULT_FIELD_SEPARATOR: u8 = b'|';
 /// ```
 #[must_use]
 pub fn segments(input: &[u8]) -> Segments<'_> {
-    let start = if input.starts_with(BOM) { BOM.len() } else { 0 };
     Segments {
-        input,
-        position: start,
-        field_separator: DEFAULT_FIELD_SEPARATOR,
+        lines: lines(input),
+        delimiters: Delimiters::default(),
     }
 }
 
 /// Iterator over the segments of an input, created by [`segments`].
 #[derive(Debug, Clone)]
 pub struct Segments<'a> {
-    input: &'a [u8],
-    position: usize,
-    field_separator: u8,
+    lines: Lines<'a>,
+    delimiters: Delimiters,
 }
 
 impl<'a> Iterator for Segments<'a> {
     type Item = Segment<'a>;
 
     fn next(&mut self) -> Option<Segment<'a>> {
+        let span = self.lines.next()?;
+        let bytes = &self.lines.input[span.range()];
+        if starts_header(bytes) {
+            // An unreadable header keeps the delimiters read before it.
+            if let Ok(delimiters) = Delimiters::read(bytes, span.start, &mut Vec::new()) {
+                self.delimiters = delimiters;
+            }
+        }
+        Some(Segment::new(bytes, span.start, self.delimiters))
+    }
+}
+
+impl FusedIterator for Segments<'_> {}
+
+/// Whether a line starts like a header segment: `MSH`, `FHS` or `BHS` and one more byte.
+pub(crate) fn starts_header(line: &[u8]) -> bool {
+    line.len() > 3 && is_header_id(&line[..3])
+}
+
+/// The non-blank lines of `input`, as spans without their terminators, after a leading BOM.
+pub(crate) fn lines(input: &[u8]) -> Lines<'_> {
+    let position = if input.starts_with(BOM) { BOM.len() } else { 0 };
+    Lines { input, position }
+}
+
+/// Iterator over the non-blank lines of an input, created by [`lines`].
+#[derive(Debug, Clone)]
+pub(crate) struct Lines<'a> {
+    pub(crate) input: &'a [u8],
+    position: usize,
+}
+
+impl Iterator for Lines<'_> {
+    type Item = Span;
+
+    fn next(&mut self) -> Option<Span> {
         while self.position < self.input.len() {
             let start = self.position;
             let rest = &self.input[start..];
@@ -55,67 +89,15 @@ impl<'a> Iterator for Segments<'a> {
                 None => (rest.len(), 0),
             };
             self.position = start + line_len + terminator_len;
-
-            let bytes = &rest[..line_len];
-            if bytes.iter().all(|b| matches!(b, b' ' | b'\t')) {
-                continue;
+            if !rest[..line_len].iter().all(|b| matches!(b, b' ' | b'\t')) {
+                return Some(Span::new(start, start + line_len));
             }
-            if let Some(separator) = header_field_separator(bytes) {
-                self.field_separator = separator;
-            }
-            let id_len = memchr::memchr(self.field_separator, bytes).unwrap_or(bytes.len());
-            return Some(Segment {
-                bytes,
-                span: Span::new(start, start + line_len),
-                id_len,
-            });
         }
         None
     }
 }
 
-impl FusedIterator for Segments<'_> {}
-
-/// The field separator a header segment declares: the byte right after `MSH`, `FHS` or `BHS`.
-fn header_field_separator(line: &[u8]) -> Option<u8> {
-    match line {
-        [b'M', b'S', b'H', separator, ..]
-        | [b'F', b'H', b'S', separator, ..]
-        | [b'B', b'H', b'S', separator, ..] => Some(*separator),
-        _ => None,
-    }
-}
-
-/// One segment: its bytes (without the terminator) and where they are in the input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Segment<'a> {
-    bytes: &'a [u8],
-    span: Span,
-    id_len: usize,
-}
-
-impl<'a> Segment<'a> {
-    /// The segment id (`MSH`, `PID`, `ZPD`…): the bytes before the first field separator.
-    ///
-    /// The field separator is the one declared by the latest header segment (MSH, FHS or BHS),
-    /// `|` before any. A line with no field separator is all id.
-    #[must_use]
-    pub fn id(&self) -> &'a [u8] {
-        &self.bytes[..self.id_len]
-    }
-
-    /// The segment's bytes, without its terminator.
-    #[must_use]
-    pub fn as_bytes(&self) -> &'a [u8] {
-        self.bytes
-    }
-
-    /// Where the segment is in the input, without its terminator.
-    #[must_use]
-    pub fn span(&self) -> Span {
-        self.span
-    }
-}
+impl FusedIterator for Lines<'_> {}
 
 #[cfg(test)]
 mod tests {
@@ -166,6 +148,8 @@ mod tests {
             [("FHS", 0..5), ("BHS", 6..11), ("MSH", 12..17), ("BTS", 18..23)];
         prose_line_is_all_id: b"just a note\rMSH|x\r" => [("just a note", 0..11), ("MSH", 12..17)];
         header_without_separator: b"MSH\rPID|1\r" => [("MSH", 0..3), ("PID", 4..9)];
+        unreadable_header_keeps_delimiters: b"MSH!x\rMSHX\rPID!1\r" =>
+            [("MSH", 0..5), ("MSHX", 6..10), ("PID", 11..16)];
     }
 
     #[test]

@@ -18,9 +18,13 @@ const NOT_MESSAGES: &[&str] = &[
 /// The corpus has 1,118 message files (321 originals, 797 derived); fewer means a broken copy.
 const MIN_FILES: usize = 1_100;
 
-/// `SOURCES.md` counts 350 + 797 messages, as MSH segments at a segment start: an independent
-/// count that the splitter must reproduce.
-const MSH_SEGMENTS: usize = 1_147;
+/// `SOURCES.md` counts 350 + 797 messages, as lines starting with `MSH`: an independent count
+/// that the splitter must reproduce.
+const LINES_STARTING_MSH: usize = 1_147;
+
+/// Two of those lines are prose in HAPI's `guide.txt` (`MSH MSH:9,12`): a space cannot be a
+/// field separator, so they are not MSH segments.
+const MSH_SEGMENTS: usize = LINES_STARTING_MSH - 2;
 
 fn corpus_dir() -> Option<PathBuf> {
     let dir = std::env::var_os("PIPEHAT_CORPUS").map_or_else(
@@ -69,7 +73,7 @@ fn every_corpus_file_splits_losslessly() {
         dir.display()
     );
 
-    let (mut segments, mut headers) = (0, 0);
+    let (mut segments, mut msh_lines, mut headers, mut messages) = (0, 0, 0, 0);
     for path in &files {
         let input = std::fs::read(path).expect("readable corpus file");
         let name = path.strip_prefix(&dir).unwrap_or(path).display();
@@ -93,15 +97,22 @@ fn every_corpus_file_splits_losslessly() {
             assert_gap_is_blank(&input, covered_to.max(bom), span.start, &name);
             covered_to = span.end;
             segments += 1;
+            msh_lines += usize::from(segment.as_bytes().starts_with(b"MSH"));
             headers += usize::from(segment.id() == b"MSH");
+            assert_reassembles(&segment, &name);
+            if segment.id() == b"MSH" {
+                messages += assert_message_parses(&input, &segment, &name);
+            }
         }
         assert_gap_is_blank(&input, covered_to.max(bom), input.len(), &name);
     }
     eprintln!(
-        "corpus: {} files, {segments} segments, {headers} MSH segments",
+        "corpus: {} files, {segments} segments, {headers} MSH segments, {messages} messages parsed",
         files.len()
     );
+    assert_eq!(msh_lines, LINES_STARTING_MSH, "lines starting with MSH");
     assert_eq!(headers, MSH_SEGMENTS, "MSH segments found in the corpus");
+    assert_eq!(messages, MSH_SEGMENTS, "messages parsed");
 }
 
 fn assert_gap_is_blank(input: &[u8], from: usize, to: usize, name: &impl std::fmt::Display) {
@@ -112,4 +123,94 @@ fn assert_gap_is_blank(input: &[u8], from: usize, to: usize, name: &impl std::fm
         "{name}: bytes {from}..{to} lost between segments: {:?}",
         String::from_utf8_lossy(gap)
     );
+}
+
+/// The segment is exactly its id and fields joined by the field separator, each field its
+/// repetitions joined by the repetition separator, and so on down to subcomponents; every
+/// element's span is where its bytes are.
+fn assert_reassembles(segment: &pipehat::Segment<'_>, name: &impl std::fmt::Display) {
+    let delimiters = segment.delimiters();
+    let join = |parts: Vec<&[u8]>, separator: Option<u8>| -> Vec<u8> {
+        let mut out = Vec::new();
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                out.extend(separator);
+            }
+            out.extend_from_slice(part);
+        }
+        out
+    };
+    let fields: Vec<_> = segment.fields().collect();
+    let mut rebuilt = segment.id().to_vec();
+    let ordinary = if segment.is_header() && fields.len() >= 2 {
+        rebuilt.extend_from_slice(fields[0].as_bytes());
+        rebuilt.extend_from_slice(fields[1].as_bytes());
+        &fields[2..]
+    } else {
+        &fields[..]
+    };
+    for field in ordinary {
+        rebuilt.push(delimiters.field());
+        rebuilt.extend_from_slice(field.as_bytes());
+    }
+    assert_eq!(
+        rebuilt,
+        segment.as_bytes(),
+        "{name}: segment {:?}",
+        segment.span()
+    );
+
+    for field in ordinary {
+        let repetitions: Vec<_> = field.repetitions().collect();
+        let parts = repetitions.iter().map(|r| r.as_bytes()).collect();
+        assert_eq!(
+            join(parts, delimiters.repetition()),
+            field.as_bytes(),
+            "{name}: {:?}",
+            field.span()
+        );
+        for repetition in &repetitions {
+            let components: Vec<_> = repetition.components().collect();
+            let parts = components.iter().map(|c| c.as_bytes()).collect();
+            assert_eq!(
+                join(parts, delimiters.component()),
+                repetition.as_bytes(),
+                "{name}"
+            );
+            for component in &components {
+                let subcomponents: Vec<_> = component.subcomponents().collect();
+                let parts = subcomponents.iter().map(|s| s.as_bytes()).collect();
+                assert_eq!(
+                    join(parts, delimiters.subcomponent()),
+                    component.as_bytes(),
+                    "{name}"
+                );
+                let last = subcomponents.last().expect("at least one subcomponent");
+                assert_eq!(last.span().end, component.span().end, "{name}");
+            }
+        }
+    }
+}
+
+/// The message that starts at this MSH parses, starting there, with the same segments as the
+/// splitter saw. Returns 1, to count it.
+fn assert_message_parses(
+    input: &[u8],
+    msh: &pipehat::Segment<'_>,
+    name: &impl std::fmt::Display,
+) -> usize {
+    let start = msh.span().start;
+    let message = pipehat::Message::parse(&input[start..])
+        .unwrap_or_else(|e| panic!("{name}: message at byte {start}: {e}"));
+    assert_eq!(message.delimiters(), msh.delimiters(), "{name}");
+    let from_message: Vec<_> = message.segments().map(|s| s.as_bytes()).collect();
+    let from_splitter: Vec<_> = pipehat::segments(&input[start..])
+        .take(from_message.len())
+        .map(|s| s.as_bytes())
+        .collect();
+    assert_eq!(
+        from_message, from_splitter,
+        "{name}: message at byte {start}"
+    );
+    1
 }

@@ -1,0 +1,183 @@
+//! Diagnostics: what the parser noticed but read anyway.
+//!
+//! Parsing never rejects what it can read. Odd delimiters, missing encoding characters and
+//! content after a message come back as [`Diagnostic`]s beside the parsed message, each with a
+//! stable code, a severity and the span it is about; the validator turns them into findings.
+
+use core::fmt;
+
+use crate::Span;
+use crate::delimiters::DelimiterRole;
+
+/// How much a diagnostic matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// The input breaks a rule of HL7 v2; pipehat read it as best it could.
+    Error,
+    /// Legal, or nearly, but likely to trouble a receiver.
+    Warning,
+    /// Worth knowing; nothing is wrong.
+    Info,
+}
+
+/// What a diagnostic is about. New kinds may be added in any release.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DiagnosticKind {
+    /// MSH-1 is not the recommended `|`.
+    UnusualFieldSeparator {
+        /// The field separator declared.
+        byte: u8,
+    },
+    /// MSH-2 declares fewer than four encoding characters; the missing ones take their
+    /// recommended values.
+    MissingEncodingCharacters {
+        /// How many MSH-2 declares.
+        declared: usize,
+    },
+    /// MSH-2 holds more than the five characters HL7 defines; the extra ones are ignored.
+    TooManyEncodingCharacters {
+        /// How many MSH-2 holds.
+        declared: usize,
+    },
+    /// An encoding character that cannot be a delimiter (a control or non-ASCII byte); the
+    /// role takes its recommended value.
+    InvalidEncodingCharacter {
+        /// The role it was declared for.
+        role: DelimiterRole,
+        /// The character declared.
+        byte: u8,
+    },
+    /// A letter or digit declared as an encoding character: it is used as declared, so every
+    /// value containing it is split there.
+    AlphanumericEncodingCharacter {
+        /// The role it was declared for.
+        role: DelimiterRole,
+        /// The character declared.
+        byte: u8,
+    },
+    /// One character declared for two roles; the second role is not used (a structural
+    /// separator keeps a character over the escape and truncation characters).
+    DuplicateEncodingCharacter {
+        /// The role that keeps the character.
+        kept: DelimiterRole,
+        /// The role that is not used.
+        dropped: DelimiterRole,
+        /// The character.
+        byte: u8,
+    },
+    /// More input follows the message (another message, or text); [`crate::Message::parse`]
+    /// reads one message.
+    TrailingContent,
+}
+
+/// Something the parser noticed, with where it is in the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Diagnostic {
+    kind: DiagnosticKind,
+    span: Span,
+}
+
+impl Diagnostic {
+    pub(crate) const fn new(kind: DiagnosticKind, span: Span) -> Self {
+        Self { kind, span }
+    }
+
+    /// What was noticed.
+    #[must_use]
+    pub const fn kind(&self) -> DiagnosticKind {
+        self.kind
+    }
+
+    /// The bytes it is about.
+    #[must_use]
+    pub const fn span(&self) -> Span {
+        self.span
+    }
+
+    /// How much it matters.
+    #[must_use]
+    pub const fn severity(&self) -> Severity {
+        match self.kind {
+            DiagnosticKind::UnusualFieldSeparator { .. } => Severity::Info,
+            DiagnosticKind::MissingEncodingCharacters { .. }
+            | DiagnosticKind::AlphanumericEncodingCharacter { .. }
+            | DiagnosticKind::TrailingContent => Severity::Warning,
+            DiagnosticKind::TooManyEncodingCharacters { .. }
+            | DiagnosticKind::InvalidEncodingCharacter { .. }
+            | DiagnosticKind::DuplicateEncodingCharacter { .. } => Severity::Error,
+        }
+    }
+
+    /// A stable identifier for the kind, for programs and reports: `delimiters.duplicate`…
+    #[must_use]
+    pub const fn code(&self) -> &'static str {
+        match self.kind {
+            DiagnosticKind::UnusualFieldSeparator { .. } => "delimiters.unusual-field-separator",
+            DiagnosticKind::MissingEncodingCharacters { .. } => "delimiters.missing",
+            DiagnosticKind::TooManyEncodingCharacters { .. } => "delimiters.too-many",
+            DiagnosticKind::InvalidEncodingCharacter { .. } => "delimiters.invalid",
+            DiagnosticKind::AlphanumericEncodingCharacter { .. } => "delimiters.alphanumeric",
+            DiagnosticKind::DuplicateEncodingCharacter { .. } => "delimiters.duplicate",
+            DiagnosticKind::TrailingContent => "message.trailing-content",
+        }
+    }
+}
+
+/// A byte as people read it in a message: printable as itself, others in hex.
+pub(crate) struct ShowByte(pub(crate) u8);
+
+impl fmt::Display for ShowByte {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_ascii_graphic() {
+            write!(f, "'{}'", char::from(self.0))
+        } else {
+            write!(f, "0x{:02X}", self.0)
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.kind {
+            DiagnosticKind::UnusualFieldSeparator { byte } => write!(
+                f,
+                "MSH-1 field separator is {}, not the recommended '|'",
+                ShowByte(byte)
+            ),
+            DiagnosticKind::MissingEncodingCharacters { declared } => write!(
+                f,
+                "MSH-2 declares {declared} of the 4 encoding characters; the rest take their \
+                 recommended values (^~\\&)"
+            ),
+            DiagnosticKind::TooManyEncodingCharacters { declared } => write!(
+                f,
+                "MSH-2 holds {declared} characters; HL7 defines 5 at most, the rest are ignored"
+            ),
+            DiagnosticKind::InvalidEncodingCharacter { role, byte } => write!(
+                f,
+                "MSH-2 declares {} as the {role}, which cannot be a delimiter; using {}",
+                ShowByte(byte),
+                ShowByte(role.recommended())
+            ),
+            DiagnosticKind::AlphanumericEncodingCharacter { role, byte } => write!(
+                f,
+                "MSH-2 declares {} as the {role}: every value containing it is split there",
+                ShowByte(byte)
+            ),
+            DiagnosticKind::DuplicateEncodingCharacter {
+                kept,
+                dropped,
+                byte,
+            } => write!(
+                f,
+                "MSH-2: {} cannot be both the {kept} and the {dropped}; it is read as the {kept}",
+                ShowByte(byte)
+            ),
+            DiagnosticKind::TrailingContent => {
+                write!(f, "more input follows the message; it is not part of it")
+            }
+        }?;
+        write!(f, " (bytes {}..{})", self.span.start, self.span.end)
+    }
+}

@@ -1,0 +1,78 @@
+//! The error for input that cannot be read at all.
+
+use core::fmt;
+
+use crate::Span;
+use crate::diagnostic::ShowByte;
+
+/// Why input could not be parsed: there is no header whose delimiters can be read. Everything
+/// else is read anyway and reported as a [`crate::Diagnostic`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    kind: ErrorKind,
+    span: Span,
+}
+
+/// What went wrong. New kinds may be added in any release.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The input holds no segment at all (it is empty or blank).
+    Empty,
+    /// The input does not start with an MSH segment.
+    NoHeader,
+    /// The header ends right after its segment id.
+    MissingFieldSeparator,
+    /// The byte after `MSH` cannot be a field separator (a letter, a digit, a space, a
+    /// control or non-ASCII byte).
+    InvalidFieldSeparator {
+        /// The byte found.
+        byte: u8,
+    },
+    /// The input is larger than pipehat's positions can address (4 GiB).
+    TooLarge {
+        /// The input's size in bytes.
+        len: usize,
+    },
+}
+
+impl Error {
+    pub(crate) const fn new(kind: ErrorKind, span: Span) -> Self {
+        Self { kind, span }
+    }
+
+    /// What went wrong.
+    #[must_use]
+    pub const fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// Where: the bytes at fault, or an empty span where something is missing.
+    #[must_use]
+    pub const fn span(&self) -> Span {
+        self.span
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.kind {
+            ErrorKind::Empty => f.write_str("the input holds no HL7 segment"),
+            ErrorKind::NoHeader => f.write_str("a message must start with an MSH segment"),
+            ErrorKind::MissingFieldSeparator => {
+                f.write_str("the MSH segment ends before its field separator (MSH-1)")
+            }
+            ErrorKind::InvalidFieldSeparator { byte } => write!(
+                f,
+                "{} after MSH cannot be a field separator (MSH-1)",
+                ShowByte(byte)
+            ),
+            ErrorKind::TooLarge { len } => {
+                write!(f, "the input is {len} bytes; pipehat reads at most 4 GiB")
+            }
+        }?;
+        write!(f, " (bytes {}..{})", self.span.start, self.span.end)
+    }
+}
+
+impl std::error::Error for Error {}

@@ -1,0 +1,311 @@
+//! One HL7 v2 message, parsed.
+
+use crate::diagnostic::{Diagnostic, DiagnosticKind};
+use crate::elements::{Element, Segment};
+use crate::error::{Error, ErrorKind};
+use crate::segments::{lines, starts_header};
+use crate::{Delimiters, Path, Span};
+
+/// A parsed HL7 v2 message. It borrows the input: nothing is copied.
+///
+/// Parsing finds the delimiters (MSH-1, MSH-2) and the segments; fields, repetitions,
+/// components and subcomponents are found when asked for (see [`Segment`]).
+///
+/// ```
+/// use pipehat::Message;
+///
+/// let message = Message::parse(b"MSH|^~\\&|LAB||||||ORU^R01|42|P|2.5.1\rPID|1||7^^^H^MR~8^^^H^PI\r")?;
+/// let pid = message.segment(b"PID").expect("a PID segment");
+/// let second_id = pid.field(3).and_then(|f| f.repetition(2)).expect("PID-3[2]");
+/// assert_eq!(second_id.component(5).map(|c| c.as_bytes()), Some(&b"PI"[..]));
+/// assert_eq!(message.segment(b"MSH").and_then(|s| s.field(10)).map(|f| f.as_bytes()), Some(&b"42"[..]));
+/// assert!(message.diagnostics().is_empty());
+/// # Ok::<(), pipehat::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Message<'a> {
+    input: &'a [u8],
+    span: Span,
+    delimiters: Delimiters,
+    /// Start and end of each segment (without terminator), as `u32` to keep the index small.
+    segments: Vec<(u32, u32)>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Message<'a> {
+    /// Parses the message at the start of `input` (after a byte order mark and blank lines).
+    ///
+    /// The message ends where the input does, or before the next header or batch segment (MSH,
+    /// FHS, BHS, BTS, FTS); anything after it is left out and reported as a diagnostic.
+    ///
+    /// # Errors
+    /// Only when there is no readable header: the input is blank, does not start with `MSH`, or
+    /// its field separator cannot be one; or the input is 4 GiB or more.
+    pub fn parse(input: &'a [u8]) -> Result<Self, Error> {
+        if u32::try_from(input.len()).is_err() {
+            return Err(Error::new(
+                ErrorKind::TooLarge { len: input.len() },
+                Span::new(0, 0),
+            ));
+        }
+        let mut lines = lines(input);
+        let Some(header) = lines.next() else {
+            return Err(Error::new(ErrorKind::Empty, Span::new(0, input.len())));
+        };
+        let header_bytes = &input[header.range()];
+        if !header_bytes.starts_with(b"MSH") {
+            let error_span = Span::new(header.start, header.start + header_bytes.len().min(3));
+            return Err(Error::new(ErrorKind::NoHeader, error_span));
+        }
+        let mut diagnostics = Vec::new();
+        let delimiters = Delimiters::read(header_bytes, header.start, &mut diagnostics)?;
+
+        let mut segments = vec![offsets(header)];
+        for line in lines {
+            if starts_boundary(&input[line.range()]) {
+                diagnostics.push(Diagnostic::new(
+                    DiagnosticKind::TrailingContent,
+                    Span::new(line.start, input.len()),
+                ));
+                break;
+            }
+            segments.push(offsets(line));
+        }
+        let end = segments.last().map_or(header.end, |&(_, end)| end as usize);
+        Ok(Message {
+            input,
+            span: Span::new(header.start, end),
+            delimiters,
+            segments,
+            diagnostics,
+        })
+    }
+
+    /// The whole input the message was parsed from.
+    #[must_use]
+    pub fn input(&self) -> &'a [u8] {
+        self.input
+    }
+
+    /// The message's bytes: from the start of MSH to the end of its last segment.
+    #[must_use]
+    pub fn as_bytes(&self) -> &'a [u8] {
+        &self.input[self.span.range()]
+    }
+
+    /// Where the message is in the input.
+    #[must_use]
+    pub fn span(&self) -> Span {
+        self.span
+    }
+
+    /// The delimiters declared by MSH-1 and MSH-2.
+    #[must_use]
+    pub fn delimiters(&self) -> Delimiters {
+        self.delimiters
+    }
+
+    /// What the parser noticed: odd delimiters, content after the message…
+    #[must_use]
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// The segments, in order, starting with MSH.
+    pub fn segments(
+        &self,
+    ) -> impl ExactSizeIterator<Item = Segment<'a>> + DoubleEndedIterator + Clone + '_ {
+        self.segments.iter().map(|&(start, end)| {
+            let (start, end) = (start as usize, end as usize);
+            Segment::new(&self.input[start..end], start, self.delimiters)
+        })
+    }
+
+    /// The first segment with this id (`b"PID"`).
+    #[must_use]
+    pub fn segment(&self, id: &[u8]) -> Option<Segment<'a>> {
+        self.segments().find(|segment| segment.id() == id)
+    }
+
+    /// The element a path names, or `None` if the message does not have it.
+    ///
+    /// ```
+    /// use pipehat::{Message, Path};
+    ///
+    /// let message = Message::parse(b"MSH|^~\\&|A\rPID|1||7^^^H^MR~8^^^H^PI&X\rOBX|1\rOBX|2|ST|||yes\r")?;
+    /// let get = |path: &str| message.get(&path.parse::<Path>().unwrap()).map(|e| e.as_bytes());
+    /// assert_eq!(get("PID-3[2].5.2"), Some(&b"X"[..]));
+    /// assert_eq!(get("PID-3.1"), Some(&b"7"[..])); // the first repetition
+    /// assert_eq!(get("PID-3"), Some(&b"7^^^H^MR~8^^^H^PI&X"[..])); // the whole field
+    /// assert_eq!(get("OBX[2]-5"), Some(&b"yes"[..]));
+    /// assert_eq!(get("OBX[3]-5"), None);
+    /// # Ok::<(), pipehat::Error>(())
+    /// ```
+    #[must_use]
+    pub fn get(&self, path: &Path) -> Option<Element<'a>> {
+        self.segments()
+            .filter(|segment| segment.id() == path.segment_id())
+            .nth(path.occurrence() - 1)?
+            .get(path)
+    }
+}
+
+/// A line that starts another message or closes a batch.
+fn starts_boundary(line: &[u8]) -> bool {
+    starts_header(line)
+        || (line.len() > 3
+            && matches!(&line[..3], b"BTS" | b"FTS")
+            && line[3].is_ascii_punctuation())
+}
+
+/// A line's span as the index stores it; `parse` checked that offsets fit in `u32`.
+fn offsets(span: Span) -> (u32, u32) {
+    let narrow = |offset: usize| u32::try_from(offset).unwrap_or(u32::MAX);
+    (narrow(span.start), narrow(span.end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(message: &Message<'_>) -> Vec<String> {
+        message
+            .segments()
+            .map(|s| String::from_utf8_lossy(s.id()).into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn parses_segments_and_delimiters() {
+        let message = Message::parse(b"MSH|^~\\&|A\rEVN|A01\rPID|1\r").unwrap();
+        assert_eq!(ids(&message), ["MSH", "EVN", "PID"]);
+        assert_eq!(message.span(), Span::new(0, 24));
+        assert_eq!(message.delimiters(), Delimiters::default());
+        assert_eq!(message.segments().len(), 3);
+        assert!(message.diagnostics().is_empty());
+    }
+
+    #[test]
+    fn skips_bom_and_blank_lines_before_the_header() {
+        let message = Message::parse(b"\xEF\xBB\xBF\r\n  \nMSH|^~\\&|A\nPID|1").unwrap();
+        assert_eq!(message.span(), Span::new(8, 24));
+        assert_eq!(message.as_bytes(), b"MSH|^~\\&|A\nPID|1");
+    }
+
+    #[test]
+    fn stops_before_the_next_message_and_says_so() {
+        let input = b"MSH|^~\\&|A\rPID|1\r\rMSH|^~\\&|B\rPID|2\r";
+        let message = Message::parse(input).unwrap();
+        assert_eq!(ids(&message), ["MSH", "PID"]);
+        let [diagnostic] = message.diagnostics() else {
+            panic!("one diagnostic")
+        };
+        assert_eq!(diagnostic.code(), "message.trailing-content");
+        assert_eq!(diagnostic.span(), Span::new(18, input.len()));
+    }
+
+    #[test]
+    fn delimiter_diagnostics_come_with_the_message() {
+        let message = Message::parse(b"MSH|^~&|A\rNTE|1||a&b\r").unwrap();
+        let codes: Vec<_> = message.diagnostics().iter().map(Diagnostic::code).collect();
+        assert_eq!(codes, ["delimiters.missing", "delimiters.duplicate"]);
+        let nte = message.segment(b"NTE").unwrap();
+        assert_eq!(
+            nte.field(3)
+                .unwrap()
+                .component(1)
+                .unwrap()
+                .subcomponents()
+                .count(),
+            2
+        );
+    }
+
+    #[test]
+    fn unreadable_input_is_an_error_with_a_position() {
+        let error = |input: &[u8]| Message::parse(input).unwrap_err();
+        assert_eq!(error(b"").kind(), ErrorKind::Empty);
+        assert_eq!(error(b"\r\n \n").kind(), ErrorKind::Empty);
+        let no_header = error(b"\nPID|1\rMSH|^~\\&\r");
+        assert_eq!(
+            (no_header.kind(), no_header.span()),
+            (ErrorKind::NoHeader, Span::new(1, 4))
+        );
+        let bad = error(b"MSH1^~\\&");
+        assert_eq!(bad.kind(), ErrorKind::InvalidFieldSeparator { byte: b'1' });
+        assert_eq!(
+            bad.to_string(),
+            "'1' after MSH cannot be a field separator (MSH-1) (bytes 3..4)"
+        );
+        assert_eq!(error(b"MSH").kind(), ErrorKind::MissingFieldSeparator);
+    }
+
+    /// Repetitions are where peer libraries most often go wrong: an empty first repetition,
+    /// repeated segments, and each syntax's own counting.
+    #[test]
+    fn paths_find_the_right_repetition_and_occurrence() {
+        let input = b"MSH|^~\\&|SND|FAC|RCV|FAC|20260101||ADT^A01^ADT_A01|CTRL1|P|2.5.1\r\
+                      PID|1||~A1^^^H1^MR~B2^X^^H2&1.2.3&ISO^PI||DOE^JOHN~SMITH^J&K||\r\
+                      OBX|1|ST|C1||v1\r\
+                      OBX|2|ST|C2||first~second\r";
+        let message = Message::parse(input).unwrap();
+        let get = |path: &str| {
+            let path: Path = path.parse().unwrap_or_else(|e| panic!("{path}: {e}"));
+            message.get(&path).map(|element| {
+                assert_eq!(&input[element.span().range()], element.as_bytes(), "{path}");
+                String::from_utf8_lossy(element.as_bytes()).into_owned()
+            })
+        };
+        let cases: &[(&str, Option<&str>)] = &[
+            ("PID-3", Some("~A1^^^H1^MR~B2^X^^H2&1.2.3&ISO^PI")),
+            ("PID-3[1]", Some("")),
+            ("PID-3.1", Some("")),
+            ("PID-3[2].1", Some("A1")),
+            ("PID-3[2].5", Some("MR")),
+            ("PID-3[3].4", Some("H2&1.2.3&ISO")),
+            ("PID-3[3].4.2", Some("1.2.3")),
+            ("PID-3[3].4.4", None),
+            ("PID-3[4]", None),
+            ("PID-3[4].1", None),
+            ("PID-5[2].2.2", Some("K")),
+            ("PID-5.2", Some("JOHN")),
+            ("PID-3(2)-4-3", Some("ISO")),
+            ("/.PID-5(1)-1", Some("SMITH")),
+            ("PID.F3.R3.C2", Some("X")),
+            ("PID.F5.R2.C2.S1", Some("J")),
+            ("PID.5.1", Some("DOE")),
+            ("PID-6", Some("")),
+            ("PID-7", Some("")),
+            ("PID-8", None),
+            ("OBX-5", Some("v1")),
+            ("OBX[2]-5", Some("first~second")),
+            ("OBX[2]-5[2]", Some("second")),
+            ("OBX(1)-5(1)", Some("second")),
+            ("OBX2.F5.R2", Some("second")),
+            ("OBX[3]-5", None),
+            ("MSH-1", Some("|")),
+            ("MSH-2", Some("^~\\&")),
+            ("MSH-2.1", Some("^~\\&")),
+            ("MSH-3", Some("SND")),
+            ("MSH-9.3", Some("ADT_A01")),
+            ("MSH.9.2", Some("A01")),
+            ("MSH-10", Some("CTRL1")),
+            (
+                "MSH",
+                Some("MSH|^~\\&|SND|FAC|RCV|FAC|20260101||ADT^A01^ADT_A01|CTRL1|P|2.5.1"),
+            ),
+            ("PV1-1", None),
+        ];
+        for &(path, expected) in cases {
+            assert_eq!(get(path).as_deref(), expected, "{path}");
+        }
+    }
+
+    #[test]
+    fn minimal_header() {
+        let message = Message::parse(b"MSH|^~\\&").unwrap();
+        let msh = message.segment(b"MSH").unwrap();
+        assert_eq!(msh.field(2).unwrap().as_bytes(), b"^~\\&");
+        assert!(msh.field(3).is_none());
+    }
+}
