@@ -14,7 +14,9 @@
 //! encoding characters, as HL7 numbers them; neither is split further.
 
 use core::iter::FusedIterator;
+use std::borrow::Cow;
 
+use crate::escape::{self, Escapes};
 use crate::{Delimiters, Path, Span};
 
 /// What every element holds: its bytes, where they start in the input, and the delimiters that
@@ -100,6 +102,20 @@ macro_rules! element_basics {
             #[must_use]
             pub fn is_null(&self) -> bool {
                 self.node.bytes == b"\"\""
+            }
+
+            /// The value with its escape sequences decoded (see [`crate::escape`]); borrows
+            /// the input when there is nothing to decode.
+            #[must_use]
+            pub fn decoded(&self) -> Cow<'a, [u8]> {
+                escape::decode(self.node.bytes, self.node.delimiters)
+            }
+
+            /// The value's pieces (text, escaped delimiters, hex, formatting…) with their
+            /// spans, for renderers that show formatting.
+            #[must_use]
+            pub fn escapes(&self) -> Escapes<'a> {
+                escape::escapes(self.node.bytes, self.node.start, self.node.delimiters)
             }
 
             /// The delimiters of the message the element belongs to.
@@ -273,6 +289,13 @@ impl<'a> Element<'a> {
     #[must_use]
     pub fn is_null(&self) -> bool {
         self.node().bytes == b"\"\""
+    }
+
+    /// The value with its escape sequences decoded.
+    #[must_use]
+    pub fn decoded(&self) -> Cow<'a, [u8]> {
+        let node = self.node();
+        escape::decode(node.bytes, node.delimiters)
     }
 }
 

@@ -37,6 +37,7 @@ mod delimiters;
 mod diagnostic;
 mod elements;
 mod error;
+pub mod escape;
 mod message;
 mod path;
 pub mod position;

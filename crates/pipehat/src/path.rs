@@ -71,7 +71,8 @@ impl Path {
         self.field
     }
 
-    /// The repetition, if the path gives one (a deeper path without one means the first).
+    /// The repetition. `None` only when the path names a whole field (`PID-3`); a deeper path
+    /// without one means the first (`PID-3.4` has repetition 1).
     #[must_use]
     pub const fn repetition(&self) -> Option<usize> {
         self.repetition
@@ -221,14 +222,22 @@ impl FromStr for Path {
             if let Some(slash) = text[reader.at..].find('/') {
                 return Err(PathError::new(PathErrorKind::Groups, reader.at + slash));
             }
-            return reader.terser();
+            return reader.terser().map(normalized);
         }
         let segment = reader.segment_id()?;
         if reader.peek().is_some_and(|c| c.is_ascii_digit()) || reader.peek() == Some('.') {
-            return reader.dotted(segment);
+            return reader.dotted(segment).map(normalized);
         }
-        reader.canonical(segment)
+        reader.canonical(segment).map(normalized)
     }
+}
+
+/// One path, one value: below a field, a missing repetition is the first.
+fn normalized(mut path: Path) -> Path {
+    if path.component.is_some() && path.repetition.is_none() {
+        path.repetition = Some(1);
+    }
+    path
 }
 
 /// A cursor over the path text.
@@ -493,7 +502,11 @@ mod tests {
         }
         // The dot style has no repetition: its second number is a component.
         let dot: Path = "PID.3.4".parse().unwrap();
-        assert_eq!((dot.repetition(), dot.component()), (None, Some(4)));
+        assert_eq!((dot.repetition(), dot.component()), (Some(1), Some(4)));
+        assert_eq!(dot, "PID-3[1].4".parse().unwrap());
+        let field: Path = "PID-3".parse().unwrap();
+        assert_eq!(field.repetition(), None);
+        assert_ne!(field, "PID-3[1]".parse().unwrap());
     }
 
     #[test]

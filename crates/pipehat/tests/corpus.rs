@@ -187,6 +187,9 @@ fn assert_reassembles(segment: &pipehat::Segment<'_>, name: &impl std::fmt::Disp
                 );
                 let last = subcomponents.last().expect("at least one subcomponent");
                 assert_eq!(last.span().end, component.span().end, "{name}");
+                for subcomponent in &subcomponents {
+                    assert_pieces_tile(subcomponent, name);
+                }
             }
         }
     }
@@ -213,4 +216,25 @@ fn assert_message_parses(
         "{name}: message at byte {start}"
     );
     1
+}
+
+/// The escape pieces of a value cover it exactly, in order, and decoding does not panic.
+fn assert_pieces_tile(value: &pipehat::Subcomponent<'_>, name: &impl std::fmt::Display) {
+    let mut at = value.span().start;
+    for (_, span) in value.escapes() {
+        assert_eq!(
+            span.start,
+            at,
+            "{name}: escape pieces of {:?}",
+            value.span()
+        );
+        at = span.end;
+    }
+    assert_eq!(
+        at,
+        value.span().end,
+        "{name}: escape pieces of {:?}",
+        value.span()
+    );
+    let _ = value.decoded();
 }

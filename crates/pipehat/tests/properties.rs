@@ -1,0 +1,141 @@
+//! Property tests: the parser never panics, and what is written is what is read.
+
+use pipehat::escape::encode;
+use pipehat::{Delimiters, Element, Message, Path};
+use proptest::prelude::*;
+
+/// Bytes that look like HL7 often enough to reach deep code: delimiters, escapes, line ends,
+/// header ids, and anything else.
+fn hl7ish_bytes() -> impl Strategy<Value = Vec<u8>> {
+    let piece = prop_oneof![
+        Just(b"MSH|^~\\&|".to_vec()),
+        Just(b"MSH#*!?@%#".to_vec()),
+        Just(b"\r".to_vec()),
+        Just(b"\n".to_vec()),
+        Just(b"\\X0D\\".to_vec()),
+        Just(b"\\.sp 2\\".to_vec()),
+        Just(b"PID|".to_vec()),
+        Just(b"BHS|".to_vec()),
+        prop::sample::select(b"|^~\\&#\"\r\n AZaz09\xC3\xA9\xFF".to_vec()).prop_map(|b| vec![b]),
+        prop::collection::vec(any::<u8>(), 0..4),
+    ];
+    prop::collection::vec(piece, 0..40).prop_map(|pieces| pieces.concat())
+}
+
+/// Visits every element of a message, decoding each, as a careless caller would.
+fn walk(message: &Message<'_>) {
+    for segment in message.segments() {
+        for field in segment.fields() {
+            let _ = field.decoded();
+            for repetition in field.repetitions() {
+                for component in repetition.components() {
+                    for subcomponent in component.subcomponents() {
+                        let _ = subcomponent.decoded();
+                        let _ = subcomponent.escapes().count();
+                    }
+                }
+            }
+        }
+    }
+}
+
+proptest! {
+    #[test]
+    fn never_panics(input in hl7ish_bytes()) {
+        let _ = pipehat::segments(&input).map(|s| s.fields().count()).sum::<usize>();
+        if let Ok(message) = Message::parse(&input) {
+            walk(&message);
+            let end = message.span().end;
+            prop_assert!(end <= input.len());
+            for path in ["MSH-2", "PID-3[2].4.1", "OBX[2]-5", "MSH-9.3"] {
+                if let Some(element) = message.get(&path.parse::<Path>().unwrap()) {
+                    prop_assert_eq!(&input[element.span().range()], element.as_bytes());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn never_panics_on_any_bytes(input in prop::collection::vec(any::<u8>(), 0..200)) {
+        if let Ok(message) = Message::parse(&input) {
+            walk(&message);
+        }
+    }
+
+    /// A message written from values (escaped) reads back the same values at their paths.
+    #[test]
+    fn written_values_read_back(
+        fields in prop::collection::vec(
+            prop::collection::vec(
+                prop::collection::vec(prop::collection::vec(any::<u8>(), 0..6), 1..3),
+                1..3,
+            ),
+            1..5,
+        ),
+        custom in any::<bool>(),
+    ) {
+        // Values may hold any byte, delimiters and line ends included: encode escapes them.
+        let header: &[u8] = if custom { b"MSH#*!?@%#A" } else { b"MSH|^~\\&|A" };
+        let delimiters = Message::parse(header).unwrap().delimiters();
+        let written = write_segment(&fields, delimiters);
+        let mut input = header.to_vec();
+        input.push(b'\r');
+        input.extend_from_slice(&written);
+        let message = Message::parse(&input).unwrap();
+        for (f, repetitions) in fields.iter().enumerate() {
+            for (r, components) in repetitions.iter().enumerate() {
+                for (c, value) in components.iter().enumerate() {
+                    let path: Path = format!("ZZZ-{}[{}].{}", f + 1, r + 1, c + 1).parse().unwrap();
+                    let element = message.get(&path);
+                    prop_assert!(matches!(element, Some(Element::Component(_))), "{}", path);
+                    let decoded = element.unwrap().decoded().into_owned();
+                    prop_assert_eq!(&decoded, value, "{}", path);
+                }
+            }
+        }
+    }
+
+    /// A path prints in the canonical form, and that form reads back as the same path.
+    #[test]
+    fn canonical_paths_read_back(
+        segment in "[A-Z][A-Z0-9]{2}",
+        occurrence in 1usize..5,
+        depth in 0usize..5,
+        indexes in prop::array::uniform4(1usize..30),
+    ) {
+        let mut text = format!("{segment}[{occurrence}]");
+        if depth >= 1 { text += &format!("-{}", indexes[0]); }
+        if depth >= 2 { text += &format!("[{}]", indexes[1]); }
+        if depth >= 3 { text += &format!(".{}", indexes[2]); }
+        if depth >= 4 { text += &format!(".{}", indexes[3]); }
+        let path: Path = text.parse().unwrap();
+        let printed = path.to_string();
+        prop_assert_eq!(printed.parse::<Path>().unwrap(), path, "{} printed as {}", text, printed);
+    }
+}
+
+/// `ZZZ` + fields of repetitions of components, each value escaped.
+fn write_segment(fields: &[Vec<Vec<Vec<u8>>>], delimiters: Delimiters) -> Vec<u8> {
+    let mut out = b"ZZZ".to_vec();
+    for repetitions in fields {
+        out.push(delimiters.field());
+        for (r, components) in repetitions.iter().enumerate() {
+            if r > 0 {
+                out.extend(delimiters.repetition());
+            }
+            for (c, value) in components.iter().enumerate() {
+                if c > 0 {
+                    out.extend(delimiters.component());
+                }
+                out.extend_from_slice(&encode_component(value, delimiters));
+            }
+        }
+    }
+    out
+}
+
+/// A component's value may not hold any delimiter unescaped, the subcomponent separator
+/// included; `encode` escapes them all.
+fn encode_component(value: &[u8], delimiters: Delimiters) -> Vec<u8> {
+    encode(value, delimiters).into_owned()
+}
