@@ -48,8 +48,8 @@ pub enum DiagnosticKind {
         /// The character declared.
         byte: u8,
     },
-    /// A letter or digit declared as an encoding character: it is used as declared, so every
-    /// value containing it is split there.
+    /// A letter or digit declared as an encoding character: it is used as declared, so values
+    /// containing it are split (or escaped) there.
     AlphanumericEncodingCharacter {
         /// The role it was declared for.
         role: DelimiterRole,
@@ -69,6 +69,35 @@ pub enum DiagnosticKind {
     /// More input follows the message (another message, or text); [`crate::Message::parse`]
     /// reads one message.
     TrailingContent,
+    /// A line outside any message: a comment, prose, or a segment before the first MSH.
+    StrayLine,
+    /// A batch header (`BHS`) with no trailer (`BTS`) before the next batch, file segment or
+    /// the end.
+    UnclosedBatch,
+    /// A batch trailer (`BTS`) with no batch header; it closes the messages before it.
+    UnopenedBatch,
+    /// A file header (`FHS`) with no trailer (`FTS`).
+    UnclosedFile,
+    /// A file trailer (`FTS`) with no file header.
+    UnopenedFile,
+    /// BTS-1 (batch message count) differs from the messages in the batch.
+    BatchCountMismatch {
+        /// The count BTS-1 declares.
+        declared: usize,
+        /// The messages found.
+        found: usize,
+    },
+    /// FTS-1 (file batch count) differs from the batches in the file.
+    FileCountMismatch {
+        /// The count FTS-1 declares.
+        declared: usize,
+        /// The batches found.
+        found: usize,
+    },
+    /// BTS-1 or FTS-1 is not a number.
+    BadCount,
+    /// A batch or file header whose delimiters cannot be read.
+    UnreadableEnvelope,
 }
 
 /// Something the parser noticed, with where it is in the input.
@@ -102,7 +131,16 @@ impl Diagnostic {
             DiagnosticKind::UnusualFieldSeparator { .. } => Severity::Info,
             DiagnosticKind::MissingEncodingCharacters { .. }
             | DiagnosticKind::AlphanumericEncodingCharacter { .. }
-            | DiagnosticKind::TrailingContent => Severity::Warning,
+            | DiagnosticKind::TrailingContent
+            | DiagnosticKind::StrayLine
+            | DiagnosticKind::UnclosedBatch
+            | DiagnosticKind::UnopenedBatch
+            | DiagnosticKind::UnclosedFile
+            | DiagnosticKind::UnopenedFile => Severity::Warning,
+            DiagnosticKind::BatchCountMismatch { .. }
+            | DiagnosticKind::FileCountMismatch { .. }
+            | DiagnosticKind::BadCount
+            | DiagnosticKind::UnreadableEnvelope => Severity::Error,
             DiagnosticKind::TooManyEncodingCharacters { .. }
             | DiagnosticKind::InvalidEncodingCharacter { .. }
             | DiagnosticKind::DuplicateEncodingCharacter { .. } => Severity::Error,
@@ -120,6 +158,15 @@ impl Diagnostic {
             DiagnosticKind::AlphanumericEncodingCharacter { .. } => "delimiters.alphanumeric",
             DiagnosticKind::DuplicateEncodingCharacter { .. } => "delimiters.duplicate",
             DiagnosticKind::TrailingContent => "message.trailing-content",
+            DiagnosticKind::StrayLine => "file.stray-line",
+            DiagnosticKind::UnclosedBatch => "batch.unclosed",
+            DiagnosticKind::UnopenedBatch => "batch.unopened",
+            DiagnosticKind::UnclosedFile => "file.unclosed",
+            DiagnosticKind::UnopenedFile => "file.unopened",
+            DiagnosticKind::BatchCountMismatch { .. } => "batch.count-mismatch",
+            DiagnosticKind::FileCountMismatch { .. } => "file.count-mismatch",
+            DiagnosticKind::BadCount => "batch.bad-count",
+            DiagnosticKind::UnreadableEnvelope => "batch.unreadable-header",
         }
     }
 }
@@ -162,7 +209,8 @@ impl fmt::Display for Diagnostic {
             ),
             DiagnosticKind::AlphanumericEncodingCharacter { role, byte } => write!(
                 f,
-                "MSH-2 declares {} as the {role}: every value containing it is split there",
+                "MSH-2 declares {} as the {role}: a letter or digit there makes values that \
+                 contain it read wrongly",
                 ShowByte(byte)
             ),
             DiagnosticKind::DuplicateEncodingCharacter {
@@ -176,6 +224,34 @@ impl fmt::Display for Diagnostic {
             ),
             DiagnosticKind::TrailingContent => {
                 write!(f, "more input follows the message; it is not part of it")
+            }
+            DiagnosticKind::StrayLine => {
+                write!(f, "this line is outside any message (no MSH before it)")
+            }
+            DiagnosticKind::UnclosedBatch => write!(f, "this batch (BHS) has no trailer (BTS)"),
+            DiagnosticKind::UnopenedBatch => {
+                write!(f, "this batch trailer (BTS) has no header (BHS)")
+            }
+            DiagnosticKind::UnclosedFile => {
+                write!(f, "this file header (FHS) has no trailer (FTS)")
+            }
+            DiagnosticKind::UnopenedFile => {
+                write!(f, "this file trailer (FTS) has no header (FHS)")
+            }
+            DiagnosticKind::BatchCountMismatch { declared, found } => write!(
+                f,
+                "BTS-1 Batch Message Count says {declared}, the batch has {found}"
+            ),
+            DiagnosticKind::FileCountMismatch { declared, found } => write!(
+                f,
+                "FTS-1 File Batch Count says {declared}, the file has {found}"
+            ),
+            DiagnosticKind::BadCount => write!(f, "the count is not a number"),
+            DiagnosticKind::UnreadableEnvelope => {
+                write!(
+                    f,
+                    "the delimiters of this batch or file header cannot be read"
+                )
             }
         }?;
         write!(f, " (bytes {}..{})", self.span.start, self.span.end)

@@ -276,8 +276,9 @@ pub fn decode(value: &[u8], delimiters: Delimiters) -> Cow<'_, [u8]> {
     Cow::Owned(out)
 }
 
-/// `text` with every delimiter of the message escaped (`|` → `\F\`…, CR → `\X0D\`, LF →
-/// `\X0A\`), so it can be written as one value. Borrows when nothing needs escaping.
+/// `text` with every delimiter of the message escaped (`|` → `\F\`…), and the bytes that would
+/// end a segment or an MLLP frame in hex (CR → `\X0D\`, LF → `\X0A\`, `\X0B\`, `\X1C\`), so
+/// it can be written as one value. Borrows when nothing needs escaping.
 #[must_use]
 pub fn encode(text: &[u8], delimiters: Delimiters) -> Cow<'_, [u8]> {
     let sequence = |byte: u8| -> Option<&'static [u8]> {
@@ -290,6 +291,9 @@ pub fn encode(text: &[u8], delimiters: Delimiters) -> Cow<'_, [u8]> {
             Some(DelimiterRole::Truncation) => b"P",
             None if byte == b'\r' => b"X0D",
             None if byte == b'\n' => b"X0A",
+            // MLLP's block characters would end or start a frame.
+            None if byte == 0x0B => b"X0B",
+            None if byte == 0x1C => b"X1C",
             None => return None,
         })
     };
@@ -441,8 +445,8 @@ mod tests {
     #[test]
     fn encodes_every_delimiter_and_line_ends() {
         assert_eq!(
-            encode(b"a|b^c&d~e\\f\rg\nh", standard()).as_ref(),
-            b"a\\F\\b\\S\\c\\T\\d\\R\\e\\E\\f\\X0D\\g\\X0A\\h"
+            encode(b"a|b^c&d~e\\f\rg\nh\x0Bi\x1C", standard()).as_ref(),
+            b"a\\F\\b\\S\\c\\T\\d\\R\\e\\E\\f\\X0D\\g\\X0A\\h\\X0B\\i\\X1C\\"
         );
         assert!(matches!(
             encode(b"plain text #", standard()),

@@ -38,6 +38,7 @@ mod diagnostic;
 mod elements;
 mod error;
 pub mod escape;
+mod file;
 mod message;
 mod path;
 pub mod position;
@@ -51,6 +52,7 @@ pub use elements::{
     Subcomponents,
 };
 pub use error::{Error, ErrorKind};
+pub use file::{Batch, File, UnreadableMessage};
 pub use message::Message;
 pub use path::{Path, PathError, PathErrorKind};
 pub use segments::{Segments, segments};

@@ -71,14 +71,25 @@ impl<'a> Message<'a> {
             }
             segments.push(offsets(line));
         }
-        let end = segments.last().map_or(header.end, |&(_, end)| end as usize);
-        Ok(Message {
+        Ok(Self::from_parts(input, delimiters, segments, diagnostics))
+    }
+
+    /// A message from its segments' spans (the first is its MSH), as a file parse finds them.
+    pub(crate) fn from_parts(
+        input: &'a [u8],
+        delimiters: Delimiters,
+        segments: Vec<(u32, u32)>,
+        diagnostics: Vec<Diagnostic>,
+    ) -> Self {
+        let start = segments.first().map_or(0, |&(start, _)| start as usize);
+        let end = segments.last().map_or(start, |&(_, end)| end as usize);
+        Message {
             input,
-            span: Span::new(header.start, end),
+            span: Span::new(start, end),
             delimiters,
             segments,
             diagnostics,
-        })
+        }
     }
 
     /// The whole input the message was parsed from.
@@ -158,8 +169,8 @@ fn starts_boundary(line: &[u8]) -> bool {
             && line[3].is_ascii_punctuation())
 }
 
-/// A line's span as the index stores it; `parse` checked that offsets fit in `u32`.
-fn offsets(span: Span) -> (u32, u32) {
+/// A line's span as the index stores it; parsers check first that offsets fit in `u32`.
+pub(crate) fn offsets(span: Span) -> (u32, u32) {
     let narrow = |offset: usize| u32::try_from(offset).unwrap_or(u32::MAX);
     (narrow(span.start), narrow(span.end))
 }

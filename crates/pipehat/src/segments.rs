@@ -1,9 +1,10 @@
 //! Splitting input into segments.
 //!
 //! HL7 v2 ends each segment with a carriage return, but real files also use LF and CRLF, mix
-//! them, start with a UTF-8 byte order mark, and put blank lines between messages. This module
-//! accepts all of that and yields every segment with its byte span, leaving the terminators and
-//! blank lines out (they stay in the input, so nothing is lost).
+//! them, start with a UTF-8 byte order mark, put blank lines between messages, or keep the MLLP
+//! frames (`0x0B` … `0x1C 0x0D`) of a network capture. This module accepts all of that and yields
+//! every segment with its byte span, leaving terminators, blank lines and framing out (they stay
+//! in the input, so nothing is lost).
 
 use core::iter::FusedIterator;
 
@@ -11,6 +12,9 @@ use crate::elements::{Segment, is_header_id};
 use crate::{Delimiters, Span};
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
+/// MLLP's start block (vertical tab) and end block (file separator).
+const MLLP_START: u8 = 0x0B;
+const MLLP_END: u8 = 0x1C;
 
 /// Splits `input` into segments.
 ///
@@ -63,7 +67,8 @@ pub(crate) fn starts_header(line: &[u8]) -> bool {
     line.len() > 3 && is_header_id(&line[..3])
 }
 
-/// The non-blank lines of `input`, as spans without their terminators, after a leading BOM.
+/// The non-blank lines of `input`, as spans without their terminators or MLLP framing bytes,
+/// after a leading BOM.
 pub(crate) fn lines(input: &[u8]) -> Lines<'_> {
     let position = if input.starts_with(BOM) { BOM.len() } else { 0 };
     Lines { input, position }
@@ -89,8 +94,19 @@ impl Iterator for Lines<'_> {
                 None => (rest.len(), 0),
             };
             self.position = start + line_len + terminator_len;
-            if !rest[..line_len].iter().all(|b| matches!(b, b' ' | b'\t')) {
-                return Some(Span::new(start, start + line_len));
+            let mut line = Span::new(start, start + line_len);
+            // MLLP framing: a start block (VT) before a message, an end block (FS) after it.
+            if self.input[line.range()].first() == Some(&MLLP_START) {
+                line.start += 1;
+            }
+            if line.start < line.end && self.input[line.end - 1] == MLLP_END {
+                line.end -= 1;
+            }
+            if !self.input[line.range()]
+                .iter()
+                .all(|b| matches!(b, b' ' | b'\t'))
+            {
+                return Some(line);
             }
         }
         None
@@ -148,6 +164,8 @@ mod tests {
             [("FHS", 0..5), ("BHS", 6..11), ("MSH", 12..17), ("BTS", 18..23)];
         prose_line_is_all_id: b"just a note\rMSH|x\r" => [("just a note", 0..11), ("MSH", 12..17)];
         header_without_separator: b"MSH\rPID|1\r" => [("MSH", 0..3), ("PID", 4..9)];
+        mllp_frames: b"\x0BMSH|a\rPID|1\r\x1C\r\x0BMSH|b\rPID|2\x1C\r" =>
+            [("MSH", 1..6), ("PID", 7..12), ("MSH", 16..21), ("PID", 22..27)];
         unreadable_header_keeps_delimiters: b"MSH!x\rMSHX\rPID!1\r" =>
             [("MSH", 0..5), ("MSHX", 6..10), ("PID", 11..16)];
     }

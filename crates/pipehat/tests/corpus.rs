@@ -1,7 +1,7 @@
 //! Every file of the shared corpus (`../shared/corpus`, real HL7 v2 from public projects) splits
 //! into segments losslessly: each segment is the input at its span, spans are in order and never
-//! hold a terminator, and the bytes between them are only terminators, blank space and the
-//! leading byte order mark.
+//! hold a terminator, and the bytes between them are only terminators, blank space, MLLP
+//! framing and the leading byte order mark.
 //!
 //! Without the corpus (a user's fresh clone) the test skips loudly; with `CI` set it fails.
 
@@ -74,6 +74,8 @@ fn every_corpus_file_splits_losslessly() {
     );
 
     let (mut segments, mut msh_lines, mut headers, mut messages) = (0, 0, 0, 0);
+    let (mut file_messages, mut unreadable) = (0, 0);
+    let mut codes = std::collections::BTreeMap::<&str, usize>::new();
     for path in &files {
         let input = std::fs::read(path).expect("readable corpus file");
         let name = path.strip_prefix(&dir).unwrap_or(path).display();
@@ -105,7 +107,22 @@ fn every_corpus_file_splits_losslessly() {
             }
         }
         assert_gap_is_blank(&input, covered_to.max(bom), input.len(), &name);
+
+        let file = pipehat::File::parse(&input);
+        file_messages += file.messages().len();
+        unreadable += file.unreadable().len();
+        let diagnostics = file.messages().iter().flat_map(|m| m.diagnostics());
+        for diagnostic in file.diagnostics().iter().chain(diagnostics) {
+            *codes.entry(diagnostic.code()).or_default() += 1;
+        }
     }
+    eprintln!("corpus diagnostics: {codes:?}");
+    assert_eq!(file_messages, MSH_SEGMENTS, "messages File::parse finds");
+    assert_eq!(
+        unreadable,
+        LINES_STARTING_MSH - MSH_SEGMENTS,
+        "unreadable headers"
+    );
     eprintln!(
         "corpus: {} files, {segments} segments, {headers} MSH segments, {messages} messages parsed",
         files.len()

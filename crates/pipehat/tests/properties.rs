@@ -43,6 +43,11 @@ proptest! {
     #[test]
     fn never_panics(input in hl7ish_bytes()) {
         let _ = pipehat::segments(&input).map(|s| s.fields().count()).sum::<usize>();
+        let file = pipehat::File::parse(&input);
+        for message in file.messages() {
+            walk(message);
+            prop_assert!(message.span().end <= input.len());
+        }
         if let Ok(message) = Message::parse(&input) {
             walk(&message);
             let end = message.span().end;

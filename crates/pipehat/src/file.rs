@@ -1,0 +1,547 @@
+//! Files and streams: many messages, batches, and whatever else is in them.
+//!
+//! A file may hold one message or thousands; messages may be wrapped in batches (`BHS` … `BTS`)
+//! inside a file envelope (`FHS` … `FTS`), with or without their headers and trailers; captures
+//! keep MLLP framing; people paste comments and prose between messages. [`File::parse`] reads
+//! all of it and never fails: every message it can read is a [`Message`]; a message whose
+//! header cannot be read is kept as an [`UnreadableMessage`] (its bytes stay in the input);
+//! everything odd is a [`Diagnostic`].
+
+use core::ops::Range;
+
+use crate::diagnostic::{Diagnostic, DiagnosticKind};
+use crate::elements::Segment;
+use crate::error::{Error, ErrorKind};
+use crate::message::offsets;
+use crate::segments::lines;
+use crate::{Delimiters, Message, Span};
+
+/// A parsed file (or stream, or paste) of HL7 v2: its messages, batches and envelope.
+///
+/// ```
+/// use pipehat::File;
+///
+/// let input = b"FHS|^~\\&\rBHS|^~\\&\rMSH|^~\\&|A||||||ADT^A01|1|P|2.5\rPID|1\r\
+///               MSH|^~\\&|A||||||ADT^A08|2|P|2.5\rPID|1\rBTS|3\rFTS|1\r";
+/// let file = File::parse(input);
+/// assert_eq!(file.messages().len(), 2);
+/// assert_eq!(file.batches().len(), 1);
+/// // BTS-1 says 3 messages, the batch has 2: reported, not rejected.
+/// let codes: Vec<_> = file.diagnostics().iter().map(|d| d.code()).collect();
+/// assert_eq!(codes, ["batch.count-mismatch"]);
+/// ```
+#[derive(Debug, Clone)]
+pub struct File<'a> {
+    input: &'a [u8],
+    messages: Vec<Message<'a>>,
+    unreadable: Vec<UnreadableMessage>,
+    batches: Vec<Batch>,
+    header: Option<Span>,
+    trailer: Option<Span>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// A batch (`BHS` … `BTS`): which messages it holds, and its header and trailer if present.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Batch {
+    header: Option<Span>,
+    trailer: Option<Span>,
+    messages: Range<usize>,
+}
+
+impl Batch {
+    /// The `BHS` segment, if the batch has one.
+    #[must_use]
+    pub fn header(&self) -> Option<Span> {
+        self.header
+    }
+
+    /// The `BTS` segment, if the batch has one.
+    #[must_use]
+    pub fn trailer(&self) -> Option<Span> {
+        self.trailer
+    }
+
+    /// The indexes of its messages in [`File::messages`].
+    #[must_use]
+    pub fn messages(&self) -> Range<usize> {
+        self.messages.clone()
+    }
+}
+
+/// A message whose header could not be read: why, and all the lines it spans.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnreadableMessage {
+    error: Error,
+    span: Span,
+}
+
+impl UnreadableMessage {
+    /// Why the header could not be read.
+    #[must_use]
+    pub fn error(&self) -> &Error {
+        &self.error
+    }
+
+    /// The lines from the header to the next message, batch or file segment.
+    #[must_use]
+    pub fn span(&self) -> Span {
+        self.span
+    }
+}
+
+/// What the line being read belongs to.
+enum Current {
+    Nothing,
+    Message {
+        delimiters: Delimiters,
+        segments: Vec<(u32, u32)>,
+        diagnostics: Vec<Diagnostic>,
+    },
+    Unreadable(UnreadableMessage),
+}
+
+/// The parse under way.
+struct Reader<'a> {
+    input: &'a [u8],
+    file: File<'a>,
+    current: Current,
+    /// The batch being read: its header (if any) and its first message.
+    batch: Option<(Option<Span>, usize)>,
+    /// Where the messages not yet in any batch start.
+    unbatched_from: usize,
+    /// The delimiters of the latest header of any kind, for reading trailers.
+    delimiters: Delimiters,
+}
+
+impl<'a> File<'a> {
+    /// Reads every message, batch and envelope segment of `input`. Never fails: what cannot be
+    /// read is reported.
+    #[must_use]
+    pub fn parse(input: &'a [u8]) -> Self {
+        let mut reader = Reader {
+            input,
+            file: File {
+                input,
+                messages: Vec::new(),
+                unreadable: Vec::new(),
+                batches: Vec::new(),
+                header: None,
+                trailer: None,
+                diagnostics: Vec::new(),
+            },
+            current: Current::Nothing,
+            batch: None,
+            unbatched_from: 0,
+            delimiters: Delimiters::default(),
+        };
+        if u32::try_from(input.len()).is_err() {
+            reader.file.unreadable.push(UnreadableMessage {
+                error: Error::new(ErrorKind::TooLarge { len: input.len() }, Span::new(0, 0)),
+                span: Span::new(0, input.len()),
+            });
+            return reader.file;
+        }
+        for line in lines(input) {
+            reader.line(line);
+        }
+        reader.finish()
+    }
+
+    /// The whole input.
+    #[must_use]
+    pub fn input(&self) -> &'a [u8] {
+        self.input
+    }
+
+    /// The messages, in order.
+    #[must_use]
+    pub fn messages(&self) -> &[Message<'a>] {
+        &self.messages
+    }
+
+    /// The messages whose header could not be read.
+    #[must_use]
+    pub fn unreadable(&self) -> &[UnreadableMessage] {
+        &self.unreadable
+    }
+
+    /// The batches: each `BHS` … `BTS`, or a `BTS` closing messages that had no `BHS`.
+    #[must_use]
+    pub fn batches(&self) -> &[Batch] {
+        &self.batches
+    }
+
+    /// The `FHS` segment, if any.
+    #[must_use]
+    pub fn header(&self) -> Option<Span> {
+        self.header
+    }
+
+    /// The `FTS` segment, if any.
+    #[must_use]
+    pub fn trailer(&self) -> Option<Span> {
+        self.trailer
+    }
+
+    /// What was noticed at file level: stray lines, broken envelopes, counts that do not match.
+    /// Each message has its own [`Message::diagnostics`] too.
+    #[must_use]
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+}
+
+impl<'a> Reader<'a> {
+    fn line(&mut self, span: Span) {
+        let bytes = &self.input[span.range()];
+        let kind = match bytes {
+            [a, b, c, separator, ..] if separator.is_ascii_punctuation() => [*a, *b, *c],
+            [b'M', b'S', b'H', ..] => *b"MSH",
+            _ => [0; 3],
+        };
+        match &kind {
+            b"MSH" => {
+                self.end_message();
+                let mut diagnostics = Vec::new();
+                self.current = match Delimiters::read(bytes, span.start, &mut diagnostics) {
+                    Ok(delimiters) => {
+                        self.delimiters = delimiters;
+                        Current::Message {
+                            delimiters,
+                            segments: vec![offsets(span)],
+                            diagnostics,
+                        }
+                    }
+                    Err(error) => Current::Unreadable(UnreadableMessage { error, span }),
+                };
+            }
+            b"BHS" => {
+                self.end_message();
+                if let Some((header, _)) = self.batch {
+                    self.diagnose(DiagnosticKind::UnclosedBatch, header.unwrap_or(span));
+                    self.close_batch(None);
+                }
+                self.read_delimiters(bytes, span);
+                self.batch = Some((Some(span), self.file.messages.len()));
+            }
+            b"BTS" => {
+                self.end_message();
+                if self.batch.is_none() {
+                    self.diagnose(DiagnosticKind::UnopenedBatch, span);
+                    self.batch = Some((None, self.unbatched_from));
+                }
+                let found = self.file.messages.len() - self.batch.map_or(0, |(_, first)| first);
+                self.check_count(bytes, span, found, |declared, found| {
+                    DiagnosticKind::BatchCountMismatch { declared, found }
+                });
+                self.close_batch(Some(span));
+            }
+            b"FHS" => {
+                self.end_message();
+                self.end_batch();
+                if let Some(previous) = self.file.header {
+                    self.diagnose(DiagnosticKind::UnclosedFile, previous);
+                }
+                self.read_delimiters(bytes, span);
+                self.file.header = Some(span);
+            }
+            b"FTS" => {
+                self.end_message();
+                self.end_batch();
+                if self.file.header.is_none() {
+                    self.diagnose(DiagnosticKind::UnopenedFile, span);
+                }
+                let found = self.file.batches.len();
+                self.check_count(bytes, span, found, |declared, found| {
+                    DiagnosticKind::FileCountMismatch { declared, found }
+                });
+                self.file.trailer = Some(span);
+            }
+            _ => match &mut self.current {
+                Current::Message { segments, .. } => segments.push(offsets(span)),
+                Current::Unreadable(unreadable) => unreadable.span.end = span.end,
+                Current::Nothing => self.diagnose(DiagnosticKind::StrayLine, span),
+            },
+        }
+    }
+
+    fn diagnose(&mut self, kind: DiagnosticKind, span: Span) {
+        self.file.diagnostics.push(Diagnostic::new(kind, span));
+    }
+
+    /// Batch and file headers declare delimiters too; their trailers are read with them.
+    fn read_delimiters(&mut self, bytes: &[u8], span: Span) {
+        match Delimiters::read(bytes, span.start, &mut Vec::new()) {
+            Ok(delimiters) => self.delimiters = delimiters,
+            Err(error) => self.diagnose(DiagnosticKind::UnreadableEnvelope, error.span()),
+        }
+    }
+
+    /// Compares a trailer's count (BTS-1, FTS-1) with what was found; an empty count is fine.
+    fn check_count(
+        &mut self,
+        bytes: &[u8],
+        span: Span,
+        found: usize,
+        mismatch: fn(usize, usize) -> DiagnosticKind,
+    ) {
+        let Some(count) = Segment::new(bytes, span.start, self.delimiters).field(1) else {
+            return;
+        };
+        let text = count.as_bytes();
+        if text.is_empty() {
+            return;
+        }
+        match core::str::from_utf8(text)
+            .ok()
+            .and_then(|t| t.trim().parse::<usize>().ok())
+        {
+            Some(declared) if declared == found => {}
+            Some(declared) => self.diagnose(mismatch(declared, found), count.span()),
+            None => self.diagnose(DiagnosticKind::BadCount, count.span()),
+        }
+    }
+
+    fn end_message(&mut self) {
+        match core::mem::replace(&mut self.current, Current::Nothing) {
+            Current::Nothing => {}
+            Current::Message {
+                delimiters,
+                segments,
+                diagnostics,
+            } => self.file.messages.push(Message::from_parts(
+                self.input,
+                delimiters,
+                segments,
+                diagnostics,
+            )),
+            Current::Unreadable(unreadable) => self.file.unreadable.push(unreadable),
+        }
+    }
+
+    /// Closes the batch under way, if any, at a file segment or the end: a batch with a header
+    /// should have had its trailer.
+    fn end_batch(&mut self) {
+        if let Some((header, _)) = self.batch {
+            if let Some(header) = header {
+                self.diagnose(DiagnosticKind::UnclosedBatch, header);
+            }
+            self.close_batch(None);
+        }
+    }
+
+    fn close_batch(&mut self, trailer: Option<Span>) {
+        let (header, first) = self.batch.take().unwrap_or((None, self.unbatched_from));
+        let end = self.file.messages.len();
+        self.file.batches.push(Batch {
+            header,
+            trailer,
+            messages: first..end,
+        });
+        self.unbatched_from = end;
+    }
+
+    fn finish(mut self) -> File<'a> {
+        self.end_message();
+        self.end_batch();
+        if let (Some(header), None) = (self.file.header, self.file.trailer) {
+            self.diagnose(DiagnosticKind::UnclosedFile, header);
+        }
+        self.file
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(file: &File<'_>) -> Vec<&'static str> {
+        file.diagnostics().iter().map(Diagnostic::code).collect()
+    }
+
+    fn message_ids(file: &File<'_>) -> Vec<String> {
+        file.messages()
+            .iter()
+            .map(|m| {
+                let msh = m.segment(b"MSH").expect("MSH");
+                String::from_utf8_lossy(msh.field(10).map_or(&b""[..], |f| f.as_bytes()))
+                    .into_owned()
+            })
+            .collect()
+    }
+
+    const M1: &str = "MSH|^~\\&|A||||||ADT^A01|m1|P|2.5\rPID|1\r";
+    const M2: &str = "MSH|^~\\&|A||||||ADT^A01|m2|P|2.5\rPID|2\r";
+
+    fn parse(text: &str) -> File<'_> {
+        File::parse(text.as_bytes())
+    }
+
+    #[test]
+    fn messages_one_after_another() {
+        let text = format!("{M1}\n{M2}");
+        let file = parse(&text);
+        assert_eq!(message_ids(&file), ["m1", "m2"]);
+        assert!(file.batches().is_empty() && file.diagnostics().is_empty());
+        assert_eq!(file.messages()[1].segments().len(), 2);
+    }
+
+    #[test]
+    fn full_envelope() {
+        let text = format!("FHS|^~\\&\rBHS|^~\\&\r{M1}{M2}BTS|2\rFTS|1\r");
+        let file = parse(&text);
+        assert_eq!(message_ids(&file), ["m1", "m2"]);
+        assert_eq!(file.batches().len(), 1);
+        assert_eq!(file.batches()[0].messages(), 0..2);
+        assert!(file.header().is_some() && file.trailer().is_some());
+        assert_eq!(codes(&file), Vec::<&str>::new());
+    }
+
+    // python-hl7's batch tests: every mix of headers and trailers present or missing.
+    #[test]
+    fn batch_without_header() {
+        let text = format!("{M1}{M2}BTS|2\r");
+        let file = parse(&text);
+        assert_eq!(file.batches()[0].messages(), 0..2);
+        assert_eq!(codes(&file), ["batch.unopened"]);
+    }
+
+    #[test]
+    fn batch_without_trailer() {
+        let text = format!("BHS|^~\\&\r{M1}{M2}");
+        let file = parse(&text);
+        assert_eq!(file.batches()[0].messages(), 0..2);
+        assert_eq!(codes(&file), ["batch.unclosed"]);
+    }
+
+    #[test]
+    fn file_without_trailers() {
+        let text = format!("FHS|^~\\&\rBHS|^~\\&\r{M1}");
+        let file = parse(&text);
+        assert_eq!(codes(&file), ["batch.unclosed", "file.unclosed"]);
+    }
+
+    #[test]
+    fn file_trailer_without_header() {
+        let text = format!("BHS|^~\\&\r{M1}BTS|1\rFTS|1\r");
+        let file = parse(&text);
+        assert_eq!(codes(&file), ["file.unopened"]);
+    }
+
+    #[test]
+    fn nested_batch_header() {
+        let text = format!("BHS|^~\\&\r{M1}BHS|^~\\&\r{M2}BTS|1\r");
+        let file = parse(&text);
+        assert_eq!(file.batches().len(), 2);
+        assert_eq!(file.batches()[0].messages(), 0..1);
+        assert_eq!(file.batches()[1].messages(), 1..2);
+        assert_eq!(codes(&file), ["batch.unclosed"]);
+    }
+
+    #[test]
+    fn counts_that_do_not_match() {
+        let text = format!("FHS|^~\\&\rBHS|^~\\&\r{M1}BTS|3\rFTS|2\r");
+        let file = parse(&text);
+        let found: Vec<_> = file
+            .diagnostics()
+            .iter()
+            .map(|d| (d.kind(), d.span()))
+            .collect();
+        let bts = text_position(&file, b"BTS|3") + 4;
+        let fts = text_position(&file, b"FTS|2") + 4;
+        assert_eq!(
+            found,
+            [
+                (
+                    DiagnosticKind::BatchCountMismatch {
+                        declared: 3,
+                        found: 1
+                    },
+                    Span::new(bts, bts + 1)
+                ),
+                (
+                    DiagnosticKind::FileCountMismatch {
+                        declared: 2,
+                        found: 1
+                    },
+                    Span::new(fts, fts + 1)
+                ),
+            ]
+        );
+        let text = format!("{M1}BTS|two\r");
+        let bad = parse(&text);
+        assert_eq!(codes(&bad), ["batch.unopened", "batch.bad-count"]);
+    }
+
+    fn text_position(file: &File<'_>, needle: &[u8]) -> usize {
+        file.input()
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .expect("present")
+    }
+
+    #[test]
+    fn stray_lines_and_comments() {
+        let text = format!("// captured at noon\r\n{M1}\r\n\r\n{M2}");
+        let file = parse(&text);
+        assert_eq!(message_ids(&file), ["m1", "m2"]);
+        let [stray] = file.diagnostics() else {
+            panic!("one diagnostic")
+        };
+        assert_eq!(
+            (stray.code(), stray.span()),
+            ("file.stray-line", Span::new(0, 19))
+        );
+    }
+
+    #[test]
+    fn an_unreadable_header_keeps_its_lines() {
+        let text = format!("{M1}MSH1^~\\&\rPID|x\rEVN|y\r{M2}");
+        let file = parse(&text);
+        assert_eq!(message_ids(&file), ["m1", "m2"]);
+        let [unreadable] = file.unreadable() else {
+            panic!("one unreadable")
+        };
+        assert_eq!(
+            unreadable.error().kind(),
+            ErrorKind::InvalidFieldSeparator { byte: b'1' }
+        );
+        let start = M1.len();
+        assert_eq!(
+            unreadable.span(),
+            Span::new(start, start + "MSH1^~\\&\rPID|x\rEVN|y".len())
+        );
+    }
+
+    #[test]
+    fn mllp_frames() {
+        let text = format!("\x0B{M1}\x1C\r\x0B{M2}\x1C\r");
+        let file = parse(&text);
+        assert_eq!(message_ids(&file), ["m1", "m2"]);
+        assert!(file.diagnostics().is_empty());
+        assert_eq!(file.messages()[0].span().start, 1);
+    }
+
+    #[test]
+    fn messages_with_different_delimiters() {
+        let text =
+            "MSH|^~\\&|A||||||ADT^A01|m1\rPID|1|a^b\rMSH#*!?@#A######ADT*A01#m2\rPID#1#a*b\r";
+        let file = parse(text);
+        assert_eq!(message_ids(&file), ["m1", "m2"]);
+        let second = &file.messages()[1];
+        let pid = second.segment(b"PID").unwrap();
+        assert_eq!(pid.field(2).unwrap().component(2).unwrap().as_bytes(), b"b");
+    }
+
+    #[test]
+    fn empty_and_blank() {
+        for text in ["", "\r\n", "   \n\t\r"] {
+            let file = parse(text);
+            assert!(
+                file.messages().is_empty() && file.diagnostics().is_empty(),
+                "{text:?}"
+            );
+        }
+    }
+}
