@@ -39,6 +39,8 @@ mod elements;
 mod error;
 pub mod escape;
 mod file;
+#[doc(hidden)]
+pub mod fuzzing;
 mod message;
 mod path;
 pub mod position;

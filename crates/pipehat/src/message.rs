@@ -159,6 +159,49 @@ impl<'a> Message<'a> {
             .nth(path.occurrence() - 1)?
             .get(path)
     }
+
+    /// The most specific element under a caret at byte `offset` of the input, and its path.
+    ///
+    /// A caret right after a value still names it; a level is named only where the element
+    /// has parts there, so a caret in `DOE` of `PID|1||x||DOE^JOHN` gives `PID-5.1`, and one in
+    /// `1` gives `PID-1`. `None` outside the message, or in a segment whose id a path cannot
+    /// name (not three letters or digits).
+    ///
+    /// ```
+    /// use pipehat::Message;
+    ///
+    /// let input = b"MSH|^~\\&|A\rPID|1||7^^^H^MR~8^^^H^PI||DOE^JOHN\r";
+    /// let message = Message::parse(input)?;
+    /// let at = |needle: &[u8]| {
+    ///     let offset = input.windows(needle.len()).position(|w| w == needle).unwrap();
+    ///     message.path_at(offset).map(|(path, _)| path.to_string())
+    /// };
+    /// assert_eq!(at(b"JOHN").as_deref(), Some("PID-5.2"));
+    /// assert_eq!(at(b"PI|").as_deref(), Some("PID-3[2].5"));
+    /// assert_eq!(at(b"1|").as_deref(), Some("PID-1"));
+    /// # Ok::<(), pipehat::Error>(())
+    /// ```
+    #[must_use]
+    pub fn path_at(&self, offset: usize) -> Option<(Path, Element<'a>)> {
+        let mut occurrences: Vec<(&[u8], usize)> = Vec::new();
+        for segment in self.segments() {
+            let id = segment.id();
+            let occurrence = match occurrences.iter_mut().find(|(seen, _)| *seen == id) {
+                Some((_, count)) => {
+                    *count += 1;
+                    *count
+                }
+                None => {
+                    occurrences.push((id, 1));
+                    1
+                }
+            };
+            if let Some((element, numbers)) = segment.locate(offset) {
+                return Some((Path::of(id, occurrence, numbers)?, element));
+            }
+        }
+        None
+    }
 }
 
 /// A line that starts another message or closes a batch.
@@ -309,6 +352,44 @@ mod tests {
         ];
         for &(path, expected) in cases {
             assert_eq!(get(path).as_deref(), expected, "{path}");
+        }
+    }
+
+    #[test]
+    fn path_at_names_what_is_under_the_caret() {
+        let input = b"MSH|^~\\&|A\rPID|1||~7^^^H&1.2&ISO^MR||DOE^JOHN|a&b|\rOBX|1\rOBX|2|x\r";
+        let message = Message::parse(input).unwrap();
+        let at = |offset: usize| message.path_at(offset).map(|(path, _)| path.to_string());
+        let find = |needle: &[u8]| {
+            input
+                .windows(needle.len())
+                .position(|w| w == needle)
+                .unwrap()
+        };
+        let pid = find(b"PID");
+        let cases: &[(usize, Option<&str>)] = &[
+            (0, Some("MSH")),   // the segment id
+            (3, Some("MSH-1")), // the field separator itself
+            (4, Some("MSH-2")), // MSH-1 and MSH-2 touch: the byte is MSH-2's
+            (7, Some("MSH-2")),
+            (9, Some("MSH-3")),
+            (10, Some("MSH-3")),         // right after the value
+            (pid + 4, Some("PID-1")),    // `1`: no parts, no deeper level
+            (pid + 6, Some("PID-2")),    // an empty field
+            (pid + 7, Some("PID-3[1]")), // the empty first repetition
+            (find(b"7^"), Some("PID-3[2].1")),
+            (find(b"1.2"), Some("PID-3[2].4.2")),
+            (find(b"ISO"), Some("PID-3[2].4.3")),
+            (find(b"MR"), Some("PID-3[2].5")),
+            (find(b"JOHN"), Some("PID-5.2")),
+            (find(b"b|"), Some("PID-6.1.2")), // subcomponents without components
+            (find(b"|\rOBX") + 1, Some("PID-7")), // the empty last field, at the line end
+            (find(b"OBX|2") + 4, Some("OBX[2]-1")),
+            (input.len() - 2, Some("OBX[2]-2")),
+            (input.len() + 5, None),
+        ];
+        for &(offset, expected) in cases {
+            assert_eq!(at(offset).as_deref(), expected, "offset {offset}");
         }
     }
 

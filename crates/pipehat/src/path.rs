@@ -91,6 +91,26 @@ impl Path {
     }
 }
 
+impl Path {
+    /// The path of an element found in a message; `None` if the segment id is not three letters
+    /// or digits (a path cannot name it).
+    pub(crate) fn of(id: &[u8], occurrence: usize, numbers: [Option<usize>; 4]) -> Option<Self> {
+        let segment: [u8; 3] = id.try_into().ok()?;
+        if !segment.iter().all(u8::is_ascii_alphanumeric) {
+            return None;
+        }
+        let [field, repetition, component, subcomponent] = numbers;
+        Some(normalized(Path {
+            segment,
+            occurrence,
+            field,
+            repetition,
+            component,
+            subcomponent,
+        }))
+    }
+}
+
 impl fmt::Display for Path {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.segment())?;

@@ -1,7 +1,7 @@
 //! Converting byte offsets into the positions people and editors use.
 //!
-//! Spans are byte offsets into the input. JavaScript strings, and the editors built on them,
-//! count UTF-16 code units instead; [`Utf16Offsets`] converts between the two.
+//! Spans are byte offsets into the input. People read line:column ([`LineIndex`]); JavaScript
+//! strings, and the editors built on them, count UTF-16 code units ([`Utf16Offsets`]).
 
 /// Converts byte offsets in a UTF-8 text into UTF-16 code unit offsets.
 ///
@@ -59,6 +59,74 @@ impl<'a> Utf16Offsets<'a> {
     }
 }
 
+/// A position as people read it: line and column, both from 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LineColumn {
+    /// The line, from 1. CR, LF and CRLF each end one line.
+    pub line: usize,
+    /// The column, from 1, counting characters (an invalid UTF-8 byte counts as one).
+    pub column: usize,
+}
+
+impl core::fmt::Display for LineColumn {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
+}
+
+/// Where the lines of an input start, to turn byte offsets into [`LineColumn`]s.
+///
+/// Built in one pass over the input; each lookup is a binary search and a count of the
+/// characters before the offset on its line.
+///
+/// ```
+/// use pipehat::position::{LineColumn, LineIndex};
+///
+/// let input = "MSH|^~\\&|A\r\nPID|1||Zoë|x\rPV1|1".as_bytes();
+/// let lines = LineIndex::new(input);
+/// let x = input.iter().position(|&b| b == b'x').unwrap();
+/// assert_eq!(lines.line_column(x), LineColumn { line: 2, column: 12 });
+/// assert_eq!(lines.line_column(input.len()), LineColumn { line: 3, column: 6 });
+/// ```
+#[derive(Debug, Clone)]
+pub struct LineIndex<'a> {
+    input: &'a [u8],
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    /// Indexes the line starts of `input`.
+    #[must_use]
+    pub fn new(input: &'a [u8]) -> Self {
+        let mut starts = vec![0];
+        let mut at = 0;
+        while let Some(found) = memchr::memchr2(b'\r', b'\n', &input[at..]) {
+            let end = at + found;
+            let crlf = input[end] == b'\r' && input.get(end + 1) == Some(&b'\n');
+            at = end + if crlf { 2 } else { 1 };
+            starts.push(at);
+        }
+        Self { input, starts }
+    }
+
+    /// How many lines the input has (an input ending with a terminator has an empty last line).
+    #[must_use]
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// The line and column of byte `offset` (past the end counts as the end).
+    #[must_use]
+    pub fn line_column(&self, offset: usize) -> LineColumn {
+        let offset = offset.min(self.input.len());
+        let line = self.starts.partition_point(|&start| start <= offset);
+        let before = &self.input[self.starts[line - 1]..offset];
+        // Count characters: every byte that does not continue a UTF-8 sequence.
+        let column = before.iter().filter(|&&b| (b as i8) >= -0x40).count() + 1;
+        LineColumn { line, column }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,6 +146,35 @@ mod tests {
         for &b in boundaries.iter().chain(boundaries.iter().rev()) {
             assert_eq!(offsets.utf16(b), reference(text, b), "byte {b}");
         }
+    }
+
+    #[test]
+    fn lines_end_at_cr_lf_and_crlf() {
+        let input = b"ab\rcd\nef\r\ngh\n\rij";
+        let lines = LineIndex::new(input);
+        assert_eq!(lines.line_count(), 6);
+        let lc = |offset| {
+            let LineColumn { line, column } = lines.line_column(offset);
+            (line, column)
+        };
+        assert_eq!([lc(0), lc(1), lc(2)], [(1, 1), (1, 2), (1, 3)]);
+        assert_eq!([lc(3), lc(6)], [(2, 1), (3, 1)]);
+        assert_eq!(lc(8), (3, 3)); // the CR of CRLF ends line 3
+        assert_eq!(lc(10), (4, 1)); // after CRLF: one line, not two
+        assert_eq!([lc(13), lc(14)], [(5, 1), (6, 1)]); // LF then CR: two lines
+        assert_eq!(lc(99), (6, 3));
+    }
+
+    #[test]
+    fn columns_count_characters() {
+        let input = "é😀x\n\u{FEFF}y".as_bytes();
+        let lines = LineIndex::new(input);
+        let x = input.iter().position(|&b| b == b'x').unwrap();
+        assert_eq!(lines.line_column(x), LineColumn { line: 1, column: 3 });
+        let y = input.len() - 1;
+        assert_eq!(lines.line_column(y).to_string(), "2:2");
+        // An invalid byte counts as one character.
+        assert_eq!(LineIndex::new(b"\xFF\xFEz").line_column(2).column, 3);
     }
 
     #[test]
