@@ -184,6 +184,43 @@ impl<'a> File<'a> {
         self.trailer
     }
 
+    /// The file's bytes with some messages replaced: `replace(i, message)` gives new bytes for
+    /// message `i`, or `None` to keep it. Everything else — envelopes, comments, blank lines,
+    /// MLLP framing, terminators between messages — stays byte for byte, so an unchanged file
+    /// comes back identical.
+    ///
+    /// ```
+    /// use pipehat::{File, MessageBuf};
+    ///
+    /// let input = b"BHS|^~\\&\r// note\rMSH|^~\\&|A|||||||1\rPID|1||7\r\rBTS|1\r";
+    /// let file = File::parse(input);
+    /// assert_eq!(file.rewrite(|_, _| None), input);
+    /// let output = file.rewrite(|_, message| {
+    ///     let mut edited = MessageBuf::parse(message.as_bytes().to_vec()).ok()?;
+    ///     edited.set("PID-3", b"REDACTED").ok()?;
+    ///     Some(edited.into_bytes())
+    /// });
+    /// assert_eq!(output, b"BHS|^~\\&\r// note\rMSH|^~\\&|A|||||||1\rPID|1||REDACTED\r\rBTS|1\r");
+    /// ```
+    #[must_use]
+    pub fn rewrite(
+        &self,
+        mut replace: impl FnMut(usize, &Message<'a>) -> Option<Vec<u8>>,
+    ) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.input.len());
+        let mut copied_to = 0;
+        for (index, message) in self.messages.iter().enumerate() {
+            if let Some(bytes) = replace(index, message) {
+                let span = message.span();
+                out.extend_from_slice(&self.input[copied_to..span.start]);
+                out.extend_from_slice(&bytes);
+                copied_to = span.end;
+            }
+        }
+        out.extend_from_slice(&self.input[copied_to..]);
+        out
+    }
+
     /// What was noticed at file level: stray lines, broken envelopes, counts that do not match.
     /// Each message has its own [`Message::diagnostics`] too.
     #[must_use]

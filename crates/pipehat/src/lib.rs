@@ -35,6 +35,7 @@
 
 mod delimiters;
 mod diagnostic;
+mod edit;
 mod elements;
 mod error;
 pub mod escape;
@@ -49,6 +50,7 @@ mod span;
 
 pub use delimiters::{DelimiterRole, Delimiters};
 pub use diagnostic::{Diagnostic, DiagnosticKind, Severity};
+pub use edit::{EditError, IntoPath, MessageBuf};
 pub use elements::{
     Component, Components, Element, Field, Fields, Repetition, Repetitions, Segment, Subcomponent,
     Subcomponents,

@@ -109,6 +109,17 @@ fn every_corpus_file_splits_losslessly() {
         assert_gap_is_blank(&input, covered_to.max(bom), input.len(), &name);
 
         let file = pipehat::File::parse(&input);
+        assert_eq!(
+            file.rewrite(|_, _| None),
+            input,
+            "{name}: unchanged rewrite"
+        );
+        // Through the editable model too: every message re-encodes to its own bytes.
+        let through_buf = file.rewrite(|_, message| {
+            let buf = pipehat::MessageBuf::parse(message.as_bytes().to_vec()).expect("a message");
+            Some(buf.into_bytes())
+        });
+        assert_eq!(through_buf, input, "{name}: rewrite through MessageBuf");
         file_messages += file.messages().len();
         unreadable += file.unreadable().len();
         let diagnostics = file.messages().iter().flat_map(|m| m.diagnostics());

@@ -1,7 +1,7 @@
 //! Property tests: the parser never panics, and what is written is what is read.
 
 use pipehat::escape::encode;
-use pipehat::{Delimiters, Element, Message, Path};
+use pipehat::{Delimiters, Element, Message, MessageBuf, Path};
 use proptest::prelude::*;
 
 /// Bytes that look like HL7 often enough to reach deep code: delimiters, escapes, line ends,
@@ -63,6 +63,54 @@ proptest! {
                     let decoded = element.unwrap().decoded().into_owned();
                     prop_assert_eq!(&decoded, value, "{}", path);
                 }
+            }
+        }
+    }
+
+    /// set(path, v) then get(path) gives v back, and the edit touches no byte outside the
+    /// element (or, for a new element, only inserts).
+    #[test]
+    fn set_then_get(
+        fields in prop::collection::vec(
+            prop::collection::vec(
+                prop::collection::vec(prop::collection::vec(any::<u8>(), 0..4), 1..3),
+                1..3,
+            ),
+            0..4,
+        ),
+        target in (1usize..6, 0usize..4, 0usize..4, 0usize..3),
+        value in prop::collection::vec(any::<u8>(), 0..8),
+    ) {
+        let header: &[u8] = b"MSH|^~\\&|A";
+        let delimiters = Message::parse(header).unwrap().delimiters();
+        let mut input = header.to_vec();
+        input.push(b'\r');
+        input.extend_from_slice(&write_segment(&fields, delimiters));
+        let (field, repetition, component, subcomponent) = target;
+        let mut text = format!("ZZZ-{field}");
+        if repetition > 0 { text += &format!("[{repetition}]"); }
+        if component > 0 {
+            text += &format!(".{component}");
+            if subcomponent > 0 { text += &format!(".{subcomponent}"); }
+        }
+        let path: Path = text.parse().unwrap();
+        let before = input.clone();
+        let old_span = Message::parse(&before).unwrap().get(&path).map(|e| e.span());
+
+        let mut message = MessageBuf::parse(input).unwrap();
+        message.set(path, &value).unwrap();
+        let after = message.as_bytes();
+        let read = message.message().get(&path).map(|e| e.decoded().into_owned());
+        prop_assert_eq!(read.as_deref(), Some(value.as_slice()), "{}", path);
+        match old_span {
+            Some(span) => {
+                prop_assert_eq!(&after[..span.start], &before[..span.start]);
+                prop_assert!(after.ends_with(&before[span.end..]));
+            }
+            None => {
+                let prefix = before.iter().zip(after).take_while(|(a, b)| a == b).count();
+                let suffix = before.iter().rev().zip(after.iter().rev()).take_while(|(a, b)| a == b).count();
+                prop_assert!(prefix + suffix >= before.len(), "only an insertion");
             }
         }
     }
