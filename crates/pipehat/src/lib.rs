@@ -33,6 +33,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs, missing_debug_implementations)]
 
+mod ack;
 mod delimiters;
 mod diagnostic;
 mod edit;
@@ -48,6 +49,7 @@ pub mod position;
 mod segments;
 mod span;
 
+pub use ack::{AckCode, AckError, Acknowledgment, error_code_text};
 pub use delimiters::{DelimiterRole, Delimiters};
 pub use diagnostic::{Diagnostic, DiagnosticKind, Severity};
 pub use edit::{EditError, IntoPath, MessageBuf};

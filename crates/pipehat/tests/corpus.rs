@@ -120,6 +120,9 @@ fn every_corpus_file_splits_losslessly() {
             Some(buf.into_bytes())
         });
         assert_eq!(through_buf, input, "{name}: rewrite through MessageBuf");
+        for message in file.messages() {
+            assert_ack_answers(message, &name);
+        }
         file_messages += file.messages().len();
         unreadable += file.unreadable().len();
         let diagnostics = file.messages().iter().flat_map(|m| m.diagnostics());
@@ -265,4 +268,30 @@ fn assert_pieces_tile(value: &pipehat::Subcomponent<'_>, name: &impl std::fmt::D
         value.span()
     );
     let _ = value.decoded();
+}
+
+/// An acknowledgment of the message parses, with the same delimiters, and MSA-2 echoes MSH-10.
+fn assert_ack_answers(message: &pipehat::Message<'_>, name: &impl std::fmt::Display) {
+    use pipehat::{AckCode, AckError, Acknowledgment, Message};
+    let ack = Acknowledgment::new(AckCode::ApplicationError, "ACK1", "20261122")
+        .error(AckError::new(207, "corpus check"))
+        .build(message);
+    let reply = Message::parse(&ack).unwrap_or_else(|e| panic!("{name}: ACK does not parse: {e}"));
+    assert_eq!(reply.delimiters(), message.delimiters(), "{name}");
+    let field = |m: &Message<'_>, id: &[u8], n| {
+        m.segment(id)
+            .and_then(|s| s.field(n))
+            .map(|f| f.as_bytes().to_vec())
+    };
+    let control_id = field(message, b"MSH", 10).unwrap_or_default();
+    assert_eq!(
+        field(&reply, b"MSA", 2).unwrap_or_default(),
+        control_id,
+        "{name}: MSA-2"
+    );
+    assert_eq!(
+        field(&reply, b"MSH", 3).unwrap_or_default(),
+        field(message, b"MSH", 5).unwrap_or_default(),
+        "{name}: MSH-3"
+    );
 }
