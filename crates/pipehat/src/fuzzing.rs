@@ -11,6 +11,13 @@ pub fn parse(data: &[u8]) {
     for message in file.messages() {
         walk(message, data);
     }
+    // Lossless: the file comes back from its lossless form, and from an unchanged rewrite.
+    let lossless = crate::json::to_lossless(&file);
+    assert_eq!(
+        crate::json::from_lossless(&lossless).expect("lossless form reads"),
+        data
+    );
+    assert_eq!(file.rewrite(|_, _| None), data);
     if let Ok(message) = Message::parse(data) {
         walk(&message, data);
     }

@@ -43,6 +43,7 @@ pub mod escape;
 mod file;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod json;
 mod message;
 mod path;
 pub mod position;

@@ -120,6 +120,13 @@ fn every_corpus_file_splits_losslessly() {
             Some(buf.into_bytes())
         });
         assert_eq!(through_buf, input, "{name}: rewrite through MessageBuf");
+        let json = serde_json::to_string(&pipehat::json::Lossless(&file)).expect("JSON");
+        let back: pipehat::json::LosslessFile = serde_json::from_str(&json).expect("lossless JSON");
+        let bytes = pipehat::json::from_lossless(&back).expect("bytes from lossless JSON");
+        assert_eq!(bytes, input, "{name}: lossless JSON round trip");
+        for message in file.messages() {
+            serde_json::to_string(&pipehat::json::Readable(message)).expect("readable JSON");
+        }
         for message in file.messages() {
             assert_ack_answers(message, &name);
         }
