@@ -98,6 +98,13 @@ pub enum DiagnosticKind {
     BadCount,
     /// A batch or file header whose delimiters cannot be read.
     UnreadableEnvelope,
+    /// Bytes that are not UTF-8 where UTF-8 is expected (MSH-18 empty or `UNICODE UTF-8`).
+    /// Kept as they are; text shows them as ISO 8859-1 characters.
+    InvalidUtf8,
+    /// Bytes above 127 in a message whose MSH-18 says `ASCII`.
+    NonAscii,
+    /// MSH-18 names a character set pipehat does not decode; text is read as UTF-8.
+    UnsupportedCharset,
 }
 
 /// Something the parser noticed, with where it is in the input.
@@ -136,7 +143,10 @@ impl Diagnostic {
             | DiagnosticKind::UnclosedBatch
             | DiagnosticKind::UnopenedBatch
             | DiagnosticKind::UnclosedFile
-            | DiagnosticKind::UnopenedFile => Severity::Warning,
+            | DiagnosticKind::UnopenedFile
+            | DiagnosticKind::InvalidUtf8
+            | DiagnosticKind::NonAscii
+            | DiagnosticKind::UnsupportedCharset => Severity::Warning,
             DiagnosticKind::BatchCountMismatch { .. }
             | DiagnosticKind::FileCountMismatch { .. }
             | DiagnosticKind::BadCount
@@ -167,6 +177,9 @@ impl Diagnostic {
             DiagnosticKind::FileCountMismatch { .. } => "file.count-mismatch",
             DiagnosticKind::BadCount => "batch.bad-count",
             DiagnosticKind::UnreadableEnvelope => "batch.unreadable-header",
+            DiagnosticKind::InvalidUtf8 => "encoding.invalid-utf8",
+            DiagnosticKind::NonAscii => "encoding.non-ascii",
+            DiagnosticKind::UnsupportedCharset => "encoding.unsupported-charset",
         }
     }
 }
@@ -253,6 +266,15 @@ impl fmt::Display for Diagnostic {
                     "the delimiters of this batch or file header cannot be read"
                 )
             }
+            DiagnosticKind::InvalidUtf8 => write!(
+                f,
+                "these bytes are not UTF-8; they are kept, and shown as ISO 8859-1 characters"
+            ),
+            DiagnosticKind::NonAscii => write!(f, "MSH-18 says ASCII, but these bytes are not"),
+            DiagnosticKind::UnsupportedCharset => write!(
+                f,
+                "MSH-18 names a character set pipehat does not decode; text is read as UTF-8"
+            ),
         }?;
         write!(f, " (bytes {}..{})", self.span.start, self.span.end)
     }

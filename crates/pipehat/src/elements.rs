@@ -16,6 +16,7 @@
 use core::iter::FusedIterator;
 use std::borrow::Cow;
 
+use crate::charset::{Charset, decode_text};
 use crate::escape::{self, Escapes};
 use crate::{Delimiters, Path, Span};
 
@@ -26,6 +27,7 @@ struct Node<'a> {
     bytes: &'a [u8],
     start: usize,
     delimiters: Delimiters,
+    charset: Charset,
     literal: bool,
 }
 
@@ -35,6 +37,7 @@ impl<'a> Node<'a> {
             bytes: &self.bytes[from..to],
             start: self.start + from,
             delimiters: self.delimiters,
+            charset: self.charset,
             literal,
         }
     }
@@ -111,6 +114,13 @@ macro_rules! element_basics {
                 escape::decode(self.node.bytes, self.node.delimiters)
             }
 
+            /// The value as text: escapes decoded, then bytes read in the message's character
+            /// set (MSH-18; see [`crate::charset`]). Borrows when nothing needs decoding.
+            #[must_use]
+            pub fn text(&self) -> Cow<'a, str> {
+                text_of(self.decoded(), self.node.charset)
+            }
+
             /// The value's pieces (text, escaped delimiters, hex, formatting…) with their
             /// spans, for renderers that show formatting.
             #[must_use]
@@ -164,10 +174,17 @@ impl<'a> Segment<'a> {
                 bytes,
                 start,
                 delimiters,
+                charset: Charset::Unspecified,
                 literal: false,
             },
             id_len,
         }
+    }
+
+    /// The same segment, read in `charset` (what the message's MSH-18 says).
+    pub(crate) fn with_charset(mut self, charset: Charset) -> Self {
+        self.node.charset = charset;
+        self
     }
 
     /// The segment id (`MSH`, `PID`, `ZPD`…): the bytes before the first field separator (the
@@ -350,6 +367,20 @@ impl<'a> Element<'a> {
     pub fn decoded(&self) -> Cow<'a, [u8]> {
         let node = self.node();
         escape::decode(node.bytes, node.delimiters)
+    }
+
+    /// The value as text (escapes decoded, read in the message's character set).
+    #[must_use]
+    pub fn text(&self) -> Cow<'a, str> {
+        text_of(self.decoded(), self.node().charset)
+    }
+}
+
+/// Decoded bytes as text, borrowing when both steps could.
+fn text_of(decoded: Cow<'_, [u8]>, charset: Charset) -> Cow<'_, str> {
+    match decoded {
+        Cow::Borrowed(bytes) => decode_text(bytes, charset),
+        Cow::Owned(bytes) => Cow::Owned(decode_text(&bytes, charset).into_owned()),
     }
 }
 

@@ -82,7 +82,7 @@ impl<T: Serialize> Serialize for NumberKeys<T> {
 /// A decoded leaf: text, or `null` for the explicit HL7 null.
 struct Value<'a> {
     raw: &'a [u8],
-    decoded: std::borrow::Cow<'a, [u8]>,
+    text: std::borrow::Cow<'a, str>,
 }
 
 impl Serialize for Value<'_> {
@@ -90,7 +90,7 @@ impl Serialize for Value<'_> {
         if self.raw == b"\"\"" {
             serializer.serialize_none()
         } else {
-            serializer.serialize_str(&String::from_utf8_lossy(&self.decoded))
+            serializer.serialize_str(&self.text)
         }
     }
 }
@@ -137,7 +137,7 @@ impl Serialize for ReadableComponent<'_> {
         if subcomponents.len() == 1 {
             let value = Value {
                 raw: self.0.as_bytes(),
-                decoded: self.0.decoded(),
+                text: self.0.text(),
             };
             return value.serialize(serializer);
         }
@@ -150,7 +150,7 @@ impl Serialize for ReadableComponent<'_> {
                     i + 1,
                     Value {
                         raw: s.as_bytes(),
-                        decoded: s.decoded(),
+                        text: s.text(),
                     },
                 )
             })

@@ -34,6 +34,7 @@
 #![deny(missing_docs, missing_debug_implementations)]
 
 mod ack;
+pub mod charset;
 mod delimiters;
 mod diagnostic;
 mod edit;
@@ -51,6 +52,7 @@ mod segments;
 mod span;
 
 pub use ack::{AckCode, AckError, Acknowledgment, error_code_text};
+pub use charset::Charset;
 pub use delimiters::{DelimiterRole, Delimiters};
 pub use diagnostic::{Diagnostic, DiagnosticKind, Severity};
 pub use edit::{EditError, IntoPath, MessageBuf};

@@ -1,5 +1,6 @@
 //! One HL7 v2 message, parsed.
 
+use crate::charset::Charset;
 use crate::diagnostic::{Diagnostic, DiagnosticKind};
 use crate::elements::{Element, Segment};
 use crate::error::{Error, ErrorKind};
@@ -27,6 +28,7 @@ pub struct Message<'a> {
     input: &'a [u8],
     span: Span,
     delimiters: Delimiters,
+    charset: Charset,
     /// Start and end of each segment (without terminator), as `u32` to keep the index small.
     segments: Vec<(u32, u32)>,
     diagnostics: Vec<Diagnostic>,
@@ -79,14 +81,29 @@ impl<'a> Message<'a> {
         input: &'a [u8],
         delimiters: Delimiters,
         segments: Vec<(u32, u32)>,
-        diagnostics: Vec<Diagnostic>,
+        mut diagnostics: Vec<Diagnostic>,
     ) -> Self {
         let start = segments.first().map_or(0, |&(start, _)| start as usize);
         let end = segments.last().map_or(start, |&(_, end)| end as usize);
+        let header = Segment::new(
+            &input[start..segments.first().map_or(start, |s| s.1 as usize)],
+            start,
+            delimiters,
+        );
+        let msh18 = header.field(18).and_then(|f| f.component(1));
+        let charset = Charset::from_msh18(msh18.map_or(&b""[..], |c| c.as_bytes()));
+        check_charset(
+            &input[start..end],
+            start,
+            charset,
+            msh18.map(|c| c.span()),
+            &mut diagnostics,
+        );
         Message {
             input,
             span: Span::new(start, end),
             delimiters,
+            charset,
             segments,
             diagnostics,
         }
@@ -116,6 +133,12 @@ impl<'a> Message<'a> {
         self.delimiters
     }
 
+    /// The character set MSH-18 names, which `text()` reads values in.
+    #[must_use]
+    pub fn charset(&self) -> Charset {
+        self.charset
+    }
+
     /// What the parser noticed: odd delimiters, content after the message…
     #[must_use]
     pub fn diagnostics(&self) -> &[Diagnostic] {
@@ -128,7 +151,7 @@ impl<'a> Message<'a> {
     ) -> impl ExactSizeIterator<Item = Segment<'a>> + DoubleEndedIterator + Clone + '_ {
         self.segments.iter().map(|&(start, end)| {
             let (start, end) = (start as usize, end as usize);
-            Segment::new(&self.input[start..end], start, self.delimiters)
+            Segment::new(&self.input[start..end], start, self.delimiters).with_charset(self.charset)
         })
     }
 
@@ -201,6 +224,50 @@ impl<'a> Message<'a> {
             }
         }
         None
+    }
+}
+
+/// At most this many encoding diagnostics per message: a file in the wrong character set has an
+/// invalid byte on every line, and one screenful says it.
+const MAX_ENCODING_DIAGNOSTICS: usize = 20;
+
+/// Reports bytes that do not fit the message's character set: invalid UTF-8 where UTF-8 is
+/// expected, bytes above 127 in an ASCII message, and a set pipehat does not decode.
+fn check_charset(
+    bytes: &[u8],
+    start: usize,
+    charset: Charset,
+    msh18: Option<Span>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    if charset == Charset::Other {
+        let span = msh18.unwrap_or(Span::new(start, start));
+        diagnostics.push(Diagnostic::new(DiagnosticKind::UnsupportedCharset, span));
+    }
+    if charset == Charset::Ascii {
+        let mut at = 0;
+        let mut reported = 0;
+        while let Some(offset) = bytes[at..].iter().position(|b| !b.is_ascii()) {
+            let from = at + offset;
+            let len = bytes[from..].iter().take_while(|b| !b.is_ascii()).count();
+            diagnostics.push(Diagnostic::new(
+                DiagnosticKind::NonAscii,
+                Span::new(start + from, start + from + len),
+            ));
+            at = from + len;
+            reported += 1;
+            if reported == MAX_ENCODING_DIAGNOSTICS {
+                break;
+            }
+        }
+    }
+    if charset.expects_utf8() {
+        for range in crate::charset::invalid_utf8(bytes).take(MAX_ENCODING_DIAGNOSTICS) {
+            diagnostics.push(Diagnostic::new(
+                DiagnosticKind::InvalidUtf8,
+                Span::new(start + range.start, start + range.end),
+            ));
+        }
     }
 }
 
@@ -391,6 +458,57 @@ mod tests {
         for &(offset, expected) in cases {
             assert_eq!(at(offset).as_deref(), expected, "offset {offset}");
         }
+    }
+
+    #[test]
+    fn character_sets() {
+        let text = |input: &[u8], path: &str| {
+            let message = Message::parse(input).unwrap();
+            let codes: Vec<_> = message
+                .diagnostics()
+                .iter()
+                .map(|d| (d.code(), d.span()))
+                .collect();
+            let value = message
+                .get(&path.parse().unwrap())
+                .unwrap()
+                .text()
+                .into_owned();
+            (value, codes)
+        };
+        let latin1 = b"MSH|^~\\&|A||||||ADT^A01|1|P|2.5||||||8859/1\rPID|1||||M\xFCller\r";
+        assert_eq!(text(latin1, "PID-5"), ("Müller".to_string(), vec![]));
+        let utf8 = "MSH|^~\\&|A||||||ADT^A01|1|P|2.5||||||UNICODE UTF-8\rPID|1||||Müller\r";
+        assert_eq!(
+            text(utf8.as_bytes(), "PID-5"),
+            ("Müller".to_string(), vec![])
+        );
+        // Latin-1 bytes in a message that says nothing: kept, reported, shown as Latin-1.
+        let unspecified = b"MSH|^~\\&|A\rPID|1||||M\xFCller\r";
+        let at = 21;
+        assert_eq!(
+            text(unspecified, "PID-5"),
+            (
+                "Müller".to_string(),
+                vec![("encoding.invalid-utf8", Span::new(at, at + 1))]
+            )
+        );
+        let ascii = "MSH|^~\\&|A||||||ADT^A01|1|P|2.5||||||ASCII\rPID|1||||Zoë\r";
+        let (_, codes) = text(ascii.as_bytes(), "PID-5");
+        assert_eq!(
+            codes.iter().map(|c| c.0).collect::<Vec<_>>(),
+            ["encoding.non-ascii"]
+        );
+        let other = "MSH|^~\\&|A||||||ADT^A01|1|P|2.5||||||ISO IR87\rPID|1||||x\r";
+        let (_, codes) = text(other.as_bytes(), "PID-5");
+        assert_eq!(
+            codes.iter().map(|c| c.0).collect::<Vec<_>>(),
+            ["encoding.unsupported-charset"]
+        );
+        assert_eq!(
+            Message::parse(latin1).unwrap().charset(),
+            crate::Charset::Latin1
+        );
     }
 
     #[test]
