@@ -69,7 +69,8 @@ pub enum DiagnosticKind {
     /// More input follows the message (another message, or text); [`crate::Message::parse`]
     /// reads one message.
     TrailingContent,
-    /// A line outside any message: a comment, prose, or a segment before the first MSH.
+    /// Lines outside any message: a comment, prose, or segments before the first MSH (one
+    /// diagnostic for a run of such lines).
     StrayLine,
     /// A batch header (`BHS`) with no trailer (`BTS`) before the next batch, file segment or
     /// the end.
@@ -129,6 +130,11 @@ impl Diagnostic {
     #[must_use]
     pub const fn span(&self) -> Span {
         self.span
+    }
+
+    /// Grows the span to end at `end` (consecutive stray lines make one diagnostic).
+    pub(crate) fn extend_to(&mut self, end: usize) {
+        self.span.end = self.span.end.max(end);
     }
 
     /// How much it matters.
@@ -239,7 +245,7 @@ impl fmt::Display for Diagnostic {
                 write!(f, "more input follows the message; it is not part of it")
             }
             DiagnosticKind::StrayLine => {
-                write!(f, "this line is outside any message (no MSH before it)")
+                write!(f, "outside any message (no MSH before it)")
             }
             DiagnosticKind::UnclosedBatch => write!(f, "this batch (BHS) has no trailer (BTS)"),
             DiagnosticKind::UnopenedBatch => {

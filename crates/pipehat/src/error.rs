@@ -29,10 +29,20 @@ pub enum ErrorKind {
         /// The byte found.
         byte: u8,
     },
-    /// The input is larger than pipehat's positions can address (4 GiB).
+    /// The input is larger than the limit (at most 4 GiB, what positions can address).
     TooLarge {
         /// The input's size in bytes.
         len: usize,
+    },
+    /// The message has more segments than the limit.
+    TooManySegments {
+        /// The limit.
+        limit: usize,
+    },
+    /// The file has more messages than the limit.
+    TooManyMessages {
+        /// The limit.
+        limit: usize,
     },
 }
 
@@ -68,7 +78,13 @@ impl fmt::Display for Error {
                 ShowByte(byte)
             ),
             ErrorKind::TooLarge { len } => {
-                write!(f, "the input is {len} bytes; pipehat reads at most 4 GiB")
+                write!(f, "the input is {len} bytes, more than the limit")
+            }
+            ErrorKind::TooManySegments { limit } => {
+                write!(f, "the message has more than {limit} segments, the limit")
+            }
+            ErrorKind::TooManyMessages { limit } => {
+                write!(f, "the file has more than {limit} messages, the limit")
             }
         }?;
         write!(f, " (bytes {}..{})", self.span.start, self.span.end)

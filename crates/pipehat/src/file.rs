@@ -14,7 +14,7 @@ use crate::elements::Segment;
 use crate::error::{Error, ErrorKind};
 use crate::message::offsets;
 use crate::segments::lines;
-use crate::{Delimiters, Message, Span};
+use crate::{Delimiters, Limits, Message, Span};
 
 /// A parsed file (or stream, or paste) of HL7 v2: its messages, batches and envelope.
 ///
@@ -103,6 +103,11 @@ enum Current {
 
 /// The parse under way.
 struct Reader<'a> {
+    limits: Limits,
+    /// Set when a limit was reached: reading stops.
+    stopped: bool,
+    /// The stray-line diagnostic that consecutive stray lines extend.
+    last_stray: Option<usize>,
     input: &'a [u8],
     file: File<'a>,
     current: Current,
@@ -119,7 +124,18 @@ impl<'a> File<'a> {
     /// read is reported.
     #[must_use]
     pub fn parse(input: &'a [u8]) -> Self {
+        Self::parse_with(input, Limits::default())
+    }
+
+    /// [`File::parse`] with [`Limits`] for untrusted input. Reading stops where a limit is
+    /// reached: what was read is kept, the rest stays in the input, and [`File::unreadable`]
+    /// says where and why.
+    #[must_use]
+    pub fn parse_with(input: &'a [u8], limits: Limits) -> Self {
         let mut reader = Reader {
+            limits,
+            stopped: false,
+            last_stray: None,
             input,
             file: File {
                 input,
@@ -135,7 +151,7 @@ impl<'a> File<'a> {
             unbatched_from: 0,
             delimiters: Delimiters::default(),
         };
-        if u32::try_from(input.len()).is_err() {
+        if input.len() > limits.max_input_len {
             reader.file.unreadable.push(UnreadableMessage {
                 error: Error::new(ErrorKind::TooLarge { len: input.len() }, Span::new(0, 0)),
                 span: Span::new(0, input.len()),
@@ -144,6 +160,10 @@ impl<'a> File<'a> {
         }
         for line in lines(input) {
             reader.line(line);
+            if reader.stopped {
+                let rest = Span::new(line.start, input.len());
+                return reader.file_with_rest(rest);
+            }
         }
         reader.finish()
     }
@@ -237,9 +257,20 @@ impl<'a> Reader<'a> {
             [b'M', b'S', b'H', ..] => *b"MSH",
             _ => [0; 3],
         };
+        // A run of stray lines continues only from the line just before.
+        let stray_run = self.last_stray.take();
         match &kind {
             b"MSH" => {
                 self.end_message();
+                if self.file.messages.len() == self.limits.max_messages {
+                    self.stop(
+                        ErrorKind::TooManyMessages {
+                            limit: self.limits.max_messages,
+                        },
+                        span,
+                    );
+                    return;
+                }
                 let mut diagnostics = Vec::new();
                 self.current = match Delimiters::read(bytes, span.start, &mut diagnostics) {
                     Ok(delimiters) => {
@@ -296,11 +327,45 @@ impl<'a> Reader<'a> {
                 self.file.trailer = Some(span);
             }
             _ => match &mut self.current {
+                Current::Message { segments, .. } if segments.len() == self.limits.max_segments => {
+                    let limit = self.limits.max_segments;
+                    self.stop(ErrorKind::TooManySegments { limit }, span);
+                }
                 Current::Message { segments, .. } => segments.push(offsets(span)),
                 Current::Unreadable(unreadable) => unreadable.span.end = span.end,
-                Current::Nothing => self.diagnose(DiagnosticKind::StrayLine, span),
+                Current::Nothing => self.stray(span, stray_run),
             },
         }
+    }
+
+    /// A line outside any message: consecutive ones make one diagnostic, so a file of prose
+    /// costs one diagnostic, not one per line.
+    fn stray(&mut self, span: Span, run: Option<usize>) {
+        if let Some(index) = run {
+            self.file.diagnostics[index].extend_to(span.end);
+            self.last_stray = Some(index);
+        } else {
+            self.last_stray = Some(self.file.diagnostics.len());
+            self.diagnose(DiagnosticKind::StrayLine, span);
+        }
+    }
+
+    /// A limit is reached at `span`: the message being read is dropped whole and reading stops.
+    fn stop(&mut self, kind: ErrorKind, span: Span) {
+        self.current = Current::Nothing;
+        self.stopped = true;
+        self.file.unreadable.push(UnreadableMessage {
+            error: Error::new(kind, span),
+            span: Span::new(span.start, span.start),
+        });
+    }
+
+    /// The file read so far; `rest` (from where a limit stopped reading) is left unread.
+    fn file_with_rest(mut self, rest: Span) -> File<'a> {
+        if let Some(last) = self.file.unreadable.last_mut() {
+            last.span = rest;
+        }
+        self.file
     }
 
     fn diagnose(&mut self, kind: DiagnosticKind, span: Span) {
@@ -530,6 +595,21 @@ mod tests {
             (stray.code(), stray.span()),
             ("file.stray-line", Span::new(0, 19))
         );
+        // Consecutive stray lines are one diagnostic.
+        let prose = parse("notes:\nline two\nline three\n");
+        let [stray] = prose.diagnostics() else {
+            panic!("one diagnostic")
+        };
+        assert_eq!(stray.span(), Span::new(0, 26));
+        // An envelope segment ends the run.
+        let split = parse("a\nBHS|^~\\&\nb\n");
+        let spans: Vec<_> = split
+            .diagnostics()
+            .iter()
+            .map(|d| (d.code(), d.span()))
+            .collect();
+        assert_eq!(spans[0], ("file.stray-line", Span::new(0, 1)));
+        assert_eq!(spans[1], ("file.stray-line", Span::new(11, 12)));
     }
 
     #[test]
@@ -569,6 +649,34 @@ mod tests {
         let second = &file.messages()[1];
         let pid = second.segment(b"PID").unwrap();
         assert_eq!(pid.field(2).unwrap().component(2).unwrap().as_bytes(), b"b");
+    }
+
+    #[test]
+    fn limits_stop_reading_and_keep_the_rest() {
+        let text = format!("{M1}{M2}{M1}");
+        let file = File::parse_with(text.as_bytes(), Limits::default().max_messages(2));
+        assert_eq!(message_ids(&file), ["m1", "m2"]);
+        let [stopped] = file.unreadable() else {
+            panic!("one stop")
+        };
+        assert_eq!(
+            stopped.error().kind(),
+            ErrorKind::TooManyMessages { limit: 2 }
+        );
+        assert_eq!(stopped.span(), Span::new(M1.len() + M2.len(), text.len()));
+        assert_eq!(file.rewrite(|_, _| None), text.as_bytes());
+
+        let file = File::parse_with(text.as_bytes(), Limits::default().max_segments(1));
+        assert!(file.messages().is_empty());
+        assert_eq!(
+            file.unreadable()[0].error().kind(),
+            ErrorKind::TooManySegments { limit: 1 }
+        );
+        let small = File::parse_with(text.as_bytes(), Limits::default().max_input_len(10));
+        assert_eq!(
+            small.unreadable()[0].error().kind(),
+            ErrorKind::TooLarge { len: text.len() }
+        );
     }
 
     #[test]

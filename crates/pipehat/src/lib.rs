@@ -45,6 +45,7 @@ mod file;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod json;
+mod limits;
 mod message;
 mod path;
 pub mod position;
@@ -62,6 +63,7 @@ pub use elements::{
 };
 pub use error::{Error, ErrorKind};
 pub use file::{Batch, File, UnreadableMessage};
+pub use limits::Limits;
 pub use message::Message;
 pub use path::{Path, PathError, PathErrorKind};
 pub use segments::{Segments, segments};

@@ -5,7 +5,7 @@ use crate::diagnostic::{Diagnostic, DiagnosticKind};
 use crate::elements::{Element, Segment};
 use crate::error::{Error, ErrorKind};
 use crate::segments::{lines, starts_header};
-use crate::{Delimiters, Path, Span};
+use crate::{Delimiters, Limits, Path, Span};
 
 /// A parsed HL7 v2 message. It borrows the input: nothing is copied.
 ///
@@ -44,7 +44,15 @@ impl<'a> Message<'a> {
     /// Only when there is no readable header: the input is blank, does not start with `MSH`, or
     /// its field separator cannot be one; or the input is 4 GiB or more.
     pub fn parse(input: &'a [u8]) -> Result<Self, Error> {
-        if u32::try_from(input.len()).is_err() {
+        Self::parse_with(input, Limits::default())
+    }
+
+    /// [`Message::parse`] with [`Limits`] for untrusted input.
+    ///
+    /// # Errors
+    /// As [`Message::parse`], and when the input or its segment count exceeds a limit.
+    pub fn parse_with(input: &'a [u8], limits: Limits) -> Result<Self, Error> {
+        if input.len() > limits.max_input_len {
             return Err(Error::new(
                 ErrorKind::TooLarge { len: input.len() },
                 Span::new(0, 0),
@@ -70,6 +78,10 @@ impl<'a> Message<'a> {
                     Span::new(line.start, input.len()),
                 ));
                 break;
+            }
+            if segments.len() == limits.max_segments {
+                let limit = limits.max_segments;
+                return Err(Error::new(ErrorKind::TooManySegments { limit }, line));
             }
             segments.push(offsets(line));
         }

@@ -115,6 +115,39 @@ proptest! {
         }
     }
 
+    /// Normalizing keeps every value where it was, only dropping trailing empties, and
+    /// normalizing again changes nothing.
+    #[test]
+    fn normalize_keeps_values(
+        fields in prop::collection::vec(
+            prop::collection::vec(
+                prop::collection::vec(prop::collection::vec(any::<u8>(), 0..3), 1..4),
+                1..3,
+            ),
+            0..5,
+        ),
+    ) {
+        let header: &[u8] = b"MSH|^~\\&|A";
+        let delimiters = Message::parse(header).unwrap().delimiters();
+        let mut input = header.to_vec();
+        input.extend_from_slice(b"\n");
+        input.extend_from_slice(&write_segment(&fields, delimiters));
+        let normalized = MessageBuf::parse(input.clone()).unwrap().normalized();
+        let again = MessageBuf::parse(normalized.clone()).unwrap().normalized();
+        prop_assert_eq!(&again, &normalized);
+        let before = Message::parse(&input).unwrap();
+        let after = Message::parse(&normalized).unwrap();
+        for (f, repetitions) in fields.iter().enumerate() {
+            for (r, components) in repetitions.iter().enumerate() {
+                for c in 0..components.len() {
+                    let path: Path = format!("ZZZ-{}[{}].{}", f + 1, r + 1, c + 1).parse().unwrap();
+                    let read = |m: &Message<'_>| m.get(&path).map(|e| e.decoded().into_owned()).unwrap_or_default();
+                    prop_assert_eq!(read(&after), read(&before), "{}", path);
+                }
+            }
+        }
+    }
+
     /// A path prints in the canonical form, and that form reads back as the same path.
     #[test]
     fn canonical_paths_read_back(
