@@ -523,6 +523,27 @@ mod tests {
         );
     }
 
+    /// hl7kit's custom set `#!*?%` (field `#`, component `!`, repetition `*`, escape `?`,
+    /// subcomponent `%`) and medplum's numbering (MSH-1 is the separator, MSH-3 the sender).
+    #[test]
+    fn peer_delimiter_expectations() {
+        let input = b"MSH#!*?%#APP#FAC#APP2#FAC2#20260101##ADT!A01#1#P#2.3\rPID#1##A!B*C%D?F?E\r";
+        let message = Message::parse(input).unwrap();
+        let get = |path: &str| {
+            message
+                .get(&path.parse().unwrap())
+                .map(|e| e.text().into_owned())
+        };
+        assert_eq!(get("MSH-1").as_deref(), Some("#"));
+        assert_eq!(get("MSH-2").as_deref(), Some("!*?%"));
+        assert_eq!(get("MSH-3").as_deref(), Some("APP"));
+        assert_eq!(get("MSH-9.2").as_deref(), Some("A01"));
+        assert_eq!(get("PID-3[1].2").as_deref(), Some("B"));
+        assert_eq!(get("PID-3[2].1.1").as_deref(), Some("C"));
+        assert_eq!(get("PID-3[2].1.2").as_deref(), Some("D#E"));
+        assert_eq!(get("PID-3[3]"), None);
+    }
+
     #[test]
     fn minimal_header() {
         let message = Message::parse(b"MSH|^~\\&").unwrap();
