@@ -256,7 +256,7 @@ fn check_charset(
         let span = msh18.unwrap_or(Span::new(start, start));
         diagnostics.push(Diagnostic::new(DiagnosticKind::UnsupportedCharset, span));
     }
-    if charset == Charset::Ascii {
+    if charset == Charset::Ascii && !bytes.is_ascii() {
         let mut at = 0;
         let mut reported = 0;
         while let Some(offset) = bytes[at..].iter().position(|b| !b.is_ascii()) {
@@ -273,7 +273,8 @@ fn check_charset(
             }
         }
     }
-    if charset.expects_utf8() {
+    // `from_utf8` has a fast path for the common all-valid case; only then look for where.
+    if charset.expects_utf8() && std::str::from_utf8(bytes).is_err() {
         for range in crate::charset::invalid_utf8(bytes).take(MAX_ENCODING_DIAGNOSTICS) {
             diagnostics.push(Diagnostic::new(
                 DiagnosticKind::InvalidUtf8,
