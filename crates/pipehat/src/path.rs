@@ -242,13 +242,16 @@ impl FromStr for Path {
             if let Some(slash) = text[reader.at..].find('/') {
                 return Err(PathError::new(PathErrorKind::Groups, reader.at + slash));
             }
-            return reader.terser().map(normalized);
+            let segment = reader.segment_id()?;
+            return reader.structured(segment, Syntax::TERSER).map(normalized);
         }
         let segment = reader.segment_id()?;
         if reader.peek().is_some_and(|c| c.is_ascii_digit()) || reader.peek() == Some('.') {
             return reader.dotted(segment).map(normalized);
         }
-        reader.canonical(segment).map(normalized)
+        reader
+            .structured(segment, Syntax::CANONICAL)
+            .map(normalized)
     }
 }
 
@@ -258,6 +261,32 @@ fn normalized(mut path: Path) -> Path {
         path.repetition = Some(1);
     }
     path
+}
+
+/// How a bracketed syntax writes indexes and levels.
+#[derive(Clone, Copy)]
+struct Syntax {
+    open: &'static str,
+    close: &'static str,
+    /// The first index: 1, or HAPI's 0.
+    base: usize,
+    /// What separates field, component and subcomponent.
+    level: &'static str,
+}
+
+impl Syntax {
+    const CANONICAL: Syntax = Syntax {
+        open: "[",
+        close: "]",
+        base: 1,
+        level: ".",
+    };
+    const TERSER: Syntax = Syntax {
+        open: "(",
+        close: ")",
+        base: 0,
+        level: "-",
+    };
 }
 
 /// A cursor over the path text.
@@ -322,71 +351,37 @@ impl Reader<'_> {
             .ok_or_else(|| self.error(PathErrorKind::NumberTooLarge))
     }
 
-    /// `[n]`, if present.
-    fn bracketed(&mut self) -> Result<Option<usize>, PathError> {
-        if !self.eat("[") {
+    /// An index between `open` and `close`, if present: `[2]` (from 1), or HAPI's `(1)`
+    /// (from 0).
+    fn enclosed(&mut self, syntax: Syntax) -> Result<Option<usize>, PathError> {
+        if !self.eat(syntax.open) {
             return Ok(None);
         }
-        let n = self.index(1)?;
-        if !self.eat("]") {
-            return Err(self.error(
-                self.peek()
-                    .map_or(PathErrorKind::ExpectedNumber, PathErrorKind::Unexpected),
-            ));
+        let n = self.index(syntax.base)?;
+        if !self.eat(syntax.close) {
+            let found = self.peek();
+            return Err(
+                self.error(found.map_or(PathErrorKind::ExpectedNumber, PathErrorKind::Unexpected))
+            );
         }
         Ok(Some(n))
     }
 
-    /// `(n)` with a 0-based index, if present.
-    fn parenthesised(&mut self) -> Result<Option<usize>, PathError> {
-        if !self.eat("(") {
-            return Ok(None);
-        }
-        let n = self.index(0)?;
-        if !self.eat(")") {
-            return Err(self.error(
-                self.peek()
-                    .map_or(PathErrorKind::ExpectedNumber, PathErrorKind::Unexpected),
-            ));
-        }
-        Ok(Some(n))
-    }
-
-    /// `PID[2]-3[2].4.1`
-    fn canonical(&mut self, segment: [u8; 3]) -> Result<Path, PathError> {
-        let mut path = bare(segment, self.bracketed()?.unwrap_or(1));
+    /// `PID[2]-3[2].4.1`, or HAPI's `PID(1)-3(1)-4-1`: the two differ only in their brackets,
+    /// where indexes start, and what separates component from field.
+    fn structured(&mut self, segment: [u8; 3], syntax: Syntax) -> Result<Path, PathError> {
+        let mut path = bare(segment, self.enclosed(syntax)?.unwrap_or(1));
         if self.eat("-") {
             path.field = Some(self.index(1)?);
-            path.repetition = self.bracketed()?;
-            if self.eat(".") {
+            path.repetition = self.enclosed(syntax)?;
+            if self.eat(syntax.level) {
                 path.component = Some(self.index(1)?);
-                if self.eat(".") {
+                if self.eat(syntax.level) {
                     path.subcomponent = Some(self.index(1)?);
                 }
             }
         }
-        if self.peek() == Some('.') {
-            return Err(self.error(PathErrorKind::TooDeep));
-        }
-        self.end()?;
-        Ok(path)
-    }
-
-    /// `PID(1)-3(1)-4-1` (HAPI Terser: occurrences and repetitions from 0).
-    fn terser(&mut self) -> Result<Path, PathError> {
-        let segment = self.segment_id()?;
-        let mut path = bare(segment, self.parenthesised()?.unwrap_or(1));
-        if self.eat("-") {
-            path.field = Some(self.index(1)?);
-            path.repetition = self.parenthesised()?;
-            if self.eat("-") {
-                path.component = Some(self.index(1)?);
-                if self.eat("-") {
-                    path.subcomponent = Some(self.index(1)?);
-                }
-            }
-        }
-        if self.peek() == Some('-') {
+        if self.peek().is_some_and(|c| syntax.level.starts_with(c)) {
             return Err(self.error(PathErrorKind::TooDeep));
         }
         self.end()?;
