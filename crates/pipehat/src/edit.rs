@@ -24,7 +24,8 @@ use crate::elements::Element;
 use crate::escape::encode;
 use crate::{Delimiters, Error, Message, Path, Span};
 
-/// An owned, editable HL7 v2 message.
+/// An owned, editable HL7 v2 message: the bytes of one message (anything after it in the
+/// buffer is kept as it is and never edited).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MessageBuf {
     bytes: Vec<u8>,
@@ -48,6 +49,9 @@ pub enum EditError {
     NoSuchIndex(usize),
     /// The message after the edit would not start with a readable MSH.
     Header(Error),
+    /// The edit would start another message or a batch inside this one (a raw `MSH`, `BHS`,
+    /// `FHS`, `BTS` or `FTS` segment).
+    Boundary,
 }
 
 impl fmt::Display for EditError {
@@ -71,6 +75,9 @@ impl fmt::Display for EditError {
             EditError::LineBreak => f.write_str("a raw value cannot hold a CR or LF"),
             EditError::NoSuchIndex(index) => write!(f, "there is no segment {index}"),
             EditError::Header(error) => write!(f, "the edit would break the header: {error}"),
+            EditError::Boundary => {
+                f.write_str("the edit would start another message or batch inside this one")
+            }
         }
     }
 }
@@ -301,15 +308,22 @@ impl MessageBuf {
         edited.extend_from_slice(&self.bytes[..span.start]);
         edited.extend_from_slice(bytes);
         edited.extend_from_slice(&self.bytes[span.end..]);
-        let header_before = self.message().delimiters();
-        match Message::parse(&edited) {
-            Ok(message) if message.delimiters() == header_before => {
-                self.bytes = edited;
-                Ok(())
-            }
-            Ok(_) => Err(EditError::Delimiters),
+        let before = self.message();
+        let boundaries = |m: &Message<'_>| {
+            let trailing =
+                |d: &&crate::Diagnostic| d.kind() == crate::DiagnosticKind::TrailingContent;
+            m.diagnostics().iter().filter(trailing).count()
+        };
+        let result = match Message::parse(&edited) {
+            Ok(after) if after.delimiters() != before.delimiters() => Err(EditError::Delimiters),
+            Ok(after) if boundaries(&after) > boundaries(&before) => Err(EditError::Boundary),
+            Ok(_) => Ok(()),
             Err(error) => Err(EditError::Header(error)),
+        };
+        if result.is_ok() {
+            self.bytes = edited;
         }
+        result
     }
 
     /// Where the bytes for `path` go, and what they are: the element's span when it exists,
@@ -531,6 +545,18 @@ mod tests {
         assert!(matches!(m.set("OBX-5", b"x"), Err(EditError::NoSegment(_))));
         assert!(matches!(m.set("PID-0", b"x"), Err(EditError::Path(_))));
         assert_eq!(m, before);
+    }
+
+    #[test]
+    fn edits_cannot_start_another_message() {
+        let mut m = buf("MSH|^~\\&|A\rPID|1\r");
+        assert_eq!(
+            m.insert_segment(2, b"MSH|^~\\&|B"),
+            Err(EditError::Boundary)
+        );
+        assert_eq!(m.insert_segment(1, b"BTS|1"), Err(EditError::Boundary));
+        assert_eq!(m.set_raw("PID", b"FHS|^~\\&"), Err(EditError::Boundary));
+        assert_eq!(text(&m), "MSH|^~\\&|A\rPID|1\r");
     }
 
     #[test]
