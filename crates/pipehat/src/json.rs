@@ -34,6 +34,7 @@ use serde::{Deserialize, Serialize, Serializer};
 
 use crate::delimiters::Delimiters;
 use crate::elements::{Component, Field, Repetition, Segment};
+use crate::names::Names;
 use crate::{File, Message};
 
 /// Serializes a message in the readable form.
@@ -42,27 +43,147 @@ pub struct Readable<'m, 'a>(pub &'m Message<'a>);
 
 impl Serialize for Readable<'_, '_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let segments: Vec<ReadableSegment<'_>> = self.0.segments().map(ReadableSegment).collect();
-        let mut message = serializer.serialize_struct("Message", 1)?;
-        message.serialize_field("segments", &segments)?;
-        message.end()
+        serialize_message(self.0, None, serializer)
     }
 }
 
-struct ReadableSegment<'a>(Segment<'a>);
+/// Serializes a message in the readable form with names from a dictionary: each segment gains
+/// `"name"` and `"names"`, the names of the elements it holds keyed like paths below the
+/// segment (`"5"`, `"5.1"`, `"5.1.1"`). The values are as in [`Readable`].
+///
+/// ```
+/// # use pipehat::names::Names;
+/// # struct Tiny;
+/// # impl Names for Tiny {
+/// #     fn segment_name(&self, s: &str) -> Option<&str> { (s == "PID").then_some("Patient Identification") }
+/// #     fn element_name(&self, s: &str, f: usize, c: Option<usize>, _: Option<usize>) -> Option<&str> {
+/// #         match (s, f, c) { ("PID", 5, None) => Some("Patient Name"), ("PID", 5, Some(1)) => Some("Family Name"), _ => None }
+/// #     }
+/// # }
+/// let message = pipehat::Message::parse(b"MSH|^~\\&|LAB\rPID|1||||DOE^JOHN\r")?;
+/// let json = serde_json::to_value(pipehat::json::Named(&message, &Tiny))?;
+/// assert_eq!(json["segments"][1]["name"], "Patient Identification");
+/// assert_eq!(json["segments"][1]["names"], serde_json::json!({
+///     "5": "Patient Name", "5.1": "Family Name"
+/// }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy)]
+pub struct Named<'m, 'a, 'n>(pub &'m Message<'a>, pub &'n dyn Names);
 
-impl Serialize for ReadableSegment<'_> {
+impl fmt::Debug for Named<'_, '_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Named").field(self.0).finish_non_exhaustive()
+    }
+}
+
+impl Serialize for Named<'_, '_, '_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_message(self.0, Some(self.1), serializer)
+    }
+}
+
+fn serialize_message<S: Serializer>(
+    message: &Message<'_>,
+    names: Option<&dyn Names>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let segments: Vec<ReadableSegment<'_, '_>> = message
+        .segments()
+        .map(|segment| ReadableSegment { segment, names })
+        .collect();
+    let mut out = serializer.serialize_struct("Message", 1)?;
+    out.serialize_field("segments", &segments)?;
+    out.end()
+}
+
+struct ReadableSegment<'a, 'n> {
+    segment: Segment<'a>,
+    names: Option<&'n dyn Names>,
+}
+
+impl Serialize for ReadableSegment<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let id = String::from_utf8_lossy(self.segment.id());
         let mut fields = BTreeMap::new();
-        for (index, field) in self.0.fields().enumerate() {
-            if !field.is_empty() {
-                fields.insert(index + 1, ReadableField(field));
+        let mut element_names = BTreeMap::new();
+        for (index, field) in self.segment.fields().enumerate() {
+            if field.is_empty() {
+                continue;
             }
+            if let Some(names) = self.names {
+                name_elements(names, &id, index + 1, &field, &mut element_names);
+            }
+            fields.insert(index + 1, ReadableField(field));
         }
-        let mut segment = serializer.serialize_struct("Segment", 2)?;
-        segment.serialize_field("id", &String::from_utf8_lossy(self.0.id()))?;
+        let mut segment = serializer.serialize_struct("Segment", 4)?;
+        segment.serialize_field("id", &id)?;
+        if let Some(names) = self.names {
+            segment.serialize_field("name", &names.segment_name(&id))?;
+            let keyed: BTreeMap<(usize, usize, usize), &str> = element_names;
+            segment.serialize_field("names", &PathKeys(keyed))?;
+        }
         segment.serialize_field("fields", &NumberKeys(fields))?;
         segment.end()
+    }
+}
+
+/// Collects the names of a field and of the components and subcomponents it holds in any
+/// repetition. Keys are (field, component, subcomponent), 0 meaning "not that deep".
+fn name_elements<'n>(
+    names: &'n dyn Names,
+    segment: &str,
+    number: usize,
+    field: &Field<'_>,
+    out: &mut BTreeMap<(usize, usize, usize), &'n str>,
+) {
+    if let Some(name) = names.element_name(segment, number, None, None) {
+        out.insert((number, 0, 0), name);
+    }
+    for repetition in field.repetitions() {
+        let components: Vec<Component<'_>> = repetition.components().collect();
+        if components.len() < 2 {
+            continue;
+        }
+        for (c, component) in components.iter().enumerate() {
+            if component.is_empty() || out.contains_key(&(number, c + 1, 0)) {
+                continue;
+            }
+            if let Some(name) = names.element_name(segment, number, Some(c + 1), None) {
+                out.insert((number, c + 1, 0), name);
+            }
+            let subcomponents: Vec<_> = component.subcomponents().collect();
+            if subcomponents.len() < 2 {
+                continue;
+            }
+            for (sub, subcomponent) in subcomponents.iter().enumerate() {
+                if subcomponent.is_empty() {
+                    continue;
+                }
+                if let Some(name) = names.element_name(segment, number, Some(c + 1), Some(sub + 1))
+                {
+                    out.insert((number, c + 1, sub + 1), name);
+                }
+            }
+        }
+    }
+}
+
+/// A map keyed by (field, component, subcomponent), written with keys like `"5.1.1"`.
+struct PathKeys<'n>(BTreeMap<(usize, usize, usize), &'n str>);
+
+impl Serialize for PathKeys<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (&(field, component, subcomponent), name) in &self.0 {
+            let key = match (component, subcomponent) {
+                (0, _) => field.to_string(),
+                (c, 0) => format!("{field}.{c}"),
+                (c, s) => format!("{field}.{c}.{s}"),
+            };
+            map.serialize_entry(&key, name)?;
+        }
+        map.end()
     }
 }
 

@@ -47,6 +47,7 @@ pub mod fuzzing;
 pub mod json;
 mod limits;
 mod message;
+pub mod names;
 mod path;
 pub mod position;
 mod segments;
@@ -68,8 +69,3 @@ pub use message::Message;
 pub use path::{Path, PathError, PathErrorKind};
 pub use segments::{Segments, segments};
 pub use span::Span;
-
-/// The README's Rust examples, compiled and run as doctests so they stay true.
-#[cfg(doctest)]
-#[doc = include_str!("../../../README.md")]
-struct ReadmeExamples;
