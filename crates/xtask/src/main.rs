@@ -6,18 +6,22 @@
 //! cargo xtask build-pkg   build the npm package's wasm into pkg/gen/
 //! cargo xtask build-web   build the viewer into dist/
 //! cargo xtask setup       install the pinned tools only
+//! cargo xtask gen-dict    regenerate the HL7 dictionary's data from its pinned packages
+//!                         (`--check`: prove the checked-in data is what it makes)
 //! ```
 //!
 //! Every command first installs what it needs and is missing (skipping what is already there at
 //! the pinned version), so a fresh machine needs nothing but Rust, Node.js and this repository.
 
 mod build;
+mod dict;
 mod tools;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-const USAGE: &str = "usage: cargo xtask <serve | test | build-pkg | build-web | setup>";
+const USAGE: &str =
+    "usage: cargo xtask <serve | test | build-pkg | build-web | setup | gen-dict [--check]>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -26,6 +30,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("build-pkg") => tools::ensure_wasm_tools().and_then(|()| build::pkg().map(drop)),
         Some("build-web") => tools::ensure_web_tools().and_then(|()| build::web().map(drop)),
+        Some("gen-dict") => dict::gen_dict(args.get(1).is_some_and(|a| a == "--check")),
         Some("setup") => tools::ensure_web_tools().and_then(|()| tools::ensure_browser()),
         _ => Err(USAGE.to_string()),
     };
@@ -68,6 +73,7 @@ fn test() -> Result<(), String> {
     ]))?;
     step("Rust tests");
     run(cargo().args(["test"]))?;
+    dict::gen_dict(true)?;
 
     let pkg_sizes = build::pkg()?;
     let web_sizes = build::web()?;
