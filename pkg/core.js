@@ -25,3 +25,15 @@ export function segments(input) {
   if (input instanceof Uint8Array) return bindings.segmentsOfBytes(input);
   throw new TypeError(`segments(input): input must be a string or a Uint8Array, not ${input === null ? 'null' : typeof input}`);
 }
+
+/**
+ * Names and types from the HL7 dictionary for a path such as `PID-11.5`.
+ * @param {string} path
+ * @param {string} [version] MSH-12 as written; the newest version (2.8.2) when left out.
+ */
+export function describe(path, version) {
+  assertReady();
+  if (typeof path !== 'string') throw new TypeError(`describe(path): path must be a string, not ${typeof path}`);
+  if (version !== undefined && typeof version !== 'string') throw new TypeError(`describe(path, version): version must be a string, not ${typeof version}`);
+  return bindings.describe(path, version);
+}

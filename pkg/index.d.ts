@@ -31,6 +31,51 @@ export interface TextSegment extends Segment {
 export function segments(input: string): TextSegment[];
 export function segments(input: Uint8Array): Segment[];
 
+/** A field or component definition from the HL7 dictionary. */
+export interface ElementDefinition {
+  /** Its number, from 1. */
+  position: number;
+  /** Its name as the standard prints it, e.g. `"Date/Time of Birth"`. */
+  name: string;
+  /** Its data type id, e.g. `"TS"`; `"varies"` where another field decides (OBX-5). */
+  dataType: string;
+  /** Usage: required, optional, conditional, backward compatible, not supported, withdrawn… */
+  usage: 'R' | 'O' | 'C' | 'B' | 'X' | 'W' | 'NA' | 'RE';
+  /** Most repetitions; `null` when unbounded. */
+  maxRepetitions: number | null;
+  /** Maximum length, where the dictionary's sources have it. */
+  maxLength?: number;
+  /** The HL7 table of its codes, e.g. `1` for table 0001. */
+  table?: number;
+}
+
+/** What the dictionary knows of the element a path points at. */
+export interface Description {
+  /** The path in canonical form, e.g. `"PID-11.5"`. */
+  path: string;
+  /** The dictionary version used, e.g. `"2.5.1"`. */
+  version: string;
+  /** Present when the version asked for is not in the dictionary: which one was used instead. */
+  versionNote?: string;
+  /** Names from the field down, e.g. `"Patient Address / Zip or Postal Code"`; empty if unknown. */
+  label: string;
+  /** The segment's name, e.g. `"Patient Identification"`. */
+  segmentName?: string;
+  /** Data type of the deepest element described. */
+  dataType?: string;
+  field?: ElementDefinition;
+  component?: ElementDefinition;
+  subcomponent?: ElementDefinition;
+}
+
+/**
+ * Names and types from the HL7 v2.1–2.8.2 dictionary for a path such as `PID-11[1].5`.
+ * `version` is MSH-12 as written (`"2.5.1"`, `"2.3.0"`, `"2.5.1^USA"`); a version the dictionary
+ * lacks maps to the nearest older one, with `versionNote` saying so. Without it, 2.8.2.
+ * Throws on a path that cannot be read.
+ */
+export function describe(path: string, version?: string): Description;
+
 /** Where the WebAssembly module comes from, for `init`. */
 export type InitInput =
   | string
