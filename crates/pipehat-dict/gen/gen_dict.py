@@ -145,10 +145,11 @@ def fields_of_class(cls, prefix):
         usage = description.split("|")[0].strip() if description else None
         out[position] = {
             "name": title,
-            "type": "varies" if data_type in ("var", "varies") else data_type,
+            "type": "varies" if data_type in ("var", "varies", "*") else data_type,
             "usage": usage or None,
             "repeats": "List" in annotation,
-            "required": "min_length" in kw,
+            # Required: a list with min_length, or a member with no default.
+            "required": "min_length" in kw or not ({"default", "default_factory"} & set(kw)),
             "table": table,
             "len": int(length.group(1)) if length else None,
         }
@@ -246,7 +247,8 @@ def casing_from(candidates, title):
     return title.capitalize() if title.isupper() else title
 
 
-def merge_version(version, work, hd, later_names, earlier_names, fallbacks):
+def merge_version(version, work, hd, later_names, earlier, fallbacks):
+    earlier_names, earlier_types, earlier_tables = earlier
     seg_t, dt_t, msg_t, grp_t = load_hl7types(work, version)
     apy = load_hl7apy(work, HL7APY_VERSION[version])
     hd_v = hd.get(version) if version in HD_VERSIONS else None
@@ -259,23 +261,50 @@ def merge_version(version, work, hd, later_names, earlier_names, fallbacks):
         apy_seg = apy["segments"].get(seg_id)
         apy_fields = apy_seg[1] if apy_seg and len(apy_seg) == 2 and all(
             isinstance(e, tuple) and len(e) == 4 for e in apy_seg[1]) else ()
+        hd_aligned = len(hd_fields) == len(seg["fields"])
+        apy_aligned = len(apy_fields) == len(seg["fields"])
+        # hl7types stops some segments early (OBX in 2.5.1 at 22 of 25 fields): where hl7apy
+        # has more fields and agrees on every type they share, its extra fields are added.
+        seg_fields = list(seg["fields"])
+        if len(apy_fields) > len(seg_fields) and all(
+                not f["type"] or not apy_fields[i][1][2] or apy_fields[i][1][2] == f["type"]
+                for i, f in enumerate(seg_fields)):
+            for i in range(len(seg_fields), len(apy_fields)):
+                _, spec, (lo, hi), _ = apy_fields[i]
+                seg_fields.append({
+                    "name": "", "type": "varies" if spec[2] == "varies" else spec[2],
+                    "usage": "R" if lo >= 1 else "O", "repeats": hi == -1, "required": lo >= 1,
+                    "table": (str(table_number(spec[4])), "") if table_number(spec[4]) else None,
+                    "len": None, "identifier": spec[3],
+                })
+                fallbacks["fields added from hl7apy"] += 1
         fields = []
-        for i, f in enumerate(seg["fields"]):
+        for i, f in enumerate(seg_fields):
             hd_f = hd_fields[i] if i < len(hd_fields) else {}
             apy_f = apy_fields[i][1] if i < len(apy_fields) else None
             name = f["name"]
             if not name:
                 # hl7types leaves some withdrawn fields (e.g. DG1-2 from 2.6) without a name or
-                # type: take hl7-dictionary's, else the last earlier version's.
-                name = (hd_f.get("desc") or "").strip() or earlier_names.get((seg_id, i + 1), "")
+                # type: take hl7-dictionary's where its fields line up with hl7types', else the
+                # last earlier version's. (hl7apy drops withdrawn fields, so its positions shift:
+                # never take a position from it unless the counts agree.)
+                name = (hd_f.get("desc") or "").strip() if hd_aligned else ""
+                name = name or earlier_names.get((seg_id, i + 1), "")
                 fallbacks["name"] += 1
-            if not f["type"] and apy_f:
-                f["type"] = apy_f[2]
+            if not f["type"]:
+                if apy_f and apy_aligned:
+                    f["type"] = apy_f[2]
+                elif hd_aligned and hd_f.get("datatype"):
+                    f["type"] = hd_f["datatype"].replace("VARIES", "varies")
+                else:
+                    f["type"] = earlier_types.get((seg_id, i + 1), "")
                 fallbacks["type"] += 1
+            if not name and f.get("identifier"):
+                name = f["identifier"].replace("_", " ").title()
             if version == "2.1":
                 name = casing_from([later_names.get((seg_id, i + 1)), hd_f.get("desc")], name)
             table = table_number(f["table"][0]) if f["table"] else 0
-            if f["table"] and table:
+            if f["table"] and table and f["table"][1]:
                 table_names.setdefault(table, f["table"][1])
             length = f["len"]
             if length is None and isinstance(hd_f.get("len"), int) and hd_f.get("datatype") == f["type"]:
@@ -292,6 +321,8 @@ def merge_version(version, work, hd, later_names, earlier_names, fallbacks):
                            "max": most, "len": length or 0, "table": table})
             if name:
                 earlier_names[(seg_id, i + 1)] = name
+            if f["type"]:
+                earlier_types[(seg_id, i + 1)] = f["type"]
         name = seg["name"]
         if version == "2.1":
             name = casing_from([later_names.get((seg_id, 0)),
@@ -314,6 +345,13 @@ def merge_version(version, work, hd, later_names, earlier_names, fallbacks):
                 table = table_number(apy_c[4])
             elif hd_c.get("datatype") == c["type"]:
                 table = table_number(hd_c.get("table"))
+            if table:
+                earlier_tables[(dt_id, i + 1, c["type"])] = table
+            elif (dt_id, i + 1, c["type"]) in earlier_tables:
+                # hl7apy gives 2.8.x components no tables: the last earlier version's binding
+                # of the same component (same type, same position) carries on.
+                table = earlier_tables[(dt_id, i + 1, c["type"])]
+                fallbacks["component tables carried from an earlier version"] += 1
             length = c["len"]
             if length is None and isinstance(hd_c.get("len"), int) and hd_c.get("datatype") == c["type"]:
                 length = hd_c["len"]
@@ -325,6 +363,10 @@ def merge_version(version, work, hd, later_names, earlier_names, fallbacks):
         # hl7types writes type names in sentence case ("Extended person name"); hl7-dictionary
         # as the standard prints them.
         name = ((hd_v["fields"].get(dt_id) or {}).get("desc") if hd_v else None) or dt["name"]
+        previous = earlier_names.get((dt_id, 0))
+        if previous and norm(previous) == norm(name):
+            name = previous  # the same words, written as hl7-dictionary writes them
+        earlier_names[(dt_id, 0)] = name.strip()
         out["datatypes"][dt_id] = {"name": name.strip(), "fields": components}
 
     # Primitive data types: every type referred to that has no components.
@@ -354,7 +396,8 @@ def merge_version(version, work, hd, later_names, earlier_names, fallbacks):
             return ["S", name, lo, 0 if hi == -1 else hi]
         group_name = name.split("_", 2)[-1] if name.count("_") >= 2 else name
         children = [element(*child) for child in spec[1]]
-        return ["G", group_name, lo, 0 if hi == -1 else hi, children]
+        kind = "C" if spec[0] == "choice" else "G"
+        return [kind, group_name, lo, 0 if hi == -1 else hi, children]
 
     for struct_id, spec in sorted(apy["messages"].items()):
         out["structures"][struct_id] = [element(*child) for child in spec[1]]
@@ -584,7 +627,8 @@ def encode(data):
             if e[0] == "S":
                 key = (0, strings[e[1]], e[2], e[3], 0)
             else:
-                key = (1, strings[e[1]], e[2], e[3], node_list(e[4]))
+                # 1: a group of elements in sequence; 2: a choice of one of them.
+                key = (1 if e[0] == "G" else 2, strings[e[1]], e[2], e[3], node_list(e[4]))
             if key not in node_ids:
                 node_ids[key] = len(nodes)
                 nodes.append(key)
@@ -594,6 +638,13 @@ def encode(data):
             node_list_ids[key] = len(node_lists)
             node_lists.append(key)
         return node_list_ids[key]
+
+    # User-defined tables (HL7 lists suggested values only): those an IS element refers to in
+    # any version.
+    user_defined = sorted({
+        f["table"] for v in VERSIONS
+        for defs in (data[v]["segments"].values(), data[v]["datatypes"].values())
+        for d in defs for f in d["fields"] if f["type"] == "IS" and f["table"]})
 
     per_version = []
     for v in VERSIONS:
@@ -608,13 +659,14 @@ def encode(data):
                         for (t, e), (s, desc) in d["events"].items())
         per_version.append((v, segments, datatypes, tables_v, structures, events))
 
-    return ordered, rows, lists, defs, codes, code_lists, tables, nodes, node_lists, per_version
+    return (ordered, rows, lists, defs, codes, code_lists, tables, nodes, node_lists, per_version,
+            user_defined)
 
 
 def add_elements(strings, elements):
     for e in elements:
         strings.add(e[1])
-        if e[0] == "G":
+        if e[0] in ("G", "C"):
             add_elements(strings, e[4])
 
 
@@ -629,7 +681,7 @@ def flatten(lists):
 
 def write_rust(out_path, encoded, stamp):
     (strings, rows, lists, defs, codes, code_lists, tables, nodes, node_lists,
-     per_version) = encoded
+     per_version, user_defined) = encoded
     blob, ends = "", []
     for s in strings:
         blob += s
@@ -675,6 +727,7 @@ def write_rust(out_path, encoded, stamp):
                  for kind, name, lo, hi, child in nodes]
     o.append(f"pub(crate) static NODES: [NodeRow; {len(node_rows)}] = [\n{tuples(node_rows)}\n];")
     o.append(f"pub(crate) static NODE_LISTS: [u16; {len(flat_nodes)}] = [\n{nums(flat_nodes)}\n];")
+    o.append(f"pub(crate) static USER_DEFINED_TABLES: [u16; {len(user_defined)}] = [\n{nums(user_defined)}\n];")
     o.append("")
     o.append(f"pub(crate) static VERSIONS: [VersionData; {len(per_version)}] = [")
     for v, segments, datatypes, tables_v, structures, events in per_version:
@@ -824,7 +877,7 @@ def main():
             later[(seg_id, 0)] = strip_section(seg["name"])
             for i, f in enumerate(seg["fields"]):
                 later[(seg_id, i + 1)] = f["name"]
-        earlier, fallbacks = {}, collections.Counter()
+        earlier, fallbacks = ({}, {}, {}), collections.Counter()
         for v in VERSIONS:
             data[v] = merge_version(v, work, hd, later, earlier, fallbacks)
         tidy_segment_names(data)

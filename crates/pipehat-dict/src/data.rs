@@ -16,7 +16,7 @@ pub(crate) type ElementRow = (u16, u16, u8, u8, u32, u16);
 pub(crate) type DefinitionRow = (u16, u32, u16);
 /// A table code: value, description (the empty string when the source has none).
 pub(crate) type CodeRow = (u16, u16);
-/// A structure element: kind (0 segment, 1 group), segment id or group name, min, max (0 =
+/// A structure element: kind (0 segment, 1 group, 2 choice), segment id or group name, min, max (0 =
 /// unbounded), and for a group its children's start and length in `NODE_LISTS`.
 pub(crate) type NodeRow = (u8, u16, u8, u16, u32, u16);
 

@@ -37,7 +37,7 @@ mod version;
 
 use data::{
     CODE_LISTS, CODES, DEFINITIONS, ELEMENT_LISTS, ELEMENTS, NODE_LISTS, NODES, TABLES, USAGES,
-    VERSIONS, VersionData, find, slice, string,
+    USER_DEFINED_TABLES, VERSIONS, VersionData, find, slice, string,
 };
 
 pub use custom::{CustomElement, CustomSegment, Dictionary};
@@ -296,6 +296,35 @@ impl TableDef {
     pub fn has_codes(&self) -> bool {
         !self.codes.is_empty()
     }
+
+    /// True when the value is one of the table's codes, or matches one written as a pattern:
+    /// in table 0396 `HL7nnnn` stands for `HL7` and four digits and `99zzz` for `99` and three
+    /// letters or digits (lower-case `n` a digit, `z` a letter or digit).
+    #[must_use]
+    pub fn contains(&self, value: &str) -> bool {
+        self.code(value).is_some() || self.codes().any(|code| matches_pattern(code.value, value))
+    }
+
+    /// True for a user-defined table, whose codes in the standard are only suggestions: one
+    /// that an `IS` field or component refers to in some version.
+    #[must_use]
+    pub fn is_user_defined(&self) -> bool {
+        USER_DEFINED_TABLES.binary_search(&self.id).is_ok()
+    }
+}
+
+/// `HL7nnnn` matches `HL70001`; `99zzz` matches `99ABC`. Codes without `n` or `z` runs never
+/// match anything but themselves.
+fn matches_pattern(pattern: &str, value: &str) -> bool {
+    if !pattern.contains("nn") && !pattern.contains("zz") {
+        return false;
+    }
+    pattern.len() == value.len()
+        && pattern.bytes().zip(value.bytes()).all(|(p, v)| match p {
+            b'n' => v.is_ascii_digit(),
+            b'z' => v.is_ascii_alphanumeric(),
+            _ => p == v,
+        })
 }
 
 fn code(id: u16) -> Code {
@@ -332,6 +361,7 @@ pub struct StructureElement {
     /// The most times it may occur; `None` when unbounded.
     pub max: Option<u32>,
     children: Option<&'static [u16]>,
+    choice: bool,
 }
 
 impl StructureElement {
@@ -341,8 +371,16 @@ impl StructureElement {
             name: string(name),
             min: u32::from(min),
             max: (max != 0).then_some(u32::from(max)),
-            children: (kind == 1).then(|| slice(&NODE_LISTS, start, len)),
+            children: (kind != 0).then(|| slice(&NODE_LISTS, start, len)),
+            choice: kind == 2,
         }
+    }
+
+    /// True for a choice: a group whose instance is exactly one of its elements (hl7apy's
+    /// `choice`, e.g. ORM_O01's OBR | RQD | RQ1 | RXO | ODS | ODT in 2.3).
+    #[must_use]
+    pub fn is_choice(&self) -> bool {
+        self.choice
     }
 
     /// True for a group, false for a segment.
@@ -519,12 +557,6 @@ fn event((message_type, trigger_event, structure, description): (u16, u16, u16, 
         description: string(description),
     }
 }
-
-/// The README's Rust examples (parser and dictionary), compiled and run as doctests so they stay
-/// true. They live here because this crate sees both.
-#[cfg(doctest)]
-#[doc = include_str!("../../../README.md")]
-struct ReadmeExamples;
 
 #[cfg(test)]
 mod tests {

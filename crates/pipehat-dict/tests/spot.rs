@@ -373,3 +373,91 @@ fn readable_json_names_what_the_message_holds() {
         (true, serde_json::json!({}))
     );
 }
+
+mod never_panics {
+    use proptest::prelude::*;
+
+    use pipehat_dict::Version;
+
+    proptest! {
+        /// MSH-12 as anyone writes it: resolution never panics, and a result is always a
+        /// version the dictionary has.
+        #[test]
+        fn resolving_any_text(text in ".{0,24}", digits in "[0-9.^&v ]{0,16}") {
+            for input in [&text, &digits] {
+                if let Some(resolution) = Version::resolve(input) {
+                    prop_assert!(Version::ALL.contains(&resolution.version));
+                }
+            }
+        }
+
+        /// Any path the parser accepts can be described in every version.
+        #[test]
+        fn describing_any_path(segment in "[A-Z][A-Z0-9]{2}", numbers in proptest::collection::vec(1usize..40, 0..4)) {
+            let mut text = segment;
+            let parts = ["-", ".", "."];
+            for (part, n) in parts.iter().zip(&numbers) {
+                text.push_str(&format!("{part}{n}"));
+            }
+            if let Ok(path) = text.parse::<pipehat::Path>() {
+                for version in Version::ALL {
+                    let description = version.describe(&path);
+                    let _ = (description.label(), description.to_string());
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn tables_know_patterns_and_user_defined_ones() {
+    // std 2.5 table 0396 lists "HL7nnnn" (HL7 table nnnn) as a pattern.
+    let systems = Version::V2_5.table(396).expect("table 0396");
+    assert!(systems.contains("LN") && systems.contains("HL70005"));
+    assert!(!systems.contains("HL7005") && !systems.contains("XYZZY"));
+    // std: 0001 (Administrative Sex) is user-defined in 2.5 (PID-8 is IS); 0125 (Value Type) and
+    // 0136 (Yes/No) are HL7-defined.
+    assert!(Version::V2_5.table(1).is_some_and(|t| t.is_user_defined()));
+    assert!(
+        Version::V2_5
+            .table(125)
+            .is_some_and(|t| !t.is_user_defined())
+    );
+    assert!(
+        Version::V2_5
+            .table(136)
+            .is_some_and(|t| !t.is_user_defined())
+    );
+}
+
+#[test]
+fn choice_groups_and_added_fields() {
+    // std 2.3 §4.4.1: ORM_O01's order detail is one of OBR, RQD, RQ1, RXO, ODS, ODT.
+    let orm = Version::V2_3.structure("ORM_O01").expect("ORM_O01");
+    fn find(
+        elements: Vec<pipehat_dict::StructureElement>,
+    ) -> Option<pipehat_dict::StructureElement> {
+        elements.into_iter().find_map(|e| {
+            if e.is_choice() {
+                Some(e)
+            } else {
+                find(e.children().collect())
+            }
+        })
+    }
+    let choice = find(orm.elements().collect()).expect("a choice");
+    let names: Vec<_> = choice.children().map(|e| e.name).collect();
+    assert_eq!(names, ["OBR", "RQD", "RQ1", "RXO", "ODS", "ODT"]);
+    // std 2.5.1 §7.4.2: OBX has 25 fields; OBX-23 Performing Organization Name (XON).
+    let obx = Version::V2_5_1.segment("OBX").expect("OBX");
+    assert_eq!(obx.field_count(), 25);
+    let performing = obx.field(23).expect("OBX-23");
+    assert_eq!(
+        (performing.name, performing.data_type),
+        ("Performing Organization Name", "XON")
+    );
+    // std 2.8: EVN-1 (Event Type Code) is withdrawn; EVN-2 Recorded Date/Time is DTM.
+    let evn1 = field(Version::V2_8, "EVN", 1);
+    assert_ne!(evn1.data_type, "DTM");
+    assert_eq!(field(Version::V2_8, "EVN", 2).data_type, "DTM");
+}
