@@ -1,0 +1,1187 @@
+//! Validation of HL7 v2 messages: structure, fields, data types and tables, per version, with a
+//! report people can act on.
+//!
+//! ```
+//! use pipehat_validate::{validate, Options, Severity};
+//!
+//! let input = b"MSH|^~\\&|LAB|HOSP|||20261122||ADT^A04|MSG1|P|2.5.1\rEVN||20261122\r\
+//!               PID|1||123^^^HOSP^MR||DOE^JANE||19800230|F\r";
+//! let message = pipehat::Message::parse(input)?;
+//! let report = validate(&message, &Options::default());
+//!
+//! assert_eq!(report.structure, Some("ADT_A01"));
+//! let messages: Vec<_> = report.findings.iter().map(|f| f.message.as_str()).collect();
+//! assert!(messages.contains(&"PID-7 Date/Time of Birth: '19800230' is not a valid date/time (YYYY[MM[DD[HH[MM[SS[.S…]]]]]][+/-ZZZZ])"));
+//! assert!(messages.contains(&"ADT_A01: required segment PV1 is missing"));
+//! assert!(!report.is_valid());
+//! # Ok::<(), pipehat::Error>(())
+//! ```
+//!
+//! Every finding has a severity (table 0516), an HL7 error code (table 0357), a stable rule id,
+//! the location (path, segment position, byte span, line:column) and a message naming the
+//! element in words. [`Options::with_values`] set to false leaves every value out of the report,
+//! so it can be shared without patient data. The rules and their severities per preset are
+//! listed in [`RULES`].
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs, missing_debug_implementations)]
+
+mod report;
+mod structure;
+mod types;
+
+use std::borrow::Cow;
+
+use pipehat::{Message, Segment};
+use pipehat_dict::{DataTypeDef, Dictionary, ElementDef, Usage, Version};
+
+pub use report::{Finding, Location, Report, Severity};
+
+/// The README's Rust examples (parser, dictionary, validation), compiled and run as doctests so
+/// they stay true. They live here because this crate sees all three.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeExamples;
+
+/// How strict validation is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Preset {
+    /// What receivers actually reject: structure, required fields, formats of dates, times and
+    /// numbers, codes of HL7-defined tables. Lengths are warnings; user-defined tables,
+    /// components' usage and phone number formats are not checked.
+    #[default]
+    Tolerant,
+    /// Everything the dictionary says, as errors where the standard says "must".
+    Strict,
+}
+
+/// Options for [`validate`].
+#[derive(Debug, Clone)]
+pub struct Options<'d> {
+    /// The version to check against; `None` reads MSH-12 (the nearest known version when it
+    /// names one the dictionary lacks, 2.8.2 when it is empty).
+    pub version: Option<Version>,
+    /// How strict.
+    pub preset: Preset,
+    /// Whether findings may quote values. False leaves every value out of messages and the
+    /// `value` member, so the report carries no patient data.
+    pub with_values: bool,
+    /// Segment definitions to use besides the standard's (Z-segments); its version is used
+    /// when `version` is `None` and MSH-12 is empty.
+    pub dictionary: Option<&'d Dictionary>,
+}
+
+impl Default for Options<'_> {
+    fn default() -> Self {
+        Options {
+            version: None,
+            preset: Preset::Tolerant,
+            with_values: true,
+            dictionary: None,
+        }
+    }
+}
+
+/// A rule: its stable id, HL7 error code, severity in the tolerant and the strict preset
+/// (`None`: not checked), and what it checks.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    /// The stable id, e.g. `field.required`.
+    pub id: &'static str,
+    /// The HL7 error code (table 0357).
+    pub code: u16,
+    /// Severity in [`Preset::Tolerant`].
+    pub tolerant: Option<Severity>,
+    /// Severity in [`Preset::Strict`].
+    pub strict: Option<Severity>,
+    /// What it checks.
+    pub description: &'static str,
+}
+
+const E: Option<Severity> = Some(Severity::Error);
+const W: Option<Severity> = Some(Severity::Warning);
+const I: Option<Severity> = Some(Severity::Info);
+
+/// Every rule the validator applies (besides the parser's diagnostics, reported under their
+/// own codes such as `delimiters.duplicate` or `encoding.invalid-utf8`).
+pub const RULES: &[Rule] = &[
+    rule(
+        "msh.version-missing",
+        203,
+        E,
+        E,
+        "MSH-12 is empty or holds no version: the newest version is assumed",
+    ),
+    rule(
+        "msh.version-unknown",
+        203,
+        W,
+        E,
+        "MSH-12 names a version the dictionary lacks: the nearest older one is used",
+    ),
+    rule(
+        "msh.message-type-unknown",
+        200,
+        E,
+        E,
+        "MSH-9.1 is not a message type of the version",
+    ),
+    rule(
+        "msh.event-unknown",
+        201,
+        E,
+        E,
+        "MSH-9.2 is not a trigger event of the message type in the version",
+    ),
+    rule(
+        "msh.structure-unknown",
+        200,
+        E,
+        E,
+        "MSH-9.3 is not a message structure of the version",
+    ),
+    rule(
+        "msh.structure-mismatch",
+        201,
+        W,
+        E,
+        "MSH-9.3 differs from the structure the version gives the event",
+    ),
+    rule(
+        "structure.segment-missing",
+        100,
+        E,
+        E,
+        "a required segment of the structure is missing",
+    ),
+    rule(
+        "structure.group-missing",
+        100,
+        E,
+        E,
+        "a required group of the structure is missing",
+    ),
+    rule(
+        "structure.segment-out-of-order",
+        100,
+        E,
+        E,
+        "the structure has the segment, but not here",
+    ),
+    rule(
+        "structure.segment-unexpected",
+        100,
+        E,
+        E,
+        "the structure does not have the segment (Z-segments are allowed anywhere)",
+    ),
+    rule(
+        "structure.too-many",
+        100,
+        E,
+        E,
+        "a segment or group repeats more often than the structure allows",
+    ),
+    rule(
+        "segment.unknown",
+        100,
+        W,
+        E,
+        "a segment the version does not define (not a Z-segment)",
+    ),
+    rule("field.required", 101, E, E, "a required field is empty"),
+    rule(
+        "field.repetitions",
+        102,
+        E,
+        E,
+        "a field repeats more often than allowed",
+    ),
+    rule(
+        "field.length",
+        104,
+        W,
+        E,
+        "a field's repetition is longer than the maximum length",
+    ),
+    rule(
+        "field.not-supported",
+        102,
+        I,
+        W,
+        "a field the version marks not supported (X) has a value",
+    ),
+    rule(
+        "field.withdrawn",
+        102,
+        I,
+        W,
+        "a field the version withdrew (W) has a value",
+    ),
+    rule(
+        "field.unknown",
+        102,
+        W,
+        E,
+        "a field beyond the segment's last defined field has a value",
+    ),
+    rule(
+        "component.required",
+        101,
+        None,
+        E,
+        "a required component of a valued field is empty",
+    ),
+    rule(
+        "component.unknown",
+        102,
+        I,
+        E,
+        "a component beyond the data type's last one has a value",
+    ),
+    rule(
+        "value.format",
+        102,
+        E,
+        E,
+        "a DT, TM, DTM/TS, NM or SI value does not have its type's format",
+    ),
+    rule(
+        "value.table",
+        103,
+        W,
+        E,
+        "a code is not in the version's HL7-defined table (ID fields, CNE, and CE/CWE naming an HL7 table); a warning by default, as senders often use codes added in later versions",
+    ),
+    rule(
+        "value.user-table",
+        103,
+        None,
+        W,
+        "a code is not among a user-defined table's suggested values",
+    ),
+    rule(
+        "value.escape",
+        102,
+        W,
+        E,
+        "a malformed escape sequence (kept as written)",
+    ),
+    rule(
+        "obx.value-type-unknown",
+        102,
+        E,
+        E,
+        "OBX-2 names no data type of the version, so OBX-5 cannot be checked",
+    ),
+];
+
+const fn rule(
+    id: &'static str,
+    code: u16,
+    tolerant: Option<Severity>,
+    strict: Option<Severity>,
+    description: &'static str,
+) -> Rule {
+    Rule {
+        id,
+        code,
+        tolerant,
+        strict,
+        description,
+    }
+}
+
+fn find_rule(id: &str) -> &'static Rule {
+    RULES
+        .iter()
+        .find(|rule| rule.id == id)
+        .unwrap_or_else(|| panic!("rule {id} is not in RULES"))
+}
+
+/// Validates one message; see the crate documentation.
+#[must_use]
+pub fn validate(message: &Message<'_>, options: &Options<'_>) -> Report {
+    let mut v = Validator::new(message, options);
+    v.run();
+    v.finish()
+}
+
+struct Validator<'m, 'a, 'o> {
+    message: &'m Message<'a>,
+    options: &'o Options<'o>,
+    version: Version,
+    structure: Option<pipehat_dict::Structure>,
+    findings: Vec<(Finding, usize)>,
+}
+
+/// Where a finding points before line:column are known.
+struct At {
+    path: Option<String>,
+    segment: usize,
+    span: pipehat::Span,
+}
+
+impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
+    fn new(message: &'m Message<'a>, options: &'o Options<'o>) -> Self {
+        Validator {
+            message,
+            options,
+            version: Version::LATEST,
+            structure: None,
+            findings: Vec::new(),
+        }
+    }
+
+    fn report(&mut self, rule_id: &'static str, at: At, message: String, value: Option<&str>) {
+        let rule = find_rule(rule_id);
+        let severity = match self.options.preset {
+            Preset::Tolerant => rule.tolerant,
+            Preset::Strict => rule.strict,
+        };
+        let Some(severity) = severity else { return };
+        let order = at.span.start;
+        self.findings.push((
+            Finding {
+                severity,
+                code: rule.code,
+                rule: rule.id,
+                location: Location {
+                    path: at.path,
+                    segment: at.segment,
+                    span: [at.span.start, at.span.end],
+                    line: 0,
+                    column: 0,
+                },
+                message,
+                value: value
+                    .filter(|_| self.options.with_values)
+                    .map(str::to_owned),
+            },
+            order,
+        ));
+    }
+
+    /// "PID-7 Date/Time of Birth" for a path.
+    fn named(&self, path: &str) -> String {
+        let Ok(parsed) = path.parse::<pipehat::Path>() else {
+            return path.to_owned();
+        };
+        let label = match self.options.dictionary {
+            Some(dictionary) if dictionary.version() == self.version => {
+                dictionary.describe(&parsed).label()
+            }
+            _ => self.version.describe(&parsed).label(),
+        };
+        if label.is_empty() {
+            parsed.to_string()
+        } else {
+            format!("{parsed} {label}")
+        }
+    }
+
+    /// `": 'value' is …"` or `" is …"` without values.
+    fn quoted(&self, value: &str) -> String {
+        if self.options.with_values {
+            format!(": '{value}' is")
+        } else {
+            " is".to_owned()
+        }
+    }
+
+    fn run(&mut self) {
+        for diagnostic in self.message.diagnostics() {
+            let severity = match diagnostic.severity() {
+                pipehat::Severity::Error => Severity::Error,
+                pipehat::Severity::Warning => Severity::Warning,
+                pipehat::Severity::Info => Severity::Info,
+            };
+            let span = diagnostic.span();
+            self.findings.push((
+                Finding {
+                    severity,
+                    code: 102,
+                    rule: diagnostic.code(),
+                    location: Location {
+                        path: None,
+                        segment: self.segment_at(span.start),
+                        span: [span.start, span.end],
+                        line: 0,
+                        column: 0,
+                    },
+                    message: diagnostic.to_string(),
+                    value: None,
+                },
+                span.start,
+            ));
+        }
+        self.check_header();
+        let segments: Vec<Segment<'a>> = self.message.segments().collect();
+        self.check_structure(&segments);
+        let mut occurrences: Vec<(&[u8], usize)> = Vec::new();
+        for (index, segment) in segments.iter().enumerate() {
+            let occurrence = match occurrences.iter_mut().find(|(id, _)| *id == segment.id()) {
+                Some((_, count)) => {
+                    *count += 1;
+                    *count
+                }
+                None => {
+                    occurrences.push((segment.id(), 1));
+                    1
+                }
+            };
+            self.check_segment(segment, index, occurrence);
+        }
+    }
+
+    fn segment_at(&self, offset: usize) -> usize {
+        self.message
+            .segments()
+            .position(|s| s.span().end >= offset)
+            .map_or(self.message.segments().len(), |i| i + 1)
+    }
+
+    fn msh_text(&self, path: &str) -> String {
+        let path: pipehat::Path = path.parse().expect("a fixed MSH path");
+        self.message
+            .get(&path)
+            .map(|e| e.text().into_owned())
+            .unwrap_or_default()
+    }
+
+    fn msh_at(&self, path: &str) -> At {
+        let parsed: pipehat::Path = path.parse().expect("a fixed MSH path");
+        let span = self.message.get(&parsed).map_or_else(
+            || {
+                self.message
+                    .segments()
+                    .next()
+                    .map_or(self.message.span(), |s| s.span())
+            },
+            |e| e.span(),
+        );
+        At {
+            path: Some(parsed.to_string()),
+            segment: 1,
+            span,
+        }
+    }
+
+    fn check_header(&mut self) {
+        let written = self.msh_text("MSH-12.1");
+        self.version = match (self.options.version, Version::resolve(&written)) {
+            (Some(version), _) => version,
+            (None, Some(resolution)) => {
+                if let Some(note) = resolution.note {
+                    self.report(
+                        "msh.version-unknown",
+                        self.msh_at("MSH-12"),
+                        note,
+                        Some(&written),
+                    );
+                }
+                resolution.version
+            }
+            (None, None) => {
+                let version = self
+                    .options
+                    .dictionary
+                    .map_or(Version::LATEST, Dictionary::version);
+                let message = if written.is_empty() {
+                    format!("MSH-12 Version ID is empty; checked against HL7 v{version}")
+                } else {
+                    format!(
+                        "MSH-12 Version ID{} not an HL7 version; checked against HL7 v{version}",
+                        self.quoted(&written)
+                    )
+                };
+                self.report(
+                    "msh.version-missing",
+                    self.msh_at("MSH-12"),
+                    message,
+                    Some(&written),
+                );
+                version
+            }
+        };
+
+        let message_type = self.msh_text("MSH-9.1");
+        let event = self.msh_text("MSH-9.2");
+        let named_structure = self.msh_text("MSH-9.3");
+        let version = self.version;
+        let by_event = version.event(&message_type, &event);
+        if !named_structure.is_empty() {
+            match version.structure(&named_structure) {
+                None => {
+                    let message = format!(
+                        "MSH-9.3 Message Structure{} not a structure of HL7 v{version}",
+                        self.quoted(&named_structure)
+                    );
+                    self.report(
+                        "msh.structure-unknown",
+                        self.msh_at("MSH-9.3"),
+                        message,
+                        Some(&named_structure),
+                    );
+                }
+                Some(structure) => {
+                    if let Some(event) = by_event
+                        && event.structure != structure.id
+                    {
+                        let message = format!(
+                            "MSH-9.3 Message Structure {} differs from {}, the structure of {}^{} in HL7 v{version}",
+                            structure.id, event.structure, event.message_type, event.trigger_event
+                        );
+                        self.report(
+                            "msh.structure-mismatch",
+                            self.msh_at("MSH-9.3"),
+                            message,
+                            None,
+                        );
+                    }
+                    self.structure = Some(structure);
+                    return;
+                }
+            }
+        }
+        if let Some(structure) = version.structure_for(&message_type, &event) {
+            self.structure = Some(structure);
+            return;
+        }
+        let type_known = version.events().any(|e| e.message_type == message_type);
+        if !type_known {
+            let message = format!(
+                "MSH-9.1 Message Type{} not a message type of HL7 v{version}; the structure is not checked",
+                self.quoted(&message_type)
+            );
+            self.report(
+                "msh.message-type-unknown",
+                self.msh_at("MSH-9.1"),
+                message,
+                Some(&message_type),
+            );
+        } else if named_structure.is_empty() {
+            let message = format!(
+                "MSH-9.2 Trigger Event{} not an event of {message_type} in HL7 v{version}; the structure is not checked",
+                self.quoted(&event)
+            );
+            self.report(
+                "msh.event-unknown",
+                self.msh_at("MSH-9.2"),
+                message,
+                Some(&event),
+            );
+        }
+    }
+
+    fn check_structure(&mut self, segments: &[Segment<'a>]) {
+        let Some(structure) = self.structure else {
+            return;
+        };
+        let root = structure::Node::root(&structure);
+        let ids: Vec<Cow<'_, str>> = segments
+            .iter()
+            .map(|s| String::from_utf8_lossy(s.id()))
+            .collect();
+        let id_refs: Vec<&str> = ids.iter().map(AsRef::as_ref).collect();
+        let end = self.message.span().end;
+        let segment_span = |index: usize| {
+            segments
+                .get(index)
+                .map_or(pipehat::Span::new(end, end), |s| s.span())
+        };
+        for problem in structure::check(&root, &id_refs) {
+            match problem {
+                structure::Problem::Missing {
+                    kind,
+                    name,
+                    group,
+                    before,
+                } => {
+                    let span = segment_span(before);
+                    let span = pipehat::Span::new(span.start, span.start);
+                    let (rule, message) = if kind != "segment" {
+                        (
+                            "structure.group-missing",
+                            format!("{group}: required group {name} is missing"),
+                        )
+                    } else {
+                        (
+                            "structure.segment-missing",
+                            format!("{group}: required segment {name} is missing"),
+                        )
+                    };
+                    self.report(
+                        rule,
+                        At {
+                            path: None,
+                            segment: before + 1,
+                            span,
+                        },
+                        message,
+                        None,
+                    );
+                }
+                structure::Problem::TooMany {
+                    index,
+                    kind,
+                    name,
+                    max,
+                    group,
+                } => {
+                    let message = format!(
+                        "{group}: {kind} {name} occurs more than {max} time{}",
+                        if max == 1 { "" } else { "s" }
+                    );
+                    let at = At {
+                        path: None,
+                        segment: index + 1,
+                        span: segment_span(index),
+                    };
+                    self.report("structure.too-many", at, message, None);
+                }
+                structure::Problem::OutOfOrder { index } => {
+                    let message = format!(
+                        "segment {} is out of order: {} does not have it at this place",
+                        id_refs[index], structure.id
+                    );
+                    let at = At {
+                        path: None,
+                        segment: index + 1,
+                        span: segment_span(index),
+                    };
+                    self.report("structure.segment-out-of-order", at, message, None);
+                }
+                structure::Problem::Unexpected { index } => {
+                    let message =
+                        format!("segment {} is not part of {}", id_refs[index], structure.id);
+                    let at = At {
+                        path: None,
+                        segment: index + 1,
+                        span: segment_span(index),
+                    };
+                    self.report("structure.segment-unexpected", at, message, None);
+                }
+            }
+        }
+    }
+
+    fn segment_def(&self, id: &str) -> Option<pipehat_dict::SegmentDef<'o>> {
+        match self.options.dictionary {
+            Some(dictionary) => dictionary.segment(id),
+            None => self.version.segment(id),
+        }
+    }
+
+    fn check_segment(&mut self, segment: &Segment<'a>, index: usize, occurrence: usize) {
+        let id = String::from_utf8_lossy(segment.id()).into_owned();
+        let Some(def) = self.segment_def(&id) else {
+            if !id.starts_with('Z') && id.len() == 3 {
+                let message = format!("segment {id} is not defined in HL7 v{}", self.version);
+                let at = At {
+                    path: None,
+                    segment: index + 1,
+                    span: segment.span(),
+                };
+                self.report("segment.unknown", at, message, None);
+            }
+            return;
+        };
+        let prefix = if occurrence == 1 {
+            id.clone()
+        } else {
+            format!("{id}[{occurrence}]")
+        };
+        let header = segment.is_header();
+        let mut present = 0;
+        for (i, field) in segment.fields().enumerate() {
+            let number = i + 1;
+            present = number;
+            if header && number <= 2 {
+                continue;
+            }
+            let path = format!("{prefix}-{number}");
+            let Some(field_def) = def.field(number) else {
+                if !field.is_empty() {
+                    let message = format!(
+                        "{path} has a value, but {id} has {} fields in HL7 v{}",
+                        def.field_count(),
+                        self.version
+                    );
+                    let at = At {
+                        path: Some(path),
+                        segment: index + 1,
+                        span: field.span(),
+                    };
+                    self.report("field.unknown", at, message, Some(&field.text()));
+                }
+                continue;
+            };
+            self.check_field(&field, field_def, &path, index, segment);
+        }
+        for number in present + 1..=def.field_count() {
+            if let Some(field_def) = def.field(number)
+                && field_def.usage == Usage::Required
+                && !(header && number == 12)
+            {
+                let path = format!("{prefix}-{number}");
+                let message = format!("{} is required but absent", self.named(&path));
+                let end = segment.span().end;
+                let at = At {
+                    path: Some(path),
+                    segment: index + 1,
+                    span: pipehat::Span::new(end, end),
+                };
+                self.report("field.required", at, message, None);
+            }
+        }
+    }
+
+    fn check_field(
+        &mut self,
+        field: &pipehat::Field<'a>,
+        def: ElementDef<'_>,
+        path: &str,
+        index: usize,
+        segment: &Segment<'a>,
+    ) {
+        let at = |span: pipehat::Span, path: &str| At {
+            path: Some(path.to_owned()),
+            segment: index + 1,
+            span,
+        };
+        if field.is_empty() {
+            // An empty MSH-12 is msh.version-missing.
+            if def.usage == Usage::Required && !(segment.is_header() && path == "MSH-12") {
+                let message = format!("{} is required but empty", self.named(path));
+                self.report("field.required", at(field.span(), path), message, None);
+            }
+            return;
+        }
+        match def.usage {
+            Usage::NotSupported => {
+                let message = format!(
+                    "{} is not supported in HL7 v{} but has a value",
+                    self.named(path),
+                    self.version
+                );
+                self.report(
+                    "field.not-supported",
+                    at(field.span(), path),
+                    message,
+                    Some(&field.text()),
+                );
+            }
+            _ if def.data_type == "WD" || def.usage == Usage::Withdrawn => {
+                let message = format!(
+                    "{} was withdrawn in HL7 v{} but has a value",
+                    self.named(path),
+                    self.version
+                );
+                self.report(
+                    "field.withdrawn",
+                    at(field.span(), path),
+                    message,
+                    Some(&field.text()),
+                );
+            }
+            _ => {}
+        }
+        let repetitions: Vec<pipehat::Repetition<'a>> = field.repetitions().collect();
+        if let Some(max) = def.max_repetitions
+            && repetitions.len() > max as usize
+        {
+            let message = format!(
+                "{} repeats {} times; at most {max} allowed",
+                self.named(path),
+                repetitions.len()
+            );
+            self.report("field.repetitions", at(field.span(), path), message, None);
+        }
+        // OBX-5 takes its type from OBX-2.
+        let mut data_type = Cow::Borrowed(def.data_type);
+        if def.data_type == "varies" {
+            if segment.id() == b"OBX" && path.ends_with("-5") {
+                let declared = segment
+                    .field(2)
+                    .and_then(|f| f.component(1))
+                    .map(|c| c.text().into_owned())
+                    .unwrap_or_default();
+                if declared.is_empty() {
+                    return;
+                }
+                if self.version.data_type(&declared).is_none() {
+                    let obx2 = path.replace("-5", "-2");
+                    let message = format!(
+                        "{}{} not a data type of HL7 v{}, so {} cannot be checked",
+                        self.named(&obx2),
+                        self.quoted(&declared),
+                        self.version,
+                        self.named(path)
+                    );
+                    let span = segment.field(2).map_or(field.span(), |f| f.span());
+                    self.report(
+                        "obx.value-type-unknown",
+                        at(span, &obx2),
+                        message,
+                        Some(&declared),
+                    );
+                    return;
+                }
+                data_type = Cow::Owned(declared);
+            } else {
+                return;
+            }
+        }
+        for (r, repetition) in repetitions.iter().enumerate() {
+            if repetition.is_empty() || repetition.is_null() {
+                continue;
+            }
+            let rep_path = if repetitions.len() > 1 {
+                format!("{path}[{}]", r + 1)
+            } else {
+                path.to_owned()
+            };
+            if let Some(max) = def.max_length {
+                let text = repetition.text();
+                let length = text.chars().count();
+                // A code the standard lists is never too long for its own field (2.5.1's OBX-2
+                // allows 2 characters, yet table 0125 has CWE).
+                let listed = def.table.is_some_and(|t| {
+                    (t == 125 && self.version.data_type(&text).is_some())
+                        || self
+                            .version
+                            .table(t)
+                            .is_some_and(|table| table.contains(&text))
+                });
+                if length > max as usize && !listed {
+                    let message = format!(
+                        "{} is {length} characters long; at most {max} allowed",
+                        self.named(&rep_path)
+                    );
+                    self.report(
+                        "field.length",
+                        at(repetition.span(), &rep_path),
+                        message,
+                        Some(&text),
+                    );
+                }
+            }
+            let components: Vec<Part<'a>> = repetition.components().map(Part::Component).collect();
+            self.check_typed(&data_type, def.table, &components, &rep_path, index, 0);
+        }
+    }
+
+    /// Checks the parts of a value (a repetition's components, or a component's
+    /// subcomponents) against a data type. `depth` 0 is a field, 1 a component.
+    fn check_typed(
+        &mut self,
+        data_type: &str,
+        table: Option<u16>,
+        parts: &[Part<'a>],
+        path: &str,
+        index: usize,
+        depth: usize,
+    ) {
+        let at = |span: pipehat::Span, path: &str| At {
+            path: Some(path.to_owned()),
+            segment: index + 1,
+            span,
+        };
+        let def: Option<DataTypeDef> = self.version.data_type(data_type);
+        let composite = def.as_ref().filter(|d| !d.is_primitive());
+        let Some(composite) = composite else {
+            // A primitive: its value is the first part; more parts are extra components.
+            let Some(first) = parts.first() else { return };
+            self.check_escapes(first, path, index);
+            let value = first.text();
+            if !value.is_empty() && !first.is_null() {
+                self.check_primitive(data_type, table, &value, first.span(), path, index);
+            }
+            for (i, extra) in parts.iter().enumerate().skip(1) {
+                if !extra.is_empty() {
+                    // A value with one part is named by its parent: PID-7, not PID-7.1.
+                    let part_path = if parts.len() == 1 {
+                        path.to_owned()
+                    } else {
+                        format!("{path}.{}", i + 1)
+                    };
+                    let message = format!(
+                        "{} is a {data_type}, which has no component {}",
+                        self.named(path),
+                        i + 1
+                    );
+                    self.report(
+                        "component.unknown",
+                        at(extra.span(), &part_path),
+                        message,
+                        Some(&extra.text()),
+                    );
+                }
+            }
+            return;
+        };
+        let count = composite.components().len();
+        for (i, part) in parts.iter().enumerate() {
+            // A value with one part is named by its parent: PID-7, not PID-7.1.
+            let part_path = if parts.len() == 1 {
+                path.to_owned()
+            } else {
+                format!("{path}.{}", i + 1)
+            };
+            let Some(component) = composite.component(i + 1) else {
+                if !part.is_empty() {
+                    let message = format!(
+                        "{} is a {data_type}, which has {count} components; component {} has a value",
+                        self.named(path),
+                        i + 1
+                    );
+                    self.report(
+                        "component.unknown",
+                        at(part.span(), &part_path),
+                        message,
+                        Some(&part.text()),
+                    );
+                }
+                continue;
+            };
+            if part.is_empty() {
+                if component.usage == Usage::Required && parts.iter().any(|p| !p.is_empty()) {
+                    let message = format!("{} is required but empty", self.named(&part_path));
+                    self.report(
+                        "component.required",
+                        at(part.span(), &part_path),
+                        message,
+                        None,
+                    );
+                }
+                continue;
+            }
+            match part {
+                Part::Component(c) if depth == 0 => {
+                    let subs: Vec<Part<'a>> = c.subcomponents().map(Part::Subcomponent).collect();
+                    self.check_typed(
+                        component.data_type,
+                        component.table,
+                        &subs,
+                        &part_path,
+                        index,
+                        1,
+                    );
+                }
+                _ => {
+                    // A subcomponent: check it as a primitive of the component's type.
+                    self.check_escapes(part, &part_path, index);
+                    let value = part.text();
+                    if !part.is_null() && types::is_checked(component.data_type) {
+                        self.check_primitive(
+                            component.data_type,
+                            component.table,
+                            &value,
+                            part.span(),
+                            &part_path,
+                            index,
+                        );
+                    } else if !part.is_null() && component.data_type == "ID" {
+                        self.check_primitive(
+                            "ID",
+                            component.table,
+                            &value,
+                            part.span(),
+                            &part_path,
+                            index,
+                        );
+                    }
+                }
+            }
+        }
+        // Coded types naming an HL7 table in their coding system: CE/CWE/CNE.3 "HL70001".
+        if matches!(data_type, "CE" | "CWE" | "CNE" | "CF") {
+            for (code_at, system_at) in [(0, 2), (3, 5)] {
+                let (Some(code), Some(system)) = (parts.get(code_at), parts.get(system_at)) else {
+                    continue;
+                };
+                let system_text = system.text();
+                let number = system_text
+                    .strip_prefix("HL7")
+                    .filter(|n| n.len() == 4)
+                    .and_then(|n| n.parse::<u16>().ok());
+                let table = match (number, data_type) {
+                    (Some(number), _) => Some(number),
+                    (None, "CNE") if code_at == 0 && system_text.is_empty() => table,
+                    _ => None,
+                };
+                if let Some(table) = table {
+                    let code_path = format!("{path}.{}", code_at + 1);
+                    self.check_code(
+                        table,
+                        "value.table",
+                        &code.text(),
+                        code.span(),
+                        &code_path,
+                        index,
+                    );
+                }
+            }
+        }
+    }
+
+    fn check_primitive(
+        &mut self,
+        data_type: &str,
+        table: Option<u16>,
+        value: &str,
+        span: pipehat::Span,
+        path: &str,
+        index: usize,
+    ) {
+        if let Err(expected) = types::check(data_type, value) {
+            let message = format!("{}{} not {expected}", self.named(path), self.quoted(value));
+            let at = At {
+                path: Some(path.to_owned()),
+                segment: index + 1,
+                span,
+            };
+            self.report("value.format", at, message, Some(value));
+            return;
+        }
+        match (data_type, table) {
+            ("ID", Some(table)) => self.check_code(table, "value.table", value, span, path, index),
+            ("IS", Some(table)) => {
+                self.check_code(table, "value.user-table", value, span, path, index)
+            }
+            _ => {}
+        }
+    }
+
+    fn check_code(
+        &mut self,
+        table: u16,
+        rule: &'static str,
+        value: &str,
+        span: pipehat::Span,
+        path: &str,
+        index: usize,
+    ) {
+        // MSH-9's codes are checked by the msh.* rules against the version's events and
+        // structures; OBX-2's (table 0125) by obx.value-type-unknown against its data types
+        // (the sources' lists of 0125 lag behind: 2.5.1's lacks CWE).
+        if path.starts_with("MSH-9") || path.starts_with("MSH-12") || table == 125 {
+            return;
+        }
+        let Some(def) = self.version.table(table) else {
+            return;
+        };
+        if !def.has_codes() || def.contains(value) {
+            return;
+        }
+        // Table 0396 reserves "99zzz" (and L) for local coding systems.
+        if table == 396 && value.starts_with("99") {
+            return;
+        }
+        // User-defined tables list suggestions only; coding systems (0396) are registered with
+        // HL7 all the time, so a version's list is never complete.
+        let rule = if def.is_user_defined() || table == 396 {
+            "value.user-table"
+        } else {
+            rule
+        };
+        let message = format!(
+            "{}{} not in HL7 table {table:04} {}",
+            self.named(path),
+            self.quoted(value),
+            def.name
+        );
+        let at = At {
+            path: Some(path.to_owned()),
+            segment: index + 1,
+            span,
+        };
+        self.report(rule, at, message, Some(value));
+    }
+
+    fn check_escapes(&mut self, part: &Part<'a>, path: &str, index: usize) {
+        for (piece, span) in part.escapes() {
+            if let pipehat::escape::Piece::Malformed(bytes, problem) = piece {
+                let text = String::from_utf8_lossy(bytes);
+                let why = match problem {
+                    pipehat::escape::EscapeProblem::Unterminated => "no closing escape character",
+                    pipehat::escape::EscapeProblem::BadHex => "bad hexadecimal digits",
+                    pipehat::escape::EscapeProblem::BadFormat => "bad formatting command",
+                    _ => "unknown escape sequence",
+                };
+                let message = format!("{}: malformed escape sequence ({why})", self.named(path));
+                let at = At {
+                    path: Some(path.to_owned()),
+                    segment: index + 1,
+                    span,
+                };
+                self.report("value.escape", at, message, Some(&text));
+            }
+        }
+    }
+
+    fn finish(self) -> Report {
+        let mut findings = self.findings;
+        findings.sort_by_key(|(_, order)| *order);
+        let mut findings: Vec<Finding> = findings.into_iter().map(|(f, _)| f).collect();
+        if !findings.is_empty() {
+            let lines = pipehat::position::LineIndex::new(self.message.input());
+            for finding in &mut findings {
+                let at = lines.line_column(finding.location.span[0]);
+                finding.location.line = at.line;
+                finding.location.column = at.column;
+            }
+        }
+        Report {
+            version: self.version.as_str(),
+            structure: self.structure.map(|s| s.id),
+            findings,
+        }
+    }
+}
+
+/// A component or a subcomponent: what [`Validator::check_typed`] walks.
+#[derive(Clone, Copy)]
+enum Part<'a> {
+    Component(pipehat::Component<'a>),
+    Subcomponent(pipehat::Subcomponent<'a>),
+}
+
+impl<'a> Part<'a> {
+    fn is_empty(&self) -> bool {
+        match self {
+            Part::Component(c) => c.is_empty(),
+            Part::Subcomponent(s) => s.is_empty(),
+        }
+    }
+
+    fn is_null(&self) -> bool {
+        match self {
+            Part::Component(c) => c.is_null(),
+            Part::Subcomponent(s) => s.is_null(),
+        }
+    }
+
+    fn text(&self) -> Cow<'a, str> {
+        match self {
+            Part::Component(c) => c.text(),
+            Part::Subcomponent(s) => s.text(),
+        }
+    }
+
+    fn span(&self) -> pipehat::Span {
+        match self {
+            Part::Component(c) => c.span(),
+            Part::Subcomponent(s) => s.span(),
+        }
+    }
+
+    fn escapes(&self) -> pipehat::escape::Escapes<'a> {
+        match self {
+            Part::Component(c) => c.escapes(),
+            Part::Subcomponent(s) => s.escapes(),
+        }
+    }
+}
