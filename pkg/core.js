@@ -37,3 +37,14 @@ export function describe(path, version) {
   if (version !== undefined && typeof version !== 'string') throw new TypeError(`describe(path, version): version must be a string, not ${typeof version}`);
   return bindings.describe(path, version);
 }
+
+/**
+ * Validates the first HL7 v2 message of `text` against the dictionary of its version.
+ * @param {string} text
+ * @param {{ version?: string, preset?: 'tolerant' | 'strict', withValues?: boolean }} [options]
+ */
+export function validate(text, options) {
+  assertReady();
+  if (typeof text !== 'string') throw new TypeError(`validate(text): text must be a string, not ${typeof text}`);
+  return bindings.validate(text, options);
+}

@@ -76,6 +76,62 @@ export interface Description {
  */
 export function describe(path: string, version?: string): Description;
 
+/** Options of {@link validate}. */
+export interface ValidateOptions {
+  /** Check against this version (MSH-12 as written) instead of the message's own. */
+  version?: string;
+  /** `tolerant` (the default: what receivers actually reject) or `strict` (everything). */
+  preset?: 'tolerant' | 'strict';
+  /** `false` leaves every value out of the report, so it can be shared. Default `true`. */
+  withValues?: boolean;
+}
+
+/** Where a finding is. */
+export interface FindingLocation {
+  /** The element's path, e.g. `PID-7` or `OBX[2]-5.1`; absent for a missing segment. */
+  path?: string;
+  /** The segment's position in the message, from 1. */
+  segment: number;
+  /** Byte offsets `[start, end)` into the input's UTF-8. */
+  span: [number, number];
+  /** Line and column (from 1, columns in characters) of the start. */
+  line: number;
+  column: number;
+}
+
+/** One problem found. */
+export interface Finding {
+  severity: 'error' | 'warning' | 'info';
+  /** HL7 error code (table 0357): 100 sequence, 101 required, 102 data type, 103 table, 104 length, 200–203 unsupported. */
+  code: number;
+  /** Stable rule id, e.g. `field.required`. */
+  rule: string;
+  location: FindingLocation;
+  /** What is wrong, naming the element in words. */
+  message: string;
+  /** The value concerned; absent with `withValues: false`. */
+  value?: string;
+  /** The span in UTF-16 code units of the input string (for `String.prototype.slice`). */
+  textSpan: Range;
+}
+
+/** A validation report. */
+export interface Report {
+  /** The HL7 version checked against, e.g. `"2.5.1"`. */
+  version: string;
+  /** The message structure checked, e.g. `"ADT_A01"`. */
+  structure?: string;
+  /** True when no finding is an error. */
+  valid: boolean;
+  findings: Finding[];
+}
+
+/**
+ * Validates the first message of `text`: structure (segments and groups), fields, data types
+ * and tables of its HL7 version. Throws when the text holds no MSH header.
+ */
+export function validate(text: string, options?: ValidateOptions): Report;
+
 /** Where the WebAssembly module comes from, for `init`. */
 export type InitInput =
   | string

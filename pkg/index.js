@@ -2,7 +2,7 @@
 import instantiate from './gen/pipehat.js';
 import { markReady } from './core.js';
 
-export { describe, segments } from './core.js';
+export { describe, segments, validate } from './core.js';
 
 let initialising;
 

@@ -186,6 +186,111 @@ pub fn describe(path: &str, version: Option<String>) -> Result<JsValue, JsError>
     to_js(&description)
 }
 
+/// Options of `validate` as JavaScript passes them.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ValidateOptions {
+    /// MSH-12 as written, overriding the message's; absent: the message's own.
+    pub version: Option<String>,
+    /// `tolerant` (default) or `strict`.
+    pub preset: Option<pipehat_validate::Preset>,
+    /// False leaves every value out of the report.
+    pub with_values: Option<bool>,
+}
+
+/// A finding as handed to JavaScript: the Rust finding plus UTF-16 offsets.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FindingInfo {
+    #[serde(flatten)]
+    finding: pipehat_validate::Finding,
+    /// The finding's span in UTF-16 code units of the input string.
+    text_span: Range,
+}
+
+/// A report as handed to JavaScript.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportInfo {
+    version: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    structure: Option<&'static str>,
+    valid: bool,
+    findings: Vec<FindingInfo>,
+}
+
+/// Validates the first message of `text`; errors for text with no readable MSH header.
+pub fn validate_text(text: &str, options: &ValidateOptions) -> Result<ReportInfo, String> {
+    let file = pipehat::File::parse(text.as_bytes());
+    let message = file
+        .messages()
+        .first()
+        .ok_or_else(|| "no HL7 v2 message (a line starting with MSH) in the input".to_owned())?;
+    let version = match options.version.as_deref() {
+        None => None,
+        Some(v) => Some(
+            pipehat_dict::Version::resolve(v)
+                .ok_or_else(|| format!("'{v}' names no HL7 v2 version"))?
+                .version,
+        ),
+    };
+    let report = pipehat_validate::validate(
+        message,
+        &pipehat_validate::Options {
+            version,
+            preset: options.preset.unwrap_or_default(),
+            with_values: options.with_values.unwrap_or(true),
+            dictionary: None,
+        },
+    );
+    let mut utf16 = Utf16Offsets::new(text);
+    let valid = report.is_valid();
+    let mut findings = report.findings;
+    // Utf16Offsets is fastest moving forward: convert every offset in order.
+    let mut spans = vec![Range { start: 0, end: 0 }; findings.len()];
+    let mut points: Vec<(usize, usize, bool)> = Vec::new();
+    for (i, finding) in findings.iter().enumerate() {
+        let [start, end] = finding.location.span;
+        points.push((start, i, true));
+        points.push((end, i, false));
+    }
+    points.sort_unstable();
+    for (offset, i, is_start) in points {
+        let at = utf16.utf16(offset);
+        if is_start {
+            spans[i].start = at;
+        } else {
+            spans[i].end = at;
+        }
+    }
+    let findings = findings
+        .drain(..)
+        .zip(spans)
+        .map(|(finding, text_span)| FindingInfo { finding, text_span })
+        .collect();
+    Ok(ReportInfo {
+        version: report.version,
+        structure: report.structure,
+        valid,
+        findings,
+    })
+}
+
+/// `validate(text, options)`: the validation report of the first message in `text`.
+#[wasm_bindgen(unchecked_return_type = "Report")]
+pub fn validate(
+    text: &str,
+    #[wasm_bindgen(unchecked_param_type = "ValidateOptions | undefined")] options: JsValue,
+) -> Result<JsValue, JsError> {
+    let options: ValidateOptions = if options.is_undefined() || options.is_null() {
+        ValidateOptions::default()
+    } else {
+        serde_wasm_bindgen::from_value(options).map_err(|e| JsError::new(&e.to_string()))?
+    };
+    let report = validate_text(text, &options).map_err(|e| JsError::new(&e))?;
+    to_js(&report)
+}
+
 /// The one place Rust values become JavaScript values.
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
