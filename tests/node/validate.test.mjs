@@ -46,3 +46,27 @@ test('presets and version override', () => {
   assert.throws(() => validate(ok, { preset: 'lenient' }), /preset|variant/);
   assert.throws(() => validate('no header here'), /MSH/);
 });
+
+test('a profile adds its constraints and its Z-segments', () => {
+  const message = [
+    'MSH|^~\\&|REG|HOSP|EHR|HOSP|20261122083000||ADT^A04|MSG2|T|2.5.1',
+    'EVN|A04|20261122083000',
+    'PID|1||123^^^HOSP^MR||DOE^JANE||19800229|F',
+    'PV1|1|O',
+    'ZPI|1|',
+  ].join('\r') + '\r';
+  const profile = {
+    name: 'lab feed',
+    segments: {
+      MSH: { fields: { 11: { fixed: 'P' } } },
+      ZPI: { usage: 'R', fields: { 2: { usage: 'R' } } },
+    },
+    customSegments: [{ id: 'ZPI', name: 'Patient Extras', fields: [{ name: 'Set ID', dataType: 'SI' }, { name: 'Pet Name' }] }],
+  };
+  const report = validate(message, { profile });
+  const rules = report.findings.map((f) => `${f.rule} ${f.location.path}`).sort();
+  assert.deepEqual(rules, ['profile.fixed MSH-11', 'profile.required ZPI-2']);
+  const pet = report.findings.find((f) => f.rule === 'profile.required');
+  assert.match(pet.message, /^ZPI-2 Pet Name is required by profile 'lab feed'/);
+  assert.throws(() => validate(message, { profile: { segments: { PID: { fields: { 'x.1': {} } } } } }), /profile/);
+});

@@ -26,6 +26,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs, missing_debug_implementations)]
 
+mod profile;
 mod report;
 mod structure;
 mod types;
@@ -35,6 +36,7 @@ use std::borrow::Cow;
 use pipehat::{Message, Segment};
 use pipehat_dict::{DataTypeDef, Dictionary, ElementDef, Usage, Version};
 
+pub use profile::{ElementConstraint, Profile, ProfileError, ProfileUsage, SegmentConstraint};
 pub use report::{Finding, Location, Report, Severity};
 
 /// The README's Rust examples (parser, dictionary, validation), compiled and run as doctests so
@@ -70,6 +72,8 @@ pub struct Options<'d> {
     /// Segment definitions to use besides the standard's (Z-segments); its version is used
     /// when `version` is `None` and MSH-12 is empty.
     pub dictionary: Option<&'d Dictionary>,
+    /// A profile's constraints to check too; its custom segments join the dictionary.
+    pub profile: Option<&'d Profile>,
 }
 
 impl Default for Options<'_> {
@@ -79,6 +83,7 @@ impl Default for Options<'_> {
             preset: Preset::Tolerant,
             with_values: true,
             dictionary: None,
+            profile: None,
         }
     }
 }
@@ -275,6 +280,62 @@ pub const RULES: &[Rule] = &[
         E,
         "OBX-2 names no data type of the version, so OBX-5 cannot be checked",
     ),
+    rule(
+        "profile.segment-usage",
+        100,
+        E,
+        E,
+        "the profile requires a segment that is absent (R), or forbids one that is present (X)",
+    ),
+    rule(
+        "profile.segment-cardinality",
+        100,
+        E,
+        E,
+        "a segment occurs fewer or more times than the profile allows",
+    ),
+    rule(
+        "profile.required",
+        101,
+        E,
+        E,
+        "an element the profile requires (R) is empty",
+    ),
+    rule(
+        "profile.not-used",
+        102,
+        E,
+        E,
+        "an element the profile does not use (X) has a value",
+    ),
+    rule(
+        "profile.cardinality",
+        102,
+        E,
+        E,
+        "a field repeats fewer or more times than the profile allows",
+    ),
+    rule(
+        "profile.length",
+        104,
+        E,
+        E,
+        "a value is longer than the profile's maximum length",
+    ),
+    rule(
+        "profile.fixed",
+        103,
+        E,
+        E,
+        "a value differs from the profile's fixed value",
+    ),
+    rule(
+        "profile.value-set",
+        103,
+        E,
+        E,
+        "a value is not in the profile's value set (or table)",
+    ),
 ];
 
 const fn rule(
@@ -303,9 +364,57 @@ fn find_rule(id: &str) -> &'static Rule {
 /// Validates one message; see the crate documentation.
 #[must_use]
 pub fn validate(message: &Message<'_>, options: &Options<'_>) -> Report {
+    // A profile's custom segments join the dictionary of the version the message is checked in.
+    let merged = options
+        .profile
+        .filter(|p| !p.custom_segments.is_empty())
+        .map(|profile| {
+            let version = choose_version(message, options).0;
+            let mut dictionary = options
+                .dictionary
+                .filter(|d| d.version() == version)
+                .cloned()
+                .unwrap_or_else(|| Dictionary::new(version));
+            for segment in &profile.custom_segments {
+                dictionary.add_segment(segment.clone());
+            }
+            dictionary
+        });
+    let merged_options;
+    let options = match &merged {
+        Some(dictionary) => {
+            merged_options = Options {
+                dictionary: Some(dictionary),
+                ..options.clone()
+            };
+            &merged_options
+        }
+        None => options,
+    };
     let mut v = Validator::new(message, options);
     v.run();
     v.finish()
+}
+
+/// The version to check against, MSH-12 as written, and — when MSH-12 named a version — the
+/// note of how it resolved.
+fn choose_version(
+    message: &Message<'_>,
+    options: &Options<'_>,
+) -> (Version, String, Option<Option<String>>) {
+    let written = message
+        .get(&"MSH-12.1".parse().expect("a fixed path"))
+        .map(|e| e.text().into_owned())
+        .unwrap_or_default();
+    let resolution = Version::resolve(&written);
+    let version = match (options.version, &resolution) {
+        (Some(version), _) => version,
+        (None, Some(resolution)) => resolution.version,
+        (None, None) => options
+            .dictionary
+            .map_or(Version::LATEST, Dictionary::version),
+    };
+    (version, written, resolution.map(|r| r.note))
 }
 
 struct Validator<'m, 'a, 'o> {
@@ -433,6 +542,9 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
             };
             self.check_segment(segment, index, occurrence);
         }
+        if let Some(profile) = self.options.profile {
+            self.check_profile(profile, &segments);
+        }
     }
 
     fn segment_at(&self, offset: usize) -> usize {
@@ -469,25 +581,17 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
     }
 
     fn check_header(&mut self) {
-        let written = self.msh_text("MSH-12.1");
-        self.version = match (self.options.version, Version::resolve(&written)) {
-            (Some(version), _) => version,
-            (None, Some(resolution)) => {
-                if let Some(note) = resolution.note {
-                    self.report(
-                        "msh.version-unknown",
-                        self.msh_at("MSH-12"),
-                        note,
-                        Some(&written),
-                    );
+        let (version, written, resolution) = choose_version(self.message, self.options);
+        self.version = version;
+        match (self.options.version, resolution) {
+            (Some(_), _) => {}
+            (None, Some(note)) => {
+                if let Some(note) = note {
+                    let at = self.msh_at("MSH-12");
+                    self.report("msh.version-unknown", at, note, Some(&written));
                 }
-                resolution.version
             }
             (None, None) => {
-                let version = self
-                    .options
-                    .dictionary
-                    .map_or(Version::LATEST, Dictionary::version);
                 let message = if written.is_empty() {
                     format!("MSH-12 Version ID is empty; checked against HL7 v{version}")
                 } else {
@@ -496,15 +600,10 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
                         self.quoted(&written)
                     )
                 };
-                self.report(
-                    "msh.version-missing",
-                    self.msh_at("MSH-12"),
-                    message,
-                    Some(&written),
-                );
-                version
+                let at = self.msh_at("MSH-12");
+                self.report("msh.version-missing", at, message, Some(&written));
             }
-        };
+        }
 
         let message_type = self.msh_text("MSH-9.1");
         let event = self.msh_text("MSH-9.2");
@@ -1122,6 +1221,275 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
         }
     }
 
+    fn check_profile(&mut self, profile: &Profile, segments: &[Segment<'a>]) {
+        let end = self.message.span().end;
+        let whose = if profile.name.is_empty() {
+            "the profile".to_owned()
+        } else {
+            format!("profile '{}'", profile.name)
+        };
+        for (id, constraint) in &profile.segments {
+            let found: Vec<(usize, &Segment<'a>)> = segments
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.id() == id.as_bytes())
+                .collect();
+            let count = found.len() as u32;
+            let first_at = |found: &[(usize, &Segment<'a>)]| {
+                found.first().map_or(
+                    At {
+                        path: None,
+                        segment: segments.len() + 1,
+                        span: pipehat::Span::new(end, end),
+                    },
+                    |(i, s)| At {
+                        path: None,
+                        segment: i + 1,
+                        span: s.span(),
+                    },
+                )
+            };
+            match constraint.usage {
+                Some(ProfileUsage::R) if count == 0 => {
+                    let message = format!("segment {id} is required by {whose} but absent");
+                    self.report("profile.segment-usage", first_at(&found), message, None);
+                }
+                Some(ProfileUsage::X) if count > 0 => {
+                    let message = format!("segment {id} is not used in {whose} but present");
+                    self.report("profile.segment-usage", first_at(&found), message, None);
+                }
+                _ => {}
+            }
+            let min = constraint.min.unwrap_or(0);
+            let too_few = count > 0 && count < min;
+            // An X segment that is present was reported above, whatever its Max says.
+            let too_many = constraint.max.is_some_and(|max| count > max)
+                && constraint.usage != Some(ProfileUsage::X);
+            if too_few || too_many {
+                let at = if too_many {
+                    let (i, s) = found[constraint.max.unwrap_or(0) as usize];
+                    At {
+                        path: None,
+                        segment: i + 1,
+                        span: s.span(),
+                    }
+                } else {
+                    first_at(&found)
+                };
+                let message = format!(
+                    "segment {id} occurs {count} time{}; {whose} allows {}",
+                    if count == 1 { "" } else { "s" },
+                    bounds(min, constraint.max)
+                );
+                self.report("profile.segment-cardinality", at, message, None);
+            }
+            for (occurrence, (index, segment)) in found.iter().enumerate() {
+                let prefix = if occurrence == 0 {
+                    id.clone()
+                } else {
+                    format!("{id}[{}]", occurrence + 1)
+                };
+                for (key, element) in &constraint.fields {
+                    if let Some(key) = profile::element_key(key) {
+                        self.check_profile_element(segment, *index, &prefix, key, element, &whose);
+                    }
+                }
+            }
+        }
+    }
+
+    fn check_profile_element(
+        &mut self,
+        segment: &Segment<'a>,
+        index: usize,
+        prefix: &str,
+        (field_number, component, subcomponent): (usize, Option<usize>, Option<usize>),
+        constraint: &ElementConstraint,
+        whose: &str,
+    ) {
+        let field = segment.field(field_number);
+        let field_path = format!("{prefix}-{field_number}");
+        let at = |span: pipehat::Span, path: String| At {
+            path: Some(path),
+            segment: index + 1,
+            span,
+        };
+        let segment_end = segment.span().end;
+        let repetitions: Vec<pipehat::Repetition<'a>> = match &field {
+            Some(f) if !f.is_empty() => f.repetitions().collect(),
+            _ => Vec::new(),
+        };
+        if component.is_none() {
+            let span = field
+                .as_ref()
+                .map_or(pipehat::Span::new(segment_end, segment_end), |f| f.span());
+            let count = repetitions.len() as u32;
+            match constraint.usage {
+                Some(ProfileUsage::R) if count == 0 => {
+                    let message = format!(
+                        "{} is required by {whose} but empty",
+                        self.named(&field_path)
+                    );
+                    self.report(
+                        "profile.required",
+                        at(span, field_path.clone()),
+                        message,
+                        None,
+                    );
+                    return;
+                }
+                Some(ProfileUsage::X) if count > 0 => {
+                    let text = field
+                        .as_ref()
+                        .map(|f| f.text().into_owned())
+                        .unwrap_or_default();
+                    let message = format!(
+                        "{} is not used in {whose} but has a value",
+                        self.named(&field_path)
+                    );
+                    self.report(
+                        "profile.not-used",
+                        at(span, field_path.clone()),
+                        message,
+                        Some(&text),
+                    );
+                    return;
+                }
+                _ => {}
+            }
+            let min = constraint.min.unwrap_or(0);
+            if count > 0 && (count < min || constraint.max.is_some_and(|max| count > max)) {
+                let message = format!(
+                    "{} repeats {count} time{}; {whose} allows {}",
+                    self.named(&field_path),
+                    if count == 1 { "" } else { "s" },
+                    bounds(min, constraint.max)
+                );
+                self.report(
+                    "profile.cardinality",
+                    at(span, field_path.clone()),
+                    message,
+                    None,
+                );
+            }
+        }
+        for (r, repetition) in repetitions.iter().enumerate() {
+            let mut path = if repetitions.len() > 1 {
+                format!("{field_path}[{}]", r + 1)
+            } else {
+                field_path.clone()
+            };
+            // The value the constraint is about: the repetition, or a component or subcomponent.
+            let (text, span) = match (component, subcomponent) {
+                (None, _) => (repetition.text(), repetition.span()),
+                (Some(c), sub) => {
+                    path = format!("{path}.{c}");
+                    let Some(part) = repetition.component(c) else {
+                        if constraint.usage == Some(ProfileUsage::R) {
+                            let message =
+                                format!("{} is required by {whose} but empty", self.named(&path));
+                            let end = repetition.span().end;
+                            self.report(
+                                "profile.required",
+                                at(pipehat::Span::new(end, end), path),
+                                message,
+                                None,
+                            );
+                        }
+                        continue;
+                    };
+                    match sub {
+                        None => (part.text(), part.span()),
+                        Some(sub) => {
+                            path = format!("{path}.{sub}");
+                            match part.subcomponent(sub) {
+                                Some(piece) => (piece.text(), piece.span()),
+                                None => (
+                                    std::borrow::Cow::Borrowed(""),
+                                    pipehat::Span::new(part.span().end, part.span().end),
+                                ),
+                            }
+                        }
+                    }
+                }
+            };
+            if component.is_some() {
+                match constraint.usage {
+                    Some(ProfileUsage::R) if text.is_empty() => {
+                        let message =
+                            format!("{} is required by {whose} but empty", self.named(&path));
+                        self.report("profile.required", at(span, path), message, None);
+                        continue;
+                    }
+                    Some(ProfileUsage::X) if !text.is_empty() => {
+                        let message = format!(
+                            "{} is not used in {whose} but has a value",
+                            self.named(&path)
+                        );
+                        self.report("profile.not-used", at(span, path), message, Some(&text));
+                        continue;
+                    }
+                    _ => {}
+                }
+            }
+            if text.is_empty() {
+                continue;
+            }
+            if let Some(max) = constraint.max_length {
+                let length = text.chars().count();
+                if length > max as usize {
+                    let message = format!(
+                        "{} is {length} characters long; {whose} allows {max}",
+                        self.named(&path)
+                    );
+                    self.report(
+                        "profile.length",
+                        at(span, path.clone()),
+                        message,
+                        Some(&text),
+                    );
+                }
+            }
+            if let Some(fixed) = &constraint.fixed
+                && *text != **fixed
+            {
+                let message = format!(
+                    "{}{} not '{fixed}', the value {whose} fixes",
+                    self.named(&path),
+                    self.quoted(&text)
+                );
+                self.report(
+                    "profile.fixed",
+                    at(span, path.clone()),
+                    message,
+                    Some(&text),
+                );
+            }
+            let in_values = constraint
+                .values
+                .as_ref()
+                .map(|values| values.iter().any(|v| *v == *text));
+            let in_table = constraint.table.map(|t| {
+                self.version
+                    .table(t)
+                    .is_none_or(|table| !table.has_codes() || table.contains(&text))
+            });
+            if in_values == Some(false) || in_table == Some(false) {
+                let allowed = match (&constraint.values, constraint.table) {
+                    (Some(values), _) => values.join(", "),
+                    (None, Some(t)) => format!("the codes of HL7 table {t:04}"),
+                    (None, None) => String::new(),
+                };
+                let message = format!(
+                    "{}{} not one of {whose}'s values ({allowed})",
+                    self.named(&path),
+                    self.quoted(&text)
+                );
+                self.report("profile.value-set", at(span, path), message, Some(&text));
+            }
+        }
+    }
+
     fn finish(self) -> Report {
         let mut findings = self.findings;
         findings.sort_by_key(|(_, order)| *order);
@@ -1139,6 +1507,16 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
             structure: self.structure.map(|s| s.id),
             findings,
         }
+    }
+}
+
+/// "exactly 1", "1 to 3", "at least 2", "at most 4".
+fn bounds(min: u32, max: Option<u32>) -> String {
+    match (min, max) {
+        (min, Some(max)) if min == max => format!("exactly {min}"),
+        (0, Some(max)) => format!("at most {max}"),
+        (min, Some(max)) => format!("{min} to {max}"),
+        (min, None) => format!("at least {min}"),
     }
 }
 

@@ -28,12 +28,14 @@ fn findings(path: &Path) -> Vec<String> {
     let input = std::fs::read(path).expect("a fixture");
     let message = pipehat::Message::parse(&input).expect("a fixture with a header");
     let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let profile = profile_for(&name);
     let options = Options {
         preset: if name.contains(".strict.") {
             Preset::Strict
         } else {
             Preset::Tolerant
         },
+        profile: profile.as_ref(),
         ..Options::default()
     };
     let report = validate(&message, &options);
@@ -49,6 +51,27 @@ fn findings(path: &Path) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// Fixtures named `profile-*` or `ok-profile*` are checked with `lab-feed.profile.json`,
+/// `xmlprofile-*` with `lab-feed.profile.xml`.
+fn profile_for(name: &str) -> Option<pipehat_validate::Profile> {
+    if name.starts_with("xmlprofile-") {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lab-feed.profile.xml");
+        let text = std::fs::read_to_string(path).expect("the XML profile");
+        let profile = pipehat_validate::Profile::from_xml(&text).expect("a valid XML profile");
+        profile.check().expect("well-formed keys");
+        return Some(profile);
+    }
+    if !(name.starts_with("profile-") || name.starts_with("ok-profile")) {
+        return None;
+    }
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lab-feed.profile.json");
+    let text = std::fs::read_to_string(path).expect("the profile");
+    let profile: pipehat_validate::Profile = serde_json::from_str(&text).expect("a valid profile");
+    profile.check().expect("well-formed keys");
+    Some(profile)
 }
 
 fn expected(path: &Path) -> Vec<String> {
@@ -106,14 +129,14 @@ fn well_formed_fixtures_have_no_findings_in_either_preset() {
         }
         let input = std::fs::read(&path).expect("a fixture");
         let message = pipehat::Message::parse(&input).expect("a header");
+        let profile = profile_for(&name);
         for preset in [Preset::Tolerant, Preset::Strict] {
-            let report = validate(
-                &message,
-                &Options {
-                    preset,
-                    ..Options::default()
-                },
-            );
+            let options = Options {
+                preset,
+                profile: profile.as_ref(),
+                ..Options::default()
+            };
+            let report = validate(&message, &options);
             assert!(report.findings.is_empty(), "{name} {preset:?}:\n{report}");
         }
     }

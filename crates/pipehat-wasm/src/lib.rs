@@ -196,6 +196,8 @@ pub struct ValidateOptions {
     pub preset: Option<pipehat_validate::Preset>,
     /// False leaves every value out of the report.
     pub with_values: Option<bool>,
+    /// A profile (JSON form, see `pipehat_validate::Profile`) to check too.
+    pub profile: Option<pipehat_validate::Profile>,
 }
 
 /// A finding as handed to JavaScript: the Rust finding plus UTF-16 offsets.
@@ -234,6 +236,9 @@ pub fn validate_text(text: &str, options: &ValidateOptions) -> Result<ReportInfo
                 .version,
         ),
     };
+    if let Some(profile) = &options.profile {
+        profile.check().map_err(|e| e.to_string())?;
+    }
     let report = pipehat_validate::validate(
         message,
         &pipehat_validate::Options {
@@ -241,6 +246,7 @@ pub fn validate_text(text: &str, options: &ValidateOptions) -> Result<ReportInfo
             preset: options.preset.unwrap_or_default(),
             with_values: options.with_values.unwrap_or(true),
             dictionary: None,
+            profile: options.profile.as_ref(),
         },
     );
     let mut utf16 = Utf16Offsets::new(text);
