@@ -682,10 +682,11 @@ def flatten(lists):
 def write_rust(out_path, encoded, stamp):
     (strings, rows, lists, defs, codes, code_lists, tables, nodes, node_lists,
      per_version, user_defined) = encoded
-    blob, ends = "", []
+    blob, lengths = "", []
     for s in strings:
         blob += s
-        ends.append(len(blob.encode("utf-8")))
+        lengths.append(len(s.encode("utf-8")))
+    assert max(lengths) < 256, "a string no longer fits a u8 length"
     flat_lists, list_ranges = flatten(lists)
     flat_codes, code_ranges = flatten(code_lists)
     flat_nodes, node_ranges = flatten(node_lists)
@@ -714,7 +715,7 @@ def write_rust(out_path, encoded, stamp):
     o.append("use crate::data::*;")
     o.append("")
     o.append(f"pub(crate) static STRINGS: &str = \"{rust_str(blob)}\";")
-    o.append(f"pub(crate) static STRING_ENDS: [u32; {len(ends)}] = [\n{nums(ends)}\n];")
+    o.append(f"pub(crate) static STRING_LENGTHS: [u8; {len(lengths)}] = [\n{nums(lengths, 32)}\n];")
     o.append(f"pub(crate) static ELEMENTS: [ElementRow; {len(rows)}] = [\n{tuples(rows)}\n];")
     o.append(f"pub(crate) static ELEMENT_LISTS: [u16; {len(flat_lists)}] = [\n{nums(flat_lists)}\n];")
     defs_rows = [(name, *list_ranges[lst]) for name, lst in defs]

@@ -2,7 +2,7 @@
 //!
 //! `generated.rs` (written by `cargo xtask gen-dict`, never by hand) holds every version's
 //! dictionary as integer tables over one string blob. Strings are interned: a string id is an
-//! index into [`STRING_ENDS`], and ids are in byte order of the strings, so a table sorted by id
+//! index into [`STRING_LENGTHS`], and ids are in byte order of the strings, so a table sorted by id
 //! is sorted by text and can be binary-searched by text. Definitions (a segment's fields, a data
 //! type's components, a table's codes, a structure's elements) are stored once and shared by
 //! every version that has the same one.
@@ -40,14 +40,24 @@ pub(crate) struct VersionData {
 
 /// The interned string with this id.
 pub(crate) fn string(id: u16) -> &'static str {
+    // Lengths are stored (one byte each, a quarter of the size of offsets); the offsets are
+    // summed once, on first use.
+    static STARTS: std::sync::OnceLock<Vec<u32>> = std::sync::OnceLock::new();
+    let starts = STARTS.get_or_init(|| {
+        let mut at = 0u32;
+        let mut starts = Vec::with_capacity(STRING_LENGTHS.len() + 1);
+        for length in STRING_LENGTHS {
+            starts.push(at);
+            at += u32::from(length);
+        }
+        starts.push(at);
+        starts
+    });
     let id = usize::from(id);
-    let end = STRING_ENDS[id] as usize;
-    let start = if id == 0 {
-        0
-    } else {
-        STRING_ENDS[id - 1] as usize
+    let (Some(&start), Some(&end)) = (starts.get(id), starts.get(id + 1)) else {
+        return "";
     };
-    STRINGS.get(start..end).unwrap_or("")
+    STRINGS.get(start as usize..end as usize).unwrap_or("")
 }
 
 /// The slice `len` long from `start` of a flat list.

@@ -266,6 +266,8 @@ pub struct TableDef {
     /// Its name, e.g. "Administrative Sex".
     pub name: &'static str,
     codes: &'static [u16],
+    /// Where `codes` starts in the shared code lists.
+    start: u32,
 }
 
 /// One code of a table.
@@ -302,7 +304,9 @@ impl TableDef {
     /// letters or digits (lower-case `n` a digit, `z` a letter or digit).
     #[must_use]
     pub fn contains(&self, value: &str) -> bool {
-        self.code(value).is_some() || self.codes().any(|code| matches_pattern(code.value, value))
+        self.code(value).is_some()
+            || (has_patterns(self.start)
+                && self.codes().any(|code| matches_pattern(code.value, value)))
     }
 
     /// True for a user-defined table, whose codes in the standard are only suggestions: one
@@ -311,6 +315,25 @@ impl TableDef {
     pub fn is_user_defined(&self) -> bool {
         USER_DEFINED_TABLES.binary_search(&self.id).is_ok()
     }
+}
+
+/// Whether the code list starting at `start` holds a pattern code (`HL7nnnn`): found once,
+/// for every list.
+fn has_patterns(start: u32) -> bool {
+    static WITH_PATTERNS: std::sync::OnceLock<Vec<u32>> = std::sync::OnceLock::new();
+    let lists = WITH_PATTERNS.get_or_init(|| {
+        TABLES
+            .iter()
+            .filter(|(_, start, len)| {
+                slice(&CODE_LISTS, *start, *len).iter().any(|id| {
+                    let value = string(CODES[usize::from(*id)].0);
+                    value.contains("nn") || value.contains("zz")
+                })
+            })
+            .map(|(_, start, _)| *start)
+            .collect()
+    });
+    lists.contains(&start)
 }
 
 /// `HL7nnnn` matches `HL70001`; `99zzz` matches `99ABC`. Codes without `n` or `z` runs never
@@ -546,6 +569,7 @@ fn table_def((id, def): (u16, u16)) -> TableDef {
         id,
         name: string(name),
         codes: slice(&CODE_LISTS, start, len),
+        start,
     }
 }
 
