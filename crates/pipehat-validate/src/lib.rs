@@ -423,6 +423,9 @@ struct Validator<'m, 'a, 'o> {
     version: Version,
     structure: Option<pipehat_dict::Structure>,
     findings: Vec<(Finding, usize)>,
+    /// Data types looked up so far, by the address of their id: the ids come from the
+    /// dictionary's one string blob, so the same id is the same address.
+    types: Vec<(usize, usize, Option<DataTypeDef>)>,
 }
 
 /// Where a finding points before line:column are known.
@@ -440,7 +443,19 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
             version: Version::LATEST,
             structure: None,
             findings: Vec::new(),
+            types: Vec::new(),
         }
+    }
+
+    /// `Version::data_type`, remembered for the message.
+    fn data_type(&mut self, id: &str) -> Option<DataTypeDef> {
+        let key = (id.as_ptr() as usize, id.len());
+        if let Some((_, _, def)) = self.types.iter().find(|(p, l, _)| (*p, *l) == key) {
+            return def.clone();
+        }
+        let def = self.version.data_type(id);
+        self.types.push((key.0, key.1, def.clone()));
+        def
     }
 
     fn report(&mut self, rule_id: &'static str, at: At, message: String, value: Option<&str>) {
@@ -473,9 +488,10 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
     }
 
     /// "PID-7 Date/Time of Birth" for a path.
-    fn named(&self, path: &str) -> String {
+    fn named(&self, path: impl core::fmt::Display) -> String {
+        let path = path.to_string();
         let Ok(parsed) = path.parse::<pipehat::Path>() else {
-            return path.to_owned();
+            return path;
         };
         let label = match self.options.dictionary {
             Some(dictionary) if dictionary.version() == self.version => {
@@ -800,39 +816,39 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
             if header && number <= 2 {
                 continue;
             }
-            let path = format!("{prefix}-{number}");
+            let loc = Loc::field(&prefix, index, number);
             let Some(field_def) = def.field(number) else {
                 if !field.is_empty() {
                     let message = format!(
-                        "{path} has a value, but {id} has {} fields in HL7 v{}",
+                        "{loc} has a value, but {id} has {} fields in HL7 v{}",
                         def.field_count(),
                         self.version
                     );
-                    let at = At {
-                        path: Some(path),
-                        segment: index + 1,
-                        span: field.span(),
-                    };
-                    self.report("field.unknown", at, message, Some(&field.text()));
+                    self.report(
+                        "field.unknown",
+                        loc.at(field.span()),
+                        message,
+                        Some(&field.text()),
+                    );
                 }
                 continue;
             };
-            self.check_field(&field, field_def, &path, index, segment);
+            self.check_field(&field, field_def, loc, segment);
         }
         for number in present + 1..=def.field_count() {
             if let Some(field_def) = def.field(number)
                 && field_def.usage == Usage::Required
                 && !(header && number == 12)
             {
-                let path = format!("{prefix}-{number}");
-                let message = format!("{} is required but absent", self.named(&path));
+                let loc = Loc::field(&prefix, index, number);
+                let message = format!("{} is required but absent", self.named(loc));
                 let end = segment.span().end;
-                let at = At {
-                    path: Some(path),
-                    segment: index + 1,
-                    span: pipehat::Span::new(end, end),
-                };
-                self.report("field.required", at, message, None);
+                self.report(
+                    "field.required",
+                    loc.at(pipehat::Span::new(end, end)),
+                    message,
+                    None,
+                );
             }
         }
     }
@@ -841,51 +857,42 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
         &mut self,
         field: &pipehat::Field<'a>,
         def: ElementDef<'_>,
-        path: &str,
-        index: usize,
+        loc: Loc<'_>,
         segment: &Segment<'a>,
     ) {
-        let at = |span: pipehat::Span, path: &str| At {
-            path: Some(path.to_owned()),
-            segment: index + 1,
-            span,
-        };
         if field.is_empty() {
             // An empty MSH-12 is msh.version-missing.
-            if def.usage == Usage::Required && !(segment.is_header() && path == "MSH-12") {
-                let message = format!("{} is required but empty", self.named(path));
-                self.report("field.required", at(field.span(), path), message, None);
+            let msh12 = segment.is_header() && loc.field == 12;
+            if def.usage == Usage::Required && !msh12 {
+                let message = format!("{} is required but empty", self.named(loc));
+                self.report("field.required", loc.at(field.span()), message, None);
             }
             return;
         }
-        match def.usage {
-            Usage::NotSupported => {
-                let message = format!(
-                    "{} is not supported in HL7 v{} but has a value",
-                    self.named(path),
-                    self.version
-                );
-                self.report(
-                    "field.not-supported",
-                    at(field.span(), path),
-                    message,
-                    Some(&field.text()),
-                );
-            }
-            _ if def.data_type == "WD" || def.usage == Usage::Withdrawn => {
-                let message = format!(
-                    "{} was withdrawn in HL7 v{} but has a value",
-                    self.named(path),
-                    self.version
-                );
-                self.report(
-                    "field.withdrawn",
-                    at(field.span(), path),
-                    message,
-                    Some(&field.text()),
-                );
-            }
-            _ => {}
+        if def.usage == Usage::NotSupported {
+            let message = format!(
+                "{} is not supported in HL7 v{} but has a value",
+                self.named(loc),
+                self.version
+            );
+            self.report(
+                "field.not-supported",
+                loc.at(field.span()),
+                message,
+                Some(&field.text()),
+            );
+        } else if def.data_type == "WD" || def.usage == Usage::Withdrawn {
+            let message = format!(
+                "{} was withdrawn in HL7 v{} but has a value",
+                self.named(loc),
+                self.version
+            );
+            self.report(
+                "field.withdrawn",
+                loc.at(field.span()),
+                message,
+                Some(&field.text()),
+            );
         }
         let repetitions: Vec<pipehat::Repetition<'a>> = field.repetitions().collect();
         if let Some(max) = def.max_repetitions
@@ -893,127 +900,137 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
         {
             let message = format!(
                 "{} repeats {} times; at most {max} allowed",
-                self.named(path),
+                self.named(loc),
                 repetitions.len()
             );
-            self.report("field.repetitions", at(field.span(), path), message, None);
+            self.report("field.repetitions", loc.at(field.span()), message, None);
         }
         // OBX-5 takes its type from OBX-2.
         let mut data_type = Cow::Borrowed(def.data_type);
         if def.data_type == "varies" {
-            if segment.id() == b"OBX" && path.ends_with("-5") {
-                let declared = segment
-                    .field(2)
-                    .and_then(|f| f.component(1))
-                    .map(|c| c.text().into_owned())
-                    .unwrap_or_default();
-                if declared.is_empty() {
-                    return;
-                }
-                if self.version.data_type(&declared).is_none() {
-                    let obx2 = path.replace("-5", "-2");
-                    let message = format!(
-                        "{}{} not a data type of HL7 v{}, so {} cannot be checked",
-                        self.named(&obx2),
-                        self.quoted(&declared),
-                        self.version,
-                        self.named(path)
-                    );
-                    let span = segment.field(2).map_or(field.span(), |f| f.span());
-                    self.report(
-                        "obx.value-type-unknown",
-                        at(span, &obx2),
-                        message,
-                        Some(&declared),
-                    );
-                    return;
-                }
-                data_type = Cow::Owned(declared);
-            } else {
+            if segment.id() != b"OBX" || loc.field != 5 {
                 return;
             }
+            let obx2 = segment.field(2);
+            let declared = obx2
+                .as_ref()
+                .and_then(|f| f.component(1))
+                .map(|c| c.text().into_owned())
+                .unwrap_or_default();
+            if declared.is_empty() {
+                return;
+            }
+            if self.version.data_type(&declared).is_none() {
+                let obx2_loc = Loc { field: 2, ..loc };
+                let message = format!(
+                    "{}{} not a data type of HL7 v{}, so {} cannot be checked",
+                    self.named(obx2_loc),
+                    self.quoted(&declared),
+                    self.version,
+                    self.named(loc)
+                );
+                let span = obx2.map_or(field.span(), |f| f.span());
+                self.report(
+                    "obx.value-type-unknown",
+                    obx2_loc.at(span),
+                    message,
+                    Some(&declared),
+                );
+                return;
+            }
+            data_type = Cow::Owned(declared);
         }
+        let type_def = match &data_type {
+            Cow::Borrowed(id) => self.data_type(id),
+            Cow::Owned(id) => self.version.data_type(id),
+        };
+        let many = repetitions.len() > 1;
         for (r, repetition) in repetitions.iter().enumerate() {
             if repetition.is_empty() || repetition.is_null() {
                 continue;
             }
-            let rep_path = if repetitions.len() > 1 {
-                format!("{path}[{}]", r + 1)
-            } else {
-                path.to_owned()
+            let rep_loc = Loc {
+                repetition: many.then_some(r + 1),
+                ..loc
             };
-            if let Some(max) = def.max_length {
+            // Escapes decode to fewer characters than they take, so a value whose raw bytes fit
+            // the limit fits it decoded: decode only the ones that might not.
+            if let Some(max) = def.max_length
+                && repetition.as_bytes().len() > max as usize
+            {
                 let text = repetition.text();
-                let length = text.chars().count();
-                // A code the standard lists is never too long for its own field (2.5.1's OBX-2
-                // allows 2 characters, yet table 0125 has CWE).
-                let listed = def.table.is_some_and(|t| {
-                    (t == 125 && self.version.data_type(&text).is_some())
-                        || self
-                            .version
-                            .table(t)
-                            .is_some_and(|table| table.contains(&text))
-                });
-                if length > max as usize && !listed {
-                    let message = format!(
-                        "{} is {length} characters long; at most {max} allowed",
-                        self.named(&rep_path)
-                    );
-                    self.report(
-                        "field.length",
-                        at(repetition.span(), &rep_path),
-                        message,
-                        Some(&text),
-                    );
+                if text.chars().count() > max as usize {
+                    // A code the standard lists is never too long for its own field (2.5.1's
+                    // OBX-2 allows 2 characters, yet table 0125 has CWE).
+                    let listed = def.table.is_some_and(|t| {
+                        (t == 125 && self.version.data_type(&text).is_some())
+                            || self
+                                .version
+                                .table(t)
+                                .is_some_and(|table| table.contains(&text))
+                    });
+                    if !listed {
+                        let length = text.chars().count();
+                        let message = format!(
+                            "{} is {length} characters long; at most {max} allowed",
+                            self.named(rep_loc)
+                        );
+                        self.report(
+                            "field.length",
+                            rep_loc.at(repetition.span()),
+                            message,
+                            Some(&text),
+                        );
+                    }
                 }
             }
             let components: Vec<Part<'a>> = repetition.components().map(Part::Component).collect();
-            self.check_typed(&data_type, def.table, &components, &rep_path, index, 0);
+            self.check_typed(
+                &data_type,
+                type_def.as_ref(),
+                def.table,
+                &components,
+                rep_loc,
+                0,
+            );
         }
     }
 
     /// Checks the parts of a value (a repetition's components, or a component's
     /// subcomponents) against a data type. `depth` 0 is a field, 1 a component.
+    #[allow(clippy::too_many_arguments)]
     fn check_typed(
         &mut self,
         data_type: &str,
+        def: Option<&DataTypeDef>,
         table: Option<u16>,
         parts: &[Part<'a>],
-        path: &str,
-        index: usize,
+        loc: Loc<'_>,
         depth: usize,
     ) {
-        let at = |span: pipehat::Span, path: &str| At {
-            path: Some(path.to_owned()),
-            segment: index + 1,
-            span,
-        };
-        let def: Option<DataTypeDef> = self.version.data_type(data_type);
-        let composite = def.as_ref().filter(|d| !d.is_primitive());
+        let composite = def.filter(|d| !d.is_primitive());
         let Some(composite) = composite else {
             // A primitive: its value is the first part; more parts are extra components.
             let Some(first) = parts.first() else { return };
-            self.check_escapes(first, path, index);
-            let value = first.text();
-            if !value.is_empty() && !first.is_null() {
-                self.check_primitive(data_type, table, &value, first.span(), path, index);
+            self.check_escapes(first, loc);
+            if !first.is_empty()
+                && !first.is_null()
+                && (types::is_checked(data_type) || table.is_some())
+            {
+                let value = first.text();
+                self.check_primitive(data_type, table, &value, first.span(), loc);
             }
             for (i, extra) in parts.iter().enumerate().skip(1) {
                 if !extra.is_empty() {
-                    // A value with one part is named by its parent: PID-7, not PID-7.1.
-                    let part_path = if parts.len() == 1 {
-                        path.to_owned()
-                    } else {
-                        format!("{path}.{}", i + 1)
-                    };
+                    let part_loc = loc.child(i + 1);
                     let message = format!(
                         "{} is a {data_type}, which has no component {}",
-                        self.named(path),
+                        self.named(loc),
                         i + 1
                     );
                     self.report(
                         "component.unknown",
-                        at(extra.span(), &part_path),
+                        part_loc.at(extra.span()),
                         message,
                         Some(&extra.text()),
                     );
@@ -1022,23 +1039,24 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
             return;
         };
         let count = composite.components().len();
+        let any_valued = parts.iter().any(|p| !p.is_empty());
         for (i, part) in parts.iter().enumerate() {
             // A value with one part is named by its parent: PID-7, not PID-7.1.
-            let part_path = if parts.len() == 1 {
-                path.to_owned()
+            let part_loc = if parts.len() == 1 {
+                loc
             } else {
-                format!("{path}.{}", i + 1)
+                loc.child(i + 1)
             };
             let Some(component) = composite.component(i + 1) else {
                 if !part.is_empty() {
                     let message = format!(
                         "{} is a {data_type}, which has {count} components; component {} has a value",
-                        self.named(path),
+                        self.named(loc),
                         i + 1
                     );
                     self.report(
                         "component.unknown",
-                        at(part.span(), &part_path),
+                        part_loc.at(part.span()),
                         message,
                         Some(&part.text()),
                     );
@@ -1046,11 +1064,11 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
                 continue;
             };
             if part.is_empty() {
-                if component.usage == Usage::Required && parts.iter().any(|p| !p.is_empty()) {
-                    let message = format!("{} is required but empty", self.named(&part_path));
+                if component.usage == Usage::Required && any_valued {
+                    let message = format!("{} is required but empty", self.named(part_loc));
                     self.report(
                         "component.required",
-                        at(part.span(), &part_path),
+                        part_loc.at(part.span()),
                         message,
                         None,
                     );
@@ -1059,37 +1077,30 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
             }
             match part {
                 Part::Component(c) if depth == 0 => {
+                    let sub_def = self.data_type(component.data_type);
                     let subs: Vec<Part<'a>> = c.subcomponents().map(Part::Subcomponent).collect();
                     self.check_typed(
                         component.data_type,
+                        sub_def.as_ref(),
                         component.table,
                         &subs,
-                        &part_path,
-                        index,
+                        part_loc,
                         1,
                     );
                 }
                 _ => {
-                    // A subcomponent: check it as a primitive of the component's type.
-                    self.check_escapes(part, &part_path, index);
-                    let value = part.text();
-                    if !part.is_null() && types::is_checked(component.data_type) {
+                    // A subcomponent: checked as a primitive of the component's type.
+                    self.check_escapes(part, part_loc);
+                    let checked =
+                        types::is_checked(component.data_type) || component.data_type == "ID";
+                    if !part.is_null() && checked {
+                        let value = part.text();
                         self.check_primitive(
                             component.data_type,
                             component.table,
                             &value,
                             part.span(),
-                            &part_path,
-                            index,
-                        );
-                    } else if !part.is_null() && component.data_type == "ID" {
-                        self.check_primitive(
-                            "ID",
-                            component.table,
-                            &value,
-                            part.span(),
-                            &part_path,
-                            index,
+                            part_loc,
                         );
                     }
                 }
@@ -1112,15 +1123,8 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
                     _ => None,
                 };
                 if let Some(table) = table {
-                    let code_path = format!("{path}.{}", code_at + 1);
-                    self.check_code(
-                        table,
-                        "value.table",
-                        &code.text(),
-                        code.span(),
-                        &code_path,
-                        index,
-                    );
+                    let code_loc = loc.child(code_at + 1);
+                    self.check_code(table, "value.table", &code.text(), code.span(), code_loc);
                 }
             }
         }
@@ -1132,24 +1136,16 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
         table: Option<u16>,
         value: &str,
         span: pipehat::Span,
-        path: &str,
-        index: usize,
+        loc: Loc<'_>,
     ) {
         if let Err(expected) = types::check(data_type, value) {
-            let message = format!("{}{} not {expected}", self.named(path), self.quoted(value));
-            let at = At {
-                path: Some(path.to_owned()),
-                segment: index + 1,
-                span,
-            };
-            self.report("value.format", at, message, Some(value));
+            let message = format!("{}{} not {expected}", self.named(loc), self.quoted(value));
+            self.report("value.format", loc.at(span), message, Some(value));
             return;
         }
         match (data_type, table) {
-            ("ID", Some(table)) => self.check_code(table, "value.table", value, span, path, index),
-            ("IS", Some(table)) => {
-                self.check_code(table, "value.user-table", value, span, path, index)
-            }
+            ("ID", Some(table)) => self.check_code(table, "value.table", value, span, loc),
+            ("IS", Some(table)) => self.check_code(table, "value.user-table", value, span, loc),
             _ => {}
         }
     }
@@ -1160,13 +1156,14 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
         rule: &'static str,
         value: &str,
         span: pipehat::Span,
-        path: &str,
-        index: usize,
+        loc: Loc<'_>,
     ) {
         // MSH-9's codes are checked by the msh.* rules against the version's events and
-        // structures; OBX-2's (table 0125) by obx.value-type-unknown against its data types
-        // (the sources' lists of 0125 lag behind: 2.5.1's lacks CWE).
-        if path.starts_with("MSH-9") || path.starts_with("MSH-12") || table == 125 {
+        // structures, MSH-12's by msh.version-*; OBX-2's (table 0125) by
+        // obx.value-type-unknown against its data types (the sources' lists of 0125 lag
+        // behind: 2.5.1's lacks CWE).
+        let msh = loc.segment == "MSH" && matches!(loc.field, 9 | 12);
+        if msh || table == 125 {
             return;
         }
         let Some(def) = self.version.table(table) else {
@@ -1188,19 +1185,17 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
         };
         let message = format!(
             "{}{} not in HL7 table {table:04} {}",
-            self.named(path),
+            self.named(loc),
             self.quoted(value),
             def.name
         );
-        let at = At {
-            path: Some(path.to_owned()),
-            segment: index + 1,
-            span,
-        };
-        self.report(rule, at, message, Some(value));
+        self.report(rule, loc.at(span), message, Some(value));
     }
 
-    fn check_escapes(&mut self, part: &Part<'a>, path: &str, index: usize) {
+    fn check_escapes(&mut self, part: &Part<'a>, loc: Loc<'_>) {
+        if !part.has_escape() {
+            return;
+        }
         for (piece, span) in part.escapes() {
             if let pipehat::escape::Piece::Malformed(bytes, problem) = piece {
                 let text = String::from_utf8_lossy(bytes);
@@ -1210,13 +1205,8 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
                     pipehat::escape::EscapeProblem::BadFormat => "bad formatting command",
                     _ => "unknown escape sequence",
                 };
-                let message = format!("{}: malformed escape sequence ({why})", self.named(path));
-                let at = At {
-                    path: Some(path.to_owned()),
-                    segment: index + 1,
-                    span,
-                };
-                self.report("value.escape", at, message, Some(&text));
+                let message = format!("{}: malformed escape sequence ({why})", self.named(loc));
+                self.report("value.escape", loc.at(span), message, Some(&text));
             }
         }
     }
@@ -1520,6 +1510,71 @@ fn bounds(min: u32, max: Option<u32>) -> String {
     }
 }
 
+/// Where a check is, formatted into a path only when a finding is made.
+#[derive(Clone, Copy)]
+struct Loc<'p> {
+    /// `PID`, or `OBX[2]` for an occurrence after the first.
+    segment: &'p str,
+    /// The segment's index in the message, from 0.
+    index: usize,
+    field: usize,
+    repetition: Option<usize>,
+    component: Option<usize>,
+    subcomponent: Option<usize>,
+}
+
+impl<'p> Loc<'p> {
+    fn field(segment: &'p str, index: usize, field: usize) -> Self {
+        Loc {
+            segment,
+            index,
+            field,
+            repetition: None,
+            component: None,
+            subcomponent: None,
+        }
+    }
+
+    /// The part `number` below this one: a component of a field, a subcomponent of a component.
+    fn child(self, number: usize) -> Self {
+        if self.component.is_none() {
+            Loc {
+                component: Some(number),
+                ..self
+            }
+        } else {
+            Loc {
+                subcomponent: Some(number),
+                ..self
+            }
+        }
+    }
+
+    fn at(self, span: pipehat::Span) -> At {
+        At {
+            path: Some(self.to_string()),
+            segment: self.index + 1,
+            span,
+        }
+    }
+}
+
+impl core::fmt::Display for Loc<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "{}-{}", self.segment, self.field)?;
+        if let Some(r) = self.repetition {
+            write!(f, "[{r}]")?;
+        }
+        if let Some(c) = self.component {
+            write!(f, ".{c}")?;
+        }
+        if let Some(s) = self.subcomponent {
+            write!(f, ".{s}")?;
+        }
+        Ok(())
+    }
+}
+
 /// A component or a subcomponent: what [`Validator::check_typed`] walks.
 #[derive(Clone, Copy)]
 enum Part<'a> {
@@ -1554,6 +1609,17 @@ impl<'a> Part<'a> {
             Part::Component(c) => c.span(),
             Part::Subcomponent(s) => s.span(),
         }
+    }
+
+    /// Whether the raw value holds the escape character at all (most values do not).
+    fn has_escape(&self) -> bool {
+        let (bytes, delimiters) = match self {
+            Part::Component(c) => (c.as_bytes(), c.delimiters()),
+            Part::Subcomponent(s) => (s.as_bytes(), s.delimiters()),
+        };
+        delimiters
+            .escape()
+            .is_some_and(|escape| bytes.contains(&escape))
     }
 
     fn escapes(&self) -> pipehat::escape::Escapes<'a> {
