@@ -305,8 +305,9 @@ impl TableDef {
     #[must_use]
     pub fn contains(&self, value: &str) -> bool {
         self.code(value).is_some()
-            || (has_patterns(self.start)
-                && self.codes().any(|code| matches_pattern(code.value, value)))
+            || patterns(self.start)
+                .iter()
+                .any(|pattern| matches_pattern(pattern, value))
     }
 
     /// True for a user-defined table, whose codes in the standard are only suggestions: one
@@ -317,23 +318,28 @@ impl TableDef {
     }
 }
 
-/// Whether the code list starting at `start` holds a pattern code (`HL7nnnn`): found once,
-/// for every list.
-fn has_patterns(start: u32) -> bool {
-    static WITH_PATTERNS: std::sync::OnceLock<Vec<u32>> = std::sync::OnceLock::new();
-    let lists = WITH_PATTERNS.get_or_init(|| {
+/// The pattern codes (`HL7nnnn`, `99zzz`) of the code list starting at `start`: found once, for
+/// every list; most lists have none.
+fn patterns(start: u32) -> &'static [&'static str] {
+    type Lists = Vec<(u32, Vec<&'static str>)>;
+    static PATTERNS: std::sync::OnceLock<Lists> = std::sync::OnceLock::new();
+    let lists = PATTERNS.get_or_init(|| {
         TABLES
             .iter()
-            .filter(|(_, start, len)| {
-                slice(&CODE_LISTS, *start, *len).iter().any(|id| {
-                    let value = string(CODES[usize::from(*id)].0);
-                    value.contains("nn") || value.contains("zz")
-                })
+            .filter_map(|(_, start, len)| {
+                let found: Vec<&'static str> = slice(&CODE_LISTS, *start, *len)
+                    .iter()
+                    .map(|id| string(CODES[usize::from(*id)].0))
+                    .filter(|value| value.contains("nn") || value.contains("zz"))
+                    .collect();
+                (!found.is_empty()).then_some((*start, found))
             })
-            .map(|(_, start, _)| *start)
             .collect()
     });
-    lists.contains(&start)
+    lists
+        .iter()
+        .find(|(at, _)| *at == start)
+        .map_or(&[], |(_, found)| found.as_slice())
 }
 
 /// `HL7nnnn` matches `HL70001`; `99zzz` matches `99ABC`. Codes without `n` or `z` runs never
