@@ -458,6 +458,15 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
         def
     }
 
+    /// Whether the preset checks this rule at all: callers skip building the words otherwise.
+    fn enabled(&self, rule_id: &str) -> bool {
+        let rule = find_rule(rule_id);
+        match self.options.preset {
+            Preset::Tolerant => rule.tolerant.is_some(),
+            Preset::Strict => rule.strict.is_some(),
+        }
+    }
+
     fn report(&mut self, rule_id: &'static str, at: At, message: String, value: Option<&str>) {
         let rule = find_rule(rule_id);
         let severity = match self.options.preset {
@@ -1064,7 +1073,10 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
                 continue;
             };
             if part.is_empty() {
-                if component.usage == Usage::Required && any_valued {
+                if component.usage == Usage::Required
+                    && any_valued
+                    && self.enabled("component.required")
+                {
                     let message = format!("{} is required but empty", self.named(part_loc));
                     self.report(
                         "component.required",
@@ -1183,6 +1195,9 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
         } else {
             rule
         };
+        if !self.enabled(rule) {
+            return;
+        }
         let message = format!(
             "{}{} not in HL7 table {table:04} {}",
             self.named(loc),
