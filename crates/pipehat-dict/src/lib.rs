@@ -134,16 +134,26 @@ pub struct ElementDef<'d> {
 
 impl ElementDef<'static> {
     fn from_row(position: usize, row: u16) -> Self {
-        let (name, data_type, usage, max, length, table) = ELEMENTS[usize::from(row)];
-        ElementDef {
-            position,
-            name: string(name),
-            data_type: string(data_type),
-            usage: Usage::from_index(usage),
-            max_repetitions: (max != 0).then_some(u32::from(max)),
-            max_length: (length != 0).then_some(length),
-            table: (table != 0).then_some(table),
-        }
+        // Every row decoded once, on first use (validation reads the same few thousand rows
+        // for every message); a lookup is then an index and a copy.
+        static DECODED: std::sync::OnceLock<Vec<ElementDef<'static>>> = std::sync::OnceLock::new();
+        let decoded = DECODED.get_or_init(|| {
+            ELEMENTS
+                .iter()
+                .map(|&(name, data_type, usage, max, length, table)| ElementDef {
+                    position: 0,
+                    name: string(name),
+                    data_type: string(data_type),
+                    usage: Usage::from_index(usage),
+                    max_repetitions: (max != 0).then_some(u32::from(max)),
+                    max_length: (length != 0).then_some(length),
+                    table: (table != 0).then_some(table),
+                })
+                .collect()
+        });
+        let mut def = decoded[usize::from(row)];
+        def.position = position;
+        def
     }
 }
 

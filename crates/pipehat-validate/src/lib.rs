@@ -32,6 +32,7 @@ mod structure;
 mod types;
 
 use std::borrow::Cow;
+use std::rc::Rc;
 
 use pipehat::{Message, Segment};
 use pipehat_dict::{DataTypeDef, Dictionary, ElementDef, Usage, Version};
@@ -425,7 +426,30 @@ struct Validator<'m, 'a, 'o> {
     findings: Vec<(Finding, usize)>,
     /// Data types looked up so far, by the address of their id: the ids come from the
     /// dictionary's one string blob, so the same id is the same address.
-    types: Vec<(usize, usize, Option<DataTypeDef>)>,
+    types: Vec<(usize, usize, Option<Rc<TypeInfo>>)>,
+    /// Reused lists of a value's parts, one per depth (components, subcomponents), so walking
+    /// a message allocates none.
+    buffers: [Vec<Part<'a>>; 2],
+}
+
+/// A data type as the checks use it: its components' definitions, read once.
+#[derive(Debug)]
+struct TypeInfo {
+    components: Vec<ElementDef<'static>>,
+}
+
+impl TypeInfo {
+    fn of(def: Option<DataTypeDef>) -> Option<Rc<TypeInfo>> {
+        def.map(|def| {
+            Rc::new(TypeInfo {
+                components: def.components().collect(),
+            })
+        })
+    }
+
+    fn is_primitive(&self) -> bool {
+        self.components.is_empty()
+    }
 }
 
 /// Where a finding points before line:column are known.
@@ -444,18 +468,19 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
             structure: None,
             findings: Vec::new(),
             types: Vec::new(),
+            buffers: [Vec::new(), Vec::new()],
         }
     }
 
-    /// `Version::data_type`, remembered for the message.
-    fn data_type(&mut self, id: &str) -> Option<DataTypeDef> {
+    /// `Version::data_type` as a [`TypeInfo`], remembered for the message.
+    fn data_type(&mut self, id: &str) -> Option<Rc<TypeInfo>> {
         let key = (id.as_ptr() as usize, id.len());
-        if let Some((_, _, def)) = self.types.iter().find(|(p, l, _)| (*p, *l) == key) {
-            return def.clone();
+        if let Some((_, _, info)) = self.types.iter().find(|(p, l, _)| (*p, *l) == key) {
+            return info.clone();
         }
-        let def = self.version.data_type(id);
-        self.types.push((key.0, key.1, def.clone()));
-        def
+        let info = TypeInfo::of(self.version.data_type(id));
+        self.types.push((key.0, key.1, info.clone()));
+        info
     }
 
     /// Whether the preset checks this rule at all: callers skip building the words otherwise.
@@ -951,7 +976,7 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
         }
         let type_def = match &data_type {
             Cow::Borrowed(id) => self.data_type(id),
-            Cow::Owned(id) => self.version.data_type(id),
+            Cow::Owned(id) => TypeInfo::of(self.version.data_type(id)),
         };
         let many = repetitions.len() > 1;
         for (r, repetition) in repetitions.iter().enumerate() {
@@ -993,15 +1018,18 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
                     }
                 }
             }
-            let components: Vec<Part<'a>> = repetition.components().map(Part::Component).collect();
+            let mut components = std::mem::take(&mut self.buffers[0]);
+            components.clear();
+            components.extend(repetition.components().map(Part::Component));
             self.check_typed(
                 &data_type,
-                type_def.as_ref(),
+                type_def.as_deref(),
                 def.table,
                 &components,
                 rep_loc,
                 0,
             );
+            self.buffers[0] = components;
         }
     }
 
@@ -1011,7 +1039,7 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
     fn check_typed(
         &mut self,
         data_type: &str,
-        def: Option<&DataTypeDef>,
+        def: Option<&TypeInfo>,
         table: Option<u16>,
         parts: &[Part<'a>],
         loc: Loc<'_>,
@@ -1047,7 +1075,7 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
             }
             return;
         };
-        let count = composite.components().len();
+        let count = composite.components.len();
         let any_valued = parts.iter().any(|p| !p.is_empty());
         for (i, part) in parts.iter().enumerate() {
             // A value with one part is named by its parent: PID-7, not PID-7.1.
@@ -1056,7 +1084,7 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
             } else {
                 loc.child(i + 1)
             };
-            let Some(component) = composite.component(i + 1) else {
+            let Some(component) = composite.components.get(i).copied() else {
                 if !part.is_empty() {
                     let message = format!(
                         "{} is a {data_type}, which has {count} components; component {} has a value",
@@ -1090,15 +1118,18 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
             match part {
                 Part::Component(c) if depth == 0 => {
                     let sub_def = self.data_type(component.data_type);
-                    let subs: Vec<Part<'a>> = c.subcomponents().map(Part::Subcomponent).collect();
+                    let mut subs = std::mem::take(&mut self.buffers[1]);
+                    subs.clear();
+                    subs.extend(c.subcomponents().map(Part::Subcomponent));
                     self.check_typed(
                         component.data_type,
-                        sub_def.as_ref(),
+                        sub_def.as_deref(),
                         component.table,
                         &subs,
                         part_loc,
                         1,
                     );
+                    self.buffers[1] = subs;
                 }
                 _ => {
                     // A subcomponent: checked as a primitive of the component's type.
