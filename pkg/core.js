@@ -48,3 +48,24 @@ export function validate(text, options) {
   if (typeof text !== 'string') throw new TypeError(`validate(text): text must be a string, not ${typeof text}`);
   return bindings.validate(text, options);
 }
+
+/**
+ * Validates every message of a file (many messages, batches, MLLP framing).
+ * @param {string} text
+ * @param {{ version?: string, preset?: 'tolerant' | 'strict', withValues?: boolean, profile?: object }} [options]
+ */
+export function validateAll(text, options) {
+  assertReady();
+  if (typeof text !== 'string') throw new TypeError(`validateAll(text): text must be a string, not ${typeof text}`);
+  return bindings.validateAll(text, options);
+}
+
+/**
+ * Reads an HL7 v2 XML conformance profile into the profile form `validate` takes.
+ * @param {string} xml
+ */
+export function profileFromXml(xml) {
+  assertReady();
+  if (typeof xml !== 'string') throw new TypeError(`profileFromXml(xml): xml must be a string, not ${typeof xml}`);
+  return bindings.profileFromXml(xml);
+}

@@ -76,6 +76,46 @@ export interface Description {
  */
 export function describe(path: string, version?: string): Description;
 
+/** Constraints on an element in a {@link Profile}. */
+export interface ElementConstraint {
+  usage?: 'R' | 'RE' | 'O' | 'C' | 'X';
+  min?: number;
+  max?: number;
+  maxLength?: number;
+  fixed?: string;
+  values?: string[];
+  /** An HL7 table whose codes are the values allowed. */
+  table?: number;
+}
+
+/** Constraints on a segment in a {@link Profile}. */
+export interface SegmentConstraint {
+  usage?: 'R' | 'RE' | 'O' | 'C' | 'X';
+  min?: number;
+  max?: number;
+  /** By element, keyed like a path below the segment: `"3"`, `"3.5"`, `"3.4.1"`. */
+  fields?: Record<string, ElementConstraint>;
+}
+
+/** A field of a custom (Z-) segment definition. */
+export interface CustomField {
+  name: string;
+  /** Default `ST`. */
+  dataType?: string;
+  usage?: 'R' | 'O' | 'C' | 'B' | 'X' | 'W' | 'NA' | 'RE';
+  /** `null` for unbounded; default 1. */
+  maxRepetitions?: number | null;
+  maxLength?: number;
+  table?: number;
+}
+
+/** A validation profile: a site's or guide's constraints, and its own segments. */
+export interface Profile {
+  name?: string;
+  segments?: Record<string, SegmentConstraint>;
+  customSegments?: { id: string; name?: string; fields?: CustomField[] }[];
+}
+
 /** Options of {@link validate}. */
 export interface ValidateOptions {
   /** Check against this version (MSH-12 as written) instead of the message's own. */
@@ -84,6 +124,8 @@ export interface ValidateOptions {
   preset?: 'tolerant' | 'strict';
   /** `false` leaves every value out of the report, so it can be shared. Default `true`. */
   withValues?: boolean;
+  /** Also check a profile's constraints; its custom segments join the dictionary. */
+  profile?: Profile;
 }
 
 /** Where a finding is. */
@@ -131,6 +173,29 @@ export interface Report {
  * and tables of its HL7 version. Throws when the text holds no MSH header.
  */
 export function validate(text: string, options?: ValidateOptions): Report;
+
+/** One message's report within a file. */
+export interface MessageReport extends Report {
+  /** The message's position in the file, from 1. */
+  index: number;
+  /** Its MSH-10. */
+  controlId: string;
+  /** Line of its MSH, from 1. */
+  line: number;
+}
+
+/** The reports of every message in a file, and what could not be read. */
+export interface FileReport {
+  messages: MessageReport[];
+  /** Lines that start a message whose header cannot be read. */
+  unreadable: { line: number; message: string }[];
+}
+
+/** Validates every message of a file: many messages, batches, MLLP framing. */
+export function validateAll(text: string, options?: ValidateOptions): FileReport;
+
+/** Reads an HL7 v2 XML conformance profile (`HL7v2xConformanceProfile`) as a {@link Profile}. */
+export function profileFromXml(xml: string): Profile;
 
 /** Where the WebAssembly module comes from, for `init`. */
 export type InitInput =

@@ -2,7 +2,7 @@
 import instantiate from './gen/pipehat.js';
 import { markReady } from './core.js';
 
-export { describe, segments, validate } from './core.js';
+export { describe, profileFromXml, segments, validate, validateAll } from './core.js';
 
 let initialising;
 

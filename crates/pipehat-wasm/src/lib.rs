@@ -228,6 +228,80 @@ pub fn validate_text(text: &str, options: &ValidateOptions) -> Result<ReportInfo
         .messages()
         .first()
         .ok_or_else(|| "no HL7 v2 message (a line starting with MSH) in the input".to_owned())?;
+    validate_message(&mut Utf16Offsets::new(text), message, options)
+}
+
+/// One message's report within a file, as handed to JavaScript.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageReportInfo {
+    /// The message's position in the file, from 1.
+    index: usize,
+    /// MSH-10, to find the message again.
+    control_id: String,
+    /// Line of the message's MSH, from 1.
+    line: usize,
+    #[serde(flatten)]
+    report: ReportInfo,
+}
+
+/// What a file holds that is not a readable message, as handed to JavaScript.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnreadableInfo {
+    /// Line where it starts, from 1.
+    line: usize,
+    /// Why it cannot be read.
+    message: String,
+}
+
+/// The reports of every message in a file (batches, many messages, MLLP), and what could not
+/// be read.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileReportInfo {
+    messages: Vec<MessageReportInfo>,
+    unreadable: Vec<UnreadableInfo>,
+}
+
+/// Validates every message of `text`.
+pub fn validate_file_text(text: &str, options: &ValidateOptions) -> Result<FileReportInfo, String> {
+    let file = pipehat::File::parse(text.as_bytes());
+    let lines = pipehat::position::LineIndex::new(text.as_bytes());
+    // One converter for the whole file: messages come in order, so it only moves forward.
+    let mut utf16 = Utf16Offsets::new(text);
+    let mut messages = Vec::with_capacity(file.messages().len());
+    for (i, message) in file.messages().iter().enumerate() {
+        let control_id = message
+            .get(&"MSH-10".parse().expect("a fixed path"))
+            .map(|e| e.text().into_owned())
+            .unwrap_or_default();
+        messages.push(MessageReportInfo {
+            index: i + 1,
+            control_id,
+            line: lines.line_column(message.span().start).line,
+            report: validate_message(&mut utf16, message, options)?,
+        });
+    }
+    let unreadable = file
+        .unreadable()
+        .iter()
+        .map(|u| UnreadableInfo {
+            line: lines.line_column(u.span().start).line,
+            message: u.error().to_string(),
+        })
+        .collect();
+    Ok(FileReportInfo {
+        messages,
+        unreadable,
+    })
+}
+
+fn validate_message(
+    utf16: &mut Utf16Offsets<'_>,
+    message: &pipehat::Message<'_>,
+    options: &ValidateOptions,
+) -> Result<ReportInfo, String> {
     let version = match options.version.as_deref() {
         None => None,
         Some(v) => Some(
@@ -249,7 +323,6 @@ pub fn validate_text(text: &str, options: &ValidateOptions) -> Result<ReportInfo
             profile: options.profile.as_ref(),
         },
     );
-    let mut utf16 = Utf16Offsets::new(text);
     let valid = report.is_valid();
     let mut findings = report.findings;
     // Utf16Offsets is fastest moving forward: convert every offset in order.
@@ -282,17 +355,41 @@ pub fn validate_text(text: &str, options: &ValidateOptions) -> Result<ReportInfo
     })
 }
 
+/// `validateAll(text, options)`: the reports of every message in a file.
+#[wasm_bindgen(js_name = validateAll, unchecked_return_type = "FileReport")]
+pub fn validate_all(
+    text: &str,
+    #[wasm_bindgen(unchecked_param_type = "ValidateOptions | undefined")] options: JsValue,
+) -> Result<JsValue, JsError> {
+    let options = validate_options(options)?;
+    let report = validate_file_text(text, &options).map_err(|e| JsError::new(&e))?;
+    to_js(&report)
+}
+
+fn validate_options(options: JsValue) -> Result<ValidateOptions, JsError> {
+    if options.is_undefined() || options.is_null() {
+        Ok(ValidateOptions::default())
+    } else {
+        serde_wasm_bindgen::from_value(options).map_err(|e| JsError::new(&e.to_string()))
+    }
+}
+
+/// `profileFromXml(text)`: an HL7 v2 XML conformance profile as the JSON profile `validate`
+/// takes.
+#[wasm_bindgen(js_name = profileFromXml, unchecked_return_type = "Profile")]
+pub fn profile_from_xml(text: &str) -> Result<JsValue, JsError> {
+    let profile =
+        pipehat_validate::Profile::from_xml(text).map_err(|e| JsError::new(&e.to_string()))?;
+    to_js(&profile)
+}
+
 /// `validate(text, options)`: the validation report of the first message in `text`.
 #[wasm_bindgen(unchecked_return_type = "Report")]
 pub fn validate(
     text: &str,
     #[wasm_bindgen(unchecked_param_type = "ValidateOptions | undefined")] options: JsValue,
 ) -> Result<JsValue, JsError> {
-    let options: ValidateOptions = if options.is_undefined() || options.is_null() {
-        ValidateOptions::default()
-    } else {
-        serde_wasm_bindgen::from_value(options).map_err(|e| JsError::new(&e.to_string()))?
-    };
+    let options = validate_options(options)?;
     let report = validate_text(text, &options).map_err(|e| JsError::new(&e))?;
     to_js(&report)
 }

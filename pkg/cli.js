@@ -1,0 +1,193 @@
+#!/usr/bin/env node
+// The `pipehat` command: HL7 v2 from the shell and CI pipelines. Everything runs locally, in the
+// package's WebAssembly; nothing is sent anywhere.
+import { parseArgs } from 'node:util';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { validateAll, profileFromXml } from './node.js';
+
+const USAGE = `usage: pipehat <command> [options]
+
+commands:
+  validate FILE… | -     check messages against their HL7 version (files, globs, batches, MLLP)
+      --hl7-version V      check against version V instead of each message's MSH-12
+      --profile FILE       also check a profile (JSON, or an HL7 v2 XML conformance profile)
+      --preset P           tolerant (default) or strict
+      --format F           text (default), json or junit
+      --no-values          leave every value out of the report (safe to share)
+
+  --version              print the version
+  --help                 print this help
+
+exit codes: 0 no errors, 1 errors found (or messages that cannot be read), 2 bad usage or an
+unreadable file.`;
+
+/** Bad usage or input: reported in one line, exit code 2. */
+class UsageError extends Error {}
+
+function main(argv) {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === '--version' || command === '-v') {
+    const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+    process.stdout.write(`${pkg.version}\n`);
+    return 0;
+  }
+  if (command === 'validate') return validateCommand(rest);
+  throw new UsageError(`unknown command '${command}' (try: pipehat --help)`);
+}
+
+function validateCommand(args) {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      'hl7-version': { type: 'string' },
+      profile: { type: 'string' },
+      preset: { type: 'string', default: 'tolerant' },
+      format: { type: 'string', default: 'text' },
+      'no-values': { type: 'boolean', default: false },
+    },
+  });
+  if (!['tolerant', 'strict'].includes(values.preset)) throw new UsageError(`--preset must be tolerant or strict, not '${values.preset}'`);
+  if (!['text', 'json', 'junit'].includes(values.format)) throw new UsageError(`--format must be text, json or junit, not '${values.format}'`);
+  if (positionals.length === 0) throw new UsageError('validate: give one or more files, or - for standard input');
+  const options = { preset: values.preset, withValues: !values['no-values'] };
+  if (values['hl7-version'] !== undefined) options.version = values['hl7-version'];
+  if (values.profile !== undefined) options.profile = readProfile(values.profile);
+
+  const results = [];
+  for (const name of expand(positionals)) {
+    const text = name === '-' ? readFileSync(0, 'utf8') : readText(name);
+    const report = validateAll(text, options);
+    results.push({ file: name === '-' ? '<stdin>' : name, ...report });
+  }
+  const out = values.format === 'json' ? JSON.stringify(results, null, 2) + '\n'
+    : values.format === 'junit' ? junit(results)
+    : text(results);
+  process.stdout.write(out);
+  const failed = results.some((r) => r.unreadable.length > 0 || r.messages.some((m) => !m.valid));
+  return failed ? 1 : 0;
+}
+
+function readText(name) {
+  try {
+    return readFileSync(name, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read ${name}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
+  }
+}
+
+function readProfile(name) {
+  const source = readText(name);
+  if (source.trimStart().startsWith('<')) return profileFromXml(source);
+  try {
+    return JSON.parse(source);
+  } catch (error) {
+    throw new UsageError(`--profile ${name}: not JSON (${error.message})`);
+  }
+}
+
+/** Files named, with `*`, `?` and `**` patterns expanded (for shells that do not). */
+function expand(patterns) {
+  const files = [];
+  for (const pattern of patterns) {
+    if (pattern === '-' || !/[*?]/.test(pattern)) {
+      files.push(pattern);
+      continue;
+    }
+    const parts = pattern.split(/[\\/]/);
+    const fixed = [];
+    while (parts.length > 0 && !/[*?]/.test(parts[0])) fixed.push(parts.shift());
+    const base = fixed.length > 0 ? fixed.join(sep) || sep : '.';
+    const regex = new RegExp(`^${parts.map(globPart).join('/')}$`);
+    const found = walk(base).filter((file) => regex.test(relative(base, file).split(sep).join('/'))).sort();
+    if (found.length === 0) throw new UsageError(`no file matches ${pattern}`);
+    files.push(...found);
+  }
+  return files;
+}
+
+function globPart(part) {
+  if (part === '**') return '(?:.*)';
+  return part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+}
+
+function walk(dir) {
+  let entries;
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return entries.flatMap((entry) => {
+    const path = join(dir, entry);
+    return statSync(path).isDirectory() ? walk(path) : [path];
+  });
+}
+
+function text(results) {
+  const lines = [];
+  let errors = 0;
+  let warnings = 0;
+  for (const { file, messages, unreadable } of results) {
+    for (const u of unreadable) {
+      errors += 1;
+      lines.push(`${file}:${u.line}: error: cannot read this message: ${u.message}`);
+    }
+    for (const m of messages) {
+      for (const f of m.findings) {
+        if (f.severity === 'error') errors += 1;
+        if (f.severity === 'warning') warnings += 1;
+        const where = f.location.path ? ` ${f.location.path}` : '';
+        lines.push(`${file}:${f.location.line}:${f.location.column}: ${f.severity} ${f.code} ${f.rule}${where}: ${f.message}`);
+      }
+    }
+  }
+  const count = results.reduce((n, r) => n + r.messages.length, 0);
+  lines.push(`${count} message${count === 1 ? '' : 's'} in ${results.length} file${results.length === 1 ? '' : 's'}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`);
+  return lines.join('\n') + '\n';
+}
+
+function xml(value) {
+  return String(value).replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]);
+}
+
+function junit(results) {
+  const out = ['<?xml version="1.0" encoding="UTF-8"?>', '<testsuites name="pipehat validate">'];
+  for (const { file, messages, unreadable } of results) {
+    const failures = messages.filter((m) => !m.valid).length + unreadable.length;
+    out.push(`  <testsuite name="${xml(file)}" tests="${messages.length + unreadable.length}" failures="${failures}">`);
+    for (const m of messages) {
+      const name = `message ${m.index}${m.controlId ? ` (${m.controlId})` : ''} at line ${m.line}`;
+      const errors = m.findings.filter((f) => f.severity === 'error');
+      if (errors.length === 0) {
+        out.push(`    <testcase classname="${xml(file)}" name="${xml(name)}"/>`);
+        continue;
+      }
+      const body = errors.map((f) => `${f.location.line}:${f.location.column} ${f.code} ${f.rule} ${f.location.path ?? ''}: ${f.message}`).join('\n');
+      out.push(`    <testcase classname="${xml(file)}" name="${xml(name)}">`);
+      out.push(`      <failure message="${xml(`${errors.length} error${errors.length === 1 ? '' : 's'}`)}">${xml(body)}</failure>`);
+      out.push('    </testcase>');
+    }
+    for (const u of unreadable) {
+      out.push(`    <testcase classname="${xml(file)}" name="${xml(`unreadable message at line ${u.line}`)}">`);
+      out.push(`      <failure message="${xml(u.message)}"/>`);
+      out.push('    </testcase>');
+    }
+    out.push('  </testsuite>');
+  }
+  out.push('</testsuites>');
+  return out.join('\n') + '\n';
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (error) {
+  // Bad usage, a file that cannot be read, a profile that cannot be: all exit 2.
+  process.stderr.write(`pipehat: ${error.message}\n`);
+  process.exitCode = 2;
+}
