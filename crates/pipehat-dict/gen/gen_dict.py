@@ -565,61 +565,22 @@ def encode(data):
             strings.add(description)
     ordered = strings.freeze()
 
-    # Element rows (fields and components) and lists of them, shared across versions.
-    rows, row_ids = [], {}
-    lists, list_ids = [], {}
-    defs, def_ids = [], {}
+    # Element rows (fields and components), code rows, structure nodes, the lists of them and
+    # the definitions made of a name and a list: each stored once, shared across versions.
+    rows, lists, defs = Pool(), Pool(), Pool()
+    codes, code_lists, tables = Pool(), Pool(), Pool()
+    nodes, node_lists = Pool(), Pool()
 
     def row(f):
-        key = (strings[f["name"]], strings[f["type"]], USAGES.index(f["usage"]), f["max"],
-               f["len"], f["table"])
-        if key not in row_ids:
-            row_ids[key] = len(rows)
-            rows.append(key)
-        return row_ids[key]
-
-    def element_list(items):
-        key = tuple(items)
-        if key not in list_ids:
-            list_ids[key] = len(lists)
-            lists.append(key)
-        return list_ids[key]
+        return rows.add((strings[f["name"]], strings[f["type"]], USAGES.index(f["usage"]),
+                         f["max"], f["len"], f["table"]))
 
     def definition(name, fields):
-        key = (strings[name], element_list([row(f) for f in fields]))
-        if key not in def_ids:
-            def_ids[key] = len(defs)
-            defs.append(key)
-        return def_ids[key]
-
-    tables, table_ids = [], {}
-    codes, code_ids = [], {}
+        return defs.add((strings[name], lists.add(tuple(row(f) for f in fields))))
 
     def table_def(t):
-        code_list = []
-        for code, desc in t["codes"]:
-            k = (strings[code], strings[desc])
-            if k not in code_ids:
-                code_ids[k] = len(codes)
-                codes.append(k)
-            code_list.append(code_ids[k])
-        key = (strings[t["name"]], element_list_codes(code_list))
-        if key not in table_ids:
-            table_ids[key] = len(tables)
-            tables.append(key)
-        return table_ids[key]
-
-    code_lists, code_list_ids = [], {}
-
-    def element_list_codes(items):
-        key = tuple(items)
-        if key not in code_list_ids:
-            code_list_ids[key] = len(code_lists)
-            code_lists.append(key)
-        return code_list_ids[key]
-
-    nodes, node_ids = [], {}
-    node_lists, node_list_ids = [], {}
+        code_list = tuple(codes.add((strings[code], strings[desc])) for code, desc in t["codes"])
+        return tables.add((strings[t["name"]], code_lists.add(code_list)))
 
     def node_list(elements):
         ids = []
@@ -629,15 +590,8 @@ def encode(data):
             else:
                 # 1: a group of elements in sequence; 2: a choice of one of them.
                 key = (1 if e[0] == "G" else 2, strings[e[1]], e[2], e[3], node_list(e[4]))
-            if key not in node_ids:
-                node_ids[key] = len(nodes)
-                nodes.append(key)
-            ids.append(node_ids[key])
-        key = tuple(ids)
-        if key not in node_list_ids:
-            node_list_ids[key] = len(node_lists)
-            node_lists.append(key)
-        return node_list_ids[key]
+            ids.append(nodes.add(key))
+        return node_lists.add(tuple(ids))
 
     # User-defined tables (HL7 lists suggested values only): those an IS element refers to in
     # any version.
@@ -659,8 +613,21 @@ def encode(data):
                         for (t, e), (s, desc) in d["events"].items())
         per_version.append((v, segments, datatypes, tables_v, structures, events))
 
-    return (ordered, rows, lists, defs, codes, code_lists, tables, nodes, node_lists, per_version,
-            user_defined)
+    return (ordered, rows.items, lists.items, defs.items, codes.items, code_lists.items,
+            tables.items, nodes.items, node_lists.items, per_version, user_defined)
+
+
+class Pool:
+    """Values stored once each, in the order first added; `add` gives a value's index."""
+
+    def __init__(self):
+        self.items, self.ids = [], {}
+
+    def add(self, key):
+        if key not in self.ids:
+            self.ids[key] = len(self.items)
+            self.items.append(key)
+        return self.ids[key]
 
 
 def add_elements(strings, elements):
