@@ -40,12 +40,6 @@ use pipehat_dict::{DataTypeDef, Dictionary, ElementDef, Usage, Version};
 pub use profile::{ElementConstraint, Profile, ProfileError, ProfileUsage, SegmentConstraint};
 pub use report::{Finding, Location, Report, Severity};
 
-/// The README's Rust examples (parser, dictionary, validation), compiled and run as doctests so
-/// they stay true. They live here because this crate sees all three.
-#[cfg(doctest)]
-#[doc = include_str!("../../../README.md")]
-struct ReadmeExamples;
-
 /// How strict validation is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]

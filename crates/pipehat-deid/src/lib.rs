@@ -1,0 +1,893 @@
+//! De-identification of HL7 v2 messages: HIPAA Safe Harbor and keyed pseudonymization,
+//! consistent across a batch, with a receipt of what changed.
+//!
+//! ```
+//! use pipehat_deid::{Anonymizer, Policy, Preset};
+//!
+//! let input = b"MSH|^~\\&|LAB|HOSP|||20261122083000||ADT^A04|MSG0001|P|2.5.1\r\
+//!               PID|1||12345^^^HOSP^MR||DOE^JANE||19800115|F|||12 Main St^^Boston^MA^02139\r";
+//! let anonymizer = Anonymizer::new(&Policy::preset(Preset::SafeHarbor), None)?;
+//! let output = anonymizer.anonymize(input);
+//! assert_eq!(
+//!     String::from_utf8(output.bytes).unwrap(),
+//!     "MSH|^~\\&|LAB|HOSP|||2026||ADT^A04|REDACTED|P|2.5.1\r\
+//!      PID|1||REDACTED^^^REDACTED^MR||REDACTED^REDACTED||1980|F|||REDACTED^^REDACTED^MA^021\r"
+//! );
+//! let paths: Vec<_> = output.receipt.changes.iter().map(|c| c.path.as_str()).collect();
+//! assert!(paths.contains(&"PID-5.1") && paths.contains(&"PID-11.5"));
+//!
+//! // Pseudonyms are keyed: the same key gives the same output, and linkage across messages.
+//! let keyed = Anonymizer::new(&Policy::preset(Preset::Pseudonymize), Some(b"a local secret"))?;
+//! assert_eq!(keyed.anonymize(input).bytes, keyed.anonymize(input).bytes);
+//! # Ok::<(), pipehat_deid::Error>(())
+//! ```
+//!
+//! Every value of a message gets a [`Category`] from its position and the dictionary's data
+//! types, in every segment — names, addresses and phone numbers wherever an XPN, XAD or XTN
+//! appears — and the [`Policy`] says which [`Method`] each category, field, data type or
+//! segment gets. What the rules do not recognise as harmless is treated as an identifier:
+//! unknown segments, Z-segments and fields past the definition are redacted by default.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs, missing_debug_implementations)]
+
+mod category;
+mod policy;
+mod values;
+
+use std::borrow::Cow;
+
+use pipehat::{Delimiters, File, Message, Segment, escape};
+use pipehat_dict::Version;
+use serde::Serialize;
+
+pub use category::Category;
+pub use policy::{Method, Policy, PolicyError, Preset};
+
+use category::{
+    ALLOWED_FIELDS, CONCEPT_FIELDS, FREE_TEXT_FIELDS, Leaf, is_binary, is_coded, listed,
+};
+use policy::Compiled;
+use values::{Keyed, REDACTED, Realistic, Scrubber};
+
+/// The README's Rust examples (parser, dictionary, validation, de-identification), compiled
+/// and run as doctests so they stay true. They live here because this crate sees all four
+/// (validation as a dev-dependency).
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeExamples;
+
+/// Why an [`Anonymizer`] could not be made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// The policy pseudonymizes, and no key (or an empty one) was given.
+    KeyRequired,
+    /// A policy override key is not an element path.
+    Policy(PolicyError),
+}
+
+impl core::fmt::Display for Error {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Error::KeyRequired => f.write_str(
+                "this policy pseudonymizes: give a key (generate one locally and keep it to \
+                 reuse pseudonyms)",
+            ),
+            Error::Policy(error) => error.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// De-identifies files, batches and messages under one policy and key.
+///
+/// Keyed methods depend only on the key and the value, so the same patient gets the same
+/// pseudonyms and date shift in every message, batch and run that uses the same key. The
+/// anonymizer keeps the key in memory only; nothing is stored.
+#[derive(Debug, Clone)]
+pub struct Anonymizer {
+    policy: Compiled,
+    scrubs: bool,
+    keyed: Option<Keyed>,
+    keep_originals: bool,
+}
+
+/// An anonymized file: its bytes and the receipt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anonymized {
+    /// The anonymized file: the same messages, segments and structure, with values replaced;
+    /// terminators and framing as they were.
+    pub bytes: Vec<u8>,
+    /// What changed and how.
+    pub receipt: Receipt,
+}
+
+/// What an anonymization changed: every value, by path and method.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Receipt {
+    /// The preset the policy started from.
+    pub preset: Preset,
+    /// How many messages were anonymized.
+    pub messages: usize,
+    /// Every value that changed.
+    pub changes: Vec<Change>,
+    /// Text dropped because it could not be read as HL7: prose between messages, unreadable
+    /// messages.
+    pub removed: Vec<Removal>,
+}
+
+/// One changed value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Change {
+    /// Which message of the file (0-based); envelope segments (FHS, BHS…) count as message
+    /// `None`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<usize>,
+    /// The value's path, e.g. `PID-5.1`, `OBX[2]-5`, `PID-3[2].1`.
+    pub path: String,
+    /// What the value was taken for.
+    pub category: Category,
+    /// What was done.
+    pub method: Method,
+    /// The original value (decoded), only when asked for with
+    /// [`Anonymizer::keep_originals`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original: Option<String>,
+}
+
+/// Input dropped from the output.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Removal {
+    /// Where it was in the input (bytes, half-open).
+    pub start: usize,
+    /// Where it ended.
+    pub end: usize,
+    /// What it was.
+    pub reason: &'static str,
+}
+
+impl Anonymizer {
+    /// An anonymizer for `policy`; `key` is needed when the policy pseudonymizes.
+    ///
+    /// # Errors
+    /// [`Error::KeyRequired`] when the policy pseudonymizes and `key` is `None` or empty;
+    /// [`Error::Policy`] when an override key is not a path.
+    pub fn new(policy: &Policy, key: Option<&[u8]>) -> Result<Self, Error> {
+        let compiled = Compiled::new(policy).map_err(Error::Policy)?;
+        let keyed = key.filter(|k| !k.is_empty()).map(Keyed::new);
+        if policy.needs_key() && keyed.is_none() {
+            return Err(Error::KeyRequired);
+        }
+        Ok(Anonymizer {
+            policy: compiled,
+            scrubs: policy.may_scrub(),
+            keyed,
+            keep_originals: false,
+        })
+    }
+
+    /// Whether the receipt carries each changed value's original (off by default, so a receipt
+    /// can be shared).
+    #[must_use]
+    pub fn keep_originals(mut self, keep: bool) -> Self {
+        self.keep_originals = keep;
+        self
+    }
+
+    /// Anonymizes a file, batch or message. Messages keep their segments and structure;
+    /// envelope segments (FHS, BHS, BTS, FTS) are anonymized like any segment; line endings
+    /// and MLLP framing stay; text that is not HL7 (prose between messages, unreadable
+    /// messages) is dropped and listed in the receipt. Identifier values seen anywhere in the
+    /// input are scrubbed from its free text.
+    #[must_use]
+    pub fn anonymize(&self, input: &[u8]) -> Anonymized {
+        let file = File::parse(input);
+        let envelope = envelope_segments(&file);
+        let mut scrubber = Scrubber::default();
+        if self.scrubs {
+            let mut sink = Sink::Learn;
+            for (index, message) in file.messages().iter().enumerate() {
+                self.message(message, index, &mut sink, &mut scrubber);
+            }
+            for segment in &envelope {
+                let mut occurrences = Vec::new();
+                self.segment(
+                    segment,
+                    &envelope_context(),
+                    &mut occurrences,
+                    &mut sink,
+                    &mut scrubber,
+                );
+            }
+        }
+
+        let mut regions: Vec<(usize, usize, Region)> = Vec::new();
+        for (index, message) in file.messages().iter().enumerate() {
+            regions.push((
+                message.span().start,
+                message.span().end,
+                Region::Message(index),
+            ));
+        }
+        for (index, segment) in envelope.iter().enumerate() {
+            regions.push((
+                segment.span().start,
+                segment.span().end,
+                Region::Envelope(index),
+            ));
+        }
+        for unreadable in file.unreadable() {
+            regions.push((
+                unreadable.span().start,
+                unreadable.span().end,
+                Region::Unreadable,
+            ));
+        }
+        regions.sort_by_key(|r| r.0);
+
+        let mut out = Vec::with_capacity(input.len());
+        let mut changes = Vec::new();
+        let mut removed = Vec::new();
+        let mut copied = 0;
+        for (start, end, region) in regions {
+            if start < copied {
+                continue;
+            }
+            gap(input, copied, start, &mut out, &mut removed);
+            let mut sink = Sink::Write {
+                out: &mut out,
+                changes: &mut changes,
+            };
+            match region {
+                Region::Message(index) => {
+                    self.message(&file.messages()[index], index, &mut sink, &mut scrubber);
+                }
+                Region::Envelope(index) => {
+                    let segment = &envelope[index];
+                    let mut occurrences = Vec::new();
+                    self.segment(
+                        segment,
+                        &envelope_context(),
+                        &mut occurrences,
+                        &mut sink,
+                        &mut scrubber,
+                    );
+                }
+                Region::Unreadable => removed.push(Removal {
+                    start,
+                    end,
+                    reason: "a message whose header cannot be read",
+                }),
+            }
+            copied = end;
+        }
+        gap(input, copied, input.len(), &mut out, &mut removed);
+        Anonymized {
+            bytes: out,
+            receipt: Receipt {
+                preset: self.policy.preset,
+                messages: file.messages().len(),
+                changes,
+                removed,
+            },
+        }
+    }
+
+    fn message(
+        &self,
+        message: &Message<'_>,
+        index: usize,
+        sink: &mut Sink<'_>,
+        scrubber: &mut Scrubber,
+    ) {
+        let context = Context {
+            version: version_of(message),
+            shift: self
+                .keyed
+                .as_ref()
+                .map_or(0, |keyed| keyed.shift_days(&patient_of(message))),
+            reference_year: message
+                .get(&"MSH-7.1".parse().expect("a fixed path"))
+                .and_then(|e| values::parse_date(e.as_bytes()))
+                .map(|date| date.year),
+            message: Some(index),
+        };
+        let input = message.input();
+        let mut occurrences: Vec<([u8; 3], usize)> = Vec::new();
+        let mut previous_end = None;
+        for segment in message.segments() {
+            if let (Some(end), Sink::Write { out, .. }) = (previous_end, &mut *sink) {
+                out.extend_from_slice(&input[end..segment.span().start]);
+            }
+            self.segment(&segment, &context, &mut occurrences, sink, scrubber);
+            previous_end = Some(segment.span().end);
+        }
+        if let (Some(end), Sink::Write { out, .. }) = (previous_end, &mut *sink) {
+            out.extend_from_slice(&input[end..message.span().end]);
+        }
+    }
+
+    fn segment(
+        &self,
+        segment: &Segment<'_>,
+        context: &Context,
+        occurrences: &mut Vec<([u8; 3], usize)>,
+        sink: &mut Sink<'_>,
+        scrubber: &mut Scrubber,
+    ) {
+        let id = segment.id();
+        let occurrence = match <[u8; 3]>::try_from(id) {
+            Ok(key) => match occurrences.iter_mut().find(|(seen, _)| *seen == key) {
+                Some((_, count)) => {
+                    *count += 1;
+                    *count
+                }
+                None => {
+                    occurrences.push((key, 1));
+                    1
+                }
+            },
+            Err(_) => 1,
+        };
+        if let Sink::Write { out, .. } = sink {
+            out.extend_from_slice(id);
+        }
+        let definition = core::str::from_utf8(id)
+            .ok()
+            .and_then(|id| context.version.segment(id));
+        let value_type = (id == b"OBX")
+            .then(|| {
+                segment
+                    .field(2)
+                    .map(|f| f.text().trim().to_ascii_uppercase())
+            })
+            .flatten();
+        let delimiters = segment.delimiters();
+        for (i, field) in segment.fields().enumerate() {
+            let number = i + 1;
+            if let Sink::Write { out, .. } = sink
+                && !(segment.is_header() && number == 2)
+            {
+                out.push(delimiters.field());
+            }
+            let raw = field.as_bytes();
+            if segment.is_header() && number <= 2 {
+                if let Sink::Write { out, .. } = sink
+                    && number == 2
+                {
+                    out.extend_from_slice(raw);
+                }
+                continue;
+            }
+            let field_rules = self.policy.has_field_rules(id, number);
+            if listed(ALLOWED_FIELDS, id, number) && !field_rules {
+                if let Sink::Write { out, .. } = sink {
+                    out.extend_from_slice(raw);
+                }
+                continue;
+            }
+            let definition = definition.as_ref().and_then(|d| d.field(number));
+            let mut field_type = definition.map_or("", |d| d.data_type);
+            if number == 5
+                && let Some(value_type) = &value_type
+            {
+                field_type = match value_type.as_str() {
+                    "" => "ST",
+                    other => context
+                        .version
+                        .data_type(other)
+                        .or_else(|| Version::LATEST.data_type(other))
+                        .map_or("ST", |d| d.id),
+                };
+            }
+            let plan = FieldPlan {
+                segment: id,
+                occurrence,
+                number,
+                field_type,
+                table: definition.and_then(|d| d.table),
+                defined: definition.is_some(),
+                concept: listed(CONCEPT_FIELDS, id, number)
+                    || (id == b"OBX" && number == 5 && is_coded(field_type)),
+                // OBX-5 is free text when OBX-2 says so; with an unknown or missing type it
+                // is one more string (an identifier).
+                free_text: listed(FREE_TEXT_FIELDS, id, number)
+                    || (id == b"OBX"
+                        && number == 5
+                        && value_type
+                            .as_deref()
+                            .is_some_and(|t| matches!(t, "ST" | "TX" | "FT"))),
+                birth: definition.is_some_and(|d| d.name.contains("Birth")),
+            };
+            if is_binary(field_type) && !raw.is_empty() {
+                let method = self
+                    .policy
+                    .method(id, number, 1, 1, field_type, Category::Binary);
+                if method == Method::Remove {
+                    if let Sink::Write { changes, .. } = sink {
+                        changes.push(Change {
+                            message: context.message,
+                            path: plan.path(None, None, None),
+                            category: Category::Binary,
+                            method,
+                            original: self.keep_originals.then(|| field.text().into_owned()),
+                        });
+                    }
+                    continue;
+                }
+            }
+            self.field(&plan, field, context, delimiters, sink, scrubber);
+        }
+    }
+
+    fn field(
+        &self,
+        plan: &FieldPlan<'_>,
+        field: pipehat::Field<'_>,
+        context: &Context,
+        delimiters: Delimiters,
+        sink: &mut Sink<'_>,
+        scrubber: &mut Scrubber,
+    ) {
+        for (r, repetition) in field.repetitions().enumerate() {
+            if r > 0
+                && let Sink::Write { out, .. } = sink
+            {
+                out.push(delimiters.repetition().unwrap_or(b'~'));
+            }
+            let multi_component = delimiters
+                .component()
+                .is_some_and(|sep| memchr::memchr(sep, repetition.as_bytes()).is_some());
+            for (c, component) in repetition.components().enumerate() {
+                if c > 0
+                    && let Sink::Write { out, .. } = sink
+                {
+                    out.push(delimiters.component().unwrap_or(b'^'));
+                }
+                let multi_sub = delimiters
+                    .subcomponent()
+                    .is_some_and(|sep| memchr::memchr(sep, component.as_bytes()).is_some());
+                for (s, subcomponent) in component.subcomponents().enumerate() {
+                    if s > 0
+                        && let Sink::Write { out, .. } = sink
+                    {
+                        out.push(delimiters.subcomponent().unwrap_or(b'&'));
+                    }
+                    let raw = subcomponent.as_bytes();
+                    let at = Position {
+                        repetition: r + 1,
+                        component: c + 1,
+                        subcomponent: s + 1,
+                        multi_component,
+                        multi_sub,
+                    };
+                    let sibling = || repetition.component(c).map(|code| code.decoded());
+                    self.leaf(plan, &at, raw, context, delimiters, sink, scrubber, sibling);
+                }
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn leaf<'v>(
+        &self,
+        plan: &FieldPlan<'_>,
+        at: &Position,
+        raw: &[u8],
+        context: &Context,
+        delimiters: Delimiters,
+        sink: &mut Sink<'_>,
+        scrubber: &mut Scrubber,
+        code_beside: impl FnOnce() -> Option<Cow<'v, [u8]>>,
+    ) {
+        let write_raw = |sink: &mut Sink<'_>| {
+            if let Sink::Write { out, .. } = sink {
+                out.extend_from_slice(raw);
+            }
+        };
+        if raw.is_empty() || raw == b"\"\"" {
+            return write_raw(sink);
+        }
+        let leaf = if plan.defined {
+            let mut leaf = category::leaf(
+                context.version,
+                plan.field_type,
+                plan.table,
+                at.component,
+                at.subcomponent,
+            );
+            if plan.concept && at.component <= 8 {
+                leaf.category = Category::Allowed;
+            } else if plan.free_text && matches!(leaf.category, Category::Identifier) {
+                leaf.category = Category::FreeText;
+            } else if plan.birth && leaf.category == Category::Date {
+                leaf.category = Category::BirthDate;
+            }
+            leaf
+        } else {
+            Leaf {
+                category: Category::Unknown,
+                table: None,
+                max_length: None,
+                formatted: false,
+                data_type: "",
+            }
+        };
+        let method = self.policy.method(
+            plan.segment,
+            plan.number,
+            at.component,
+            at.subcomponent,
+            plan.field_type,
+            leaf.category,
+        );
+        if method == Method::Keep {
+            return write_raw(sink);
+        }
+        let decoded = escape::decode(raw, delimiters);
+        let text = decoded.trim_ascii();
+        if text.is_empty() {
+            return write_raw(sink); // spaces say nothing about anyone
+        }
+        let code_beside = if leaf.category == Category::CodeText {
+            code_beside()
+        } else {
+            None
+        };
+        let replaced: Option<Cow<'_, [u8]>> = match method {
+            Method::Keep => None,
+            Method::Remove => Some(Cow::Borrowed(b"")),
+            Method::Redact => Some(Cow::Borrowed(redacted(&leaf, text))),
+            Method::Generalize => self.generalize(&leaf, text, context, code_beside.as_deref()),
+            Method::Pseudonymize => {
+                self.pseudonymize(&leaf, text, context, code_beside.as_deref(), scrubber)
+            }
+            Method::Scrub => Some(Cow::Owned(scrubber.scrub(&decoded))),
+        };
+        let Some(replaced) = replaced.filter(|new| **new != *decoded) else {
+            return write_raw(sink);
+        };
+        match sink {
+            Sink::Learn => {
+                let min_len = if matches!(leaf.category, Category::FamilyName | Category::GivenName)
+                {
+                    2
+                } else {
+                    3
+                };
+                // Whatever was replaced might identify someone (a code that is not in its
+                // table is an identifier too); free text and payloads are not values to find.
+                if !matches!(leaf.category, Category::FreeText | Category::Binary) {
+                    let replacement = if replaced.is_empty() {
+                        REDACTED.to_vec()
+                    } else {
+                        replaced.into_owned()
+                    };
+                    scrubber.learn(text, replacement, min_len);
+                }
+            }
+            Sink::Write { out, changes } => {
+                out.extend_from_slice(&escape::encode(&replaced, delimiters));
+                changes.push(Change {
+                    message: context.message,
+                    path: plan.path(
+                        Some(at.repetition),
+                        at.multi_component.then_some(at.component),
+                        at.multi_sub.then_some(at.subcomponent),
+                    ),
+                    category: leaf.category,
+                    method,
+                    original: self
+                        .keep_originals
+                        .then(|| String::from_utf8_lossy(&decoded).into_owned()),
+                });
+            }
+        }
+    }
+
+    /// Safe Harbor's generalization of one value; `None` keeps it.
+    fn generalize<'t>(
+        &self,
+        leaf: &Leaf,
+        text: &'t [u8],
+        context: &Context,
+        code_beside: Option<&[u8]>,
+    ) -> Option<Cow<'t, [u8]>> {
+        let redacted = Some(Cow::Borrowed(redacted(leaf, text)));
+        if let Some(valid) = well_formed(leaf, text, context.version, code_beside) {
+            return if valid { None } else { redacted };
+        }
+        match leaf.category {
+            Category::Date => match values::parse_date(text) {
+                Some(_) => Some(Cow::Borrowed(&text[..4])),
+                None => redacted,
+            },
+            Category::BirthDate => match (values::parse_date(text), context.reference_year) {
+                (Some(date), Some(reference)) if reference - date.year > 89 => Some(Cow::Owned(
+                    format!("{:04}", (reference - 90).max(0)).into_bytes(),
+                )),
+                (Some(_), Some(_)) => Some(Cow::Borrowed(&text[..4])),
+                _ => redacted,
+            },
+            Category::PostalCode => values::generalize_zip(text).map(Cow::Owned).or(redacted),
+            Category::Allowed => None,
+            _ => redacted,
+        }
+    }
+
+    /// A keyed pseudonym for one value; `None` keeps it.
+    fn pseudonymize<'t>(
+        &self,
+        leaf: &Leaf,
+        text: &'t [u8],
+        context: &Context,
+        code_beside: Option<&[u8]>,
+        scrubber: &mut Scrubber,
+    ) -> Option<Cow<'t, [u8]>> {
+        let keyed = self
+            .keyed
+            .as_ref()
+            .expect("a key, checked when the anonymizer was made");
+        if let Some(true) = well_formed(leaf, text, context.version, code_beside) {
+            return None;
+        }
+        Some(Cow::Owned(match leaf.category {
+            Category::Allowed => return None,
+            Category::Date | Category::BirthDate => match values::parse_date(text) {
+                Some(date) => {
+                    let mut shifted = values::shift_date(text, date, context.shift);
+                    if leaf.category == Category::BirthDate
+                        && let (Some(reference), Some(new)) =
+                            (context.reference_year, values::parse_date(&shifted))
+                        && reference - new.year > 89
+                    {
+                        shifted[..4]
+                            .copy_from_slice(format!("{:04}", (reference - 90).max(0)).as_bytes());
+                    }
+                    shifted
+                }
+                None => keyed.token(b"id", text),
+            },
+            Category::FamilyName => keyed.realistic(Realistic::Family, text),
+            Category::GivenName => keyed.realistic(Realistic::Given, text),
+            Category::Street => keyed.realistic(Realistic::Street, text),
+            Category::City => keyed.realistic(Realistic::City, text),
+            Category::Email if text.contains(&b'@') => keyed.realistic(Realistic::Email, text),
+            Category::FreeText => scrubber.scrub(text),
+            Category::Binary => Vec::new(),
+            _ => keyed.token(b"id", text),
+        }))
+    }
+}
+
+/// For the categories kept when well-formed: whether the value is; `None` for other categories.
+fn well_formed(
+    leaf: &Leaf,
+    text: &[u8],
+    version: Version,
+    code_beside: Option<&[u8]>,
+) -> Option<bool> {
+    Some(match leaf.category {
+        // OBX-2 names a data type: any type id is a type, not a person.
+        Category::Code if leaf.table == Some(125) => {
+            in_table(leaf.table, text, version)
+                || core::str::from_utf8(text)
+                    .is_ok_and(|id| Version::ALL.iter().any(|v| v.data_type(id).is_some()))
+        }
+        Category::Code => in_table(leaf.table, text, version),
+        Category::CodeText => {
+            code_beside.is_some_and(|code| describes(leaf.table, code.trim_ascii(), text, version))
+        }
+        Category::Number => values::is_number(text),
+        Category::Time => values::is_time(text),
+        Category::State | Category::Country => {
+            values::is_region_code(text) || in_table(leaf.table, text, version)
+        }
+        _ => return None,
+    })
+}
+
+/// What a redacted value becomes: `REDACTED`; or nothing where the type has a format and
+/// the value kept it (a redacted phone area code, NM, must stay a number or be empty — and
+/// a value that already broke its format keeps breaking it the same way, not as a new
+/// missing required value).
+fn redacted(leaf: &Leaf, text: &[u8]) -> &'static [u8] {
+    let keeps_format = match leaf.data_type {
+        "NM" | "SI" => values::is_number(text),
+        "DT" | "DTM" | "TS" | "DIN" => values::parse_date(text).is_some(),
+        "TM" => values::is_time(text),
+        _ => false,
+    };
+    if leaf.formatted && keeps_format {
+        b""
+    } else {
+        REDACTED
+    }
+}
+
+/// Whether `value` is a code of `table` in `version` or any other version (a code HL7 defined
+/// once is a code, not an identifier: `CE` in OBX-2 of a v2.8 message).
+fn in_table(table: Option<u16>, value: &[u8], version: Version) -> bool {
+    let (Some(table), Ok(value)) = (table, core::str::from_utf8(value)) else {
+        return false;
+    };
+    core::iter::once(version)
+        .chain(Version::ALL.into_iter().rev())
+        .filter_map(|v| v.table(table))
+        .any(|t| t.contains(value))
+}
+
+/// Whether `text` is the table's description of `code` (the display text of a coded element).
+fn describes(table: Option<u16>, code: &[u8], text: &[u8], version: Version) -> bool {
+    let (Some(table), Ok(code), Ok(text)) = (
+        table,
+        core::str::from_utf8(code),
+        core::str::from_utf8(text),
+    ) else {
+        return false;
+    };
+    [version, Version::LATEST]
+        .into_iter()
+        .filter_map(|v| v.table(table))
+        .filter_map(|t| t.code(code))
+        .any(|c| c.description.is_some_and(|d| d.eq_ignore_ascii_case(text)))
+}
+
+/// Where the output goes: nowhere while identifiers are learned for scrubbing, or into the
+/// output and the receipt.
+enum Sink<'s> {
+    Learn,
+    Write {
+        out: &'s mut Vec<u8>,
+        changes: &'s mut Vec<Change>,
+    },
+}
+
+/// What the values of one message share.
+struct Context {
+    version: Version,
+    /// Days to shift this patient's dates by.
+    shift: i64,
+    /// The year of the message (MSH-7), for ages over 89.
+    reference_year: Option<i32>,
+    message: Option<usize>,
+}
+
+/// One field and what it is.
+struct FieldPlan<'s> {
+    segment: &'s [u8],
+    occurrence: usize,
+    number: usize,
+    field_type: &'static str,
+    table: Option<u16>,
+    defined: bool,
+    concept: bool,
+    free_text: bool,
+    birth: bool,
+}
+
+impl FieldPlan<'_> {
+    fn path(
+        &self,
+        repetition: Option<usize>,
+        component: Option<usize>,
+        subcomponent: Option<usize>,
+    ) -> String {
+        use core::fmt::Write;
+        let mut path = String::from_utf8_lossy(self.segment).into_owned();
+        if self.occurrence > 1 {
+            let _ = write!(path, "[{}]", self.occurrence);
+        }
+        let _ = write!(path, "-{}", self.number);
+        if let Some(repetition) = repetition.filter(|r| *r > 1) {
+            let _ = write!(path, "[{repetition}]");
+        }
+        if let Some(component) = component.or(subcomponent.map(|_| 1)) {
+            let _ = write!(path, ".{component}");
+        }
+        if let Some(subcomponent) = subcomponent {
+            let _ = write!(path, ".{subcomponent}");
+        }
+        path
+    }
+}
+
+/// Where a leaf is in its field.
+struct Position {
+    repetition: usize,
+    component: usize,
+    subcomponent: usize,
+    multi_component: bool,
+    multi_sub: bool,
+}
+
+enum Region {
+    Message(usize),
+    Envelope(usize),
+    Unreadable,
+}
+
+/// The file's envelope segments (FHS, BHS, BTS, FTS), with their delimiters.
+fn envelope_segments<'a>(file: &File<'a>) -> Vec<Segment<'a>> {
+    let mut spans: Vec<usize> = Vec::new();
+    spans.extend(file.header().map(|s| s.start));
+    spans.extend(file.trailer().map(|s| s.start));
+    for batch in file.batches() {
+        spans.extend(batch.header().map(|s| s.start));
+        spans.extend(batch.trailer().map(|s| s.start));
+    }
+    if spans.is_empty() {
+        return Vec::new();
+    }
+    pipehat::segments(file.input())
+        .filter(|segment| spans.contains(&segment.span().start))
+        .collect()
+}
+
+fn envelope_context() -> Context {
+    Context {
+        version: Version::LATEST,
+        shift: 0,
+        reference_year: None,
+        message: None,
+    }
+}
+
+/// Copies what lies between messages: line ends, MLLP framing and a byte-order mark stay;
+/// anything else is dropped and listed.
+fn gap(input: &[u8], from: usize, to: usize, out: &mut Vec<u8>, removed: &mut Vec<Removal>) {
+    let mut dropped = None;
+    for (i, &byte) in input[from..to].iter().enumerate() {
+        let at = from + i;
+        let keep = matches!(byte, b'\r' | b'\n' | 0x0B | 0x1C)
+            || (at < 3 && input.starts_with(b"\xEF\xBB\xBF"));
+        if keep {
+            out.push(byte);
+        } else if !byte.is_ascii_whitespace() {
+            dropped.get_or_insert((at, at)).1 = at + 1;
+        }
+    }
+    if let Some((start, end)) = dropped {
+        removed.push(Removal {
+            start,
+            end,
+            reason: "text between messages that is not HL7",
+        });
+    }
+}
+
+/// The message's version (MSH-12), or the latest.
+fn version_of(message: &Message<'_>) -> Version {
+    message
+        .get(&"MSH-12.1".parse().expect("a fixed path"))
+        .and_then(|e| Version::resolve(&e.text()))
+        .map_or(Version::LATEST, |r| r.version)
+}
+
+/// What identifies the message's patient, for the date shift: the first patient identifier
+/// and its authority, else the name and date of birth.
+fn patient_of(message: &Message<'_>) -> Vec<u8> {
+    let Some(pid) = message.segment(b"PID") else {
+        return Vec::new();
+    };
+    let get = |path: &str| {
+        pid.get(&path.parse().expect("a fixed path"))
+            .map(|e| e.decoded().trim_ascii().to_vec())
+            .unwrap_or_default()
+    };
+    let id = get("PID-3.1");
+    if !id.is_empty() {
+        let mut key = id;
+        key.push(b'^');
+        key.extend(get("PID-3.4.1"));
+        return key;
+    }
+    let mut key = get("PID-5.1.1");
+    key.push(b'^');
+    key.extend(get("PID-7.1"));
+    key
+}
