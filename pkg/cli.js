@@ -2,9 +2,9 @@
 // The `pipehat` command: HL7 v2 from the shell and CI pipelines. Everything runs locally, in the
 // package's WebAssembly; nothing is sent anywhere.
 import { parseArgs } from 'node:util';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
-import { validateAll, profileFromXml } from './node.js';
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join, relative, sep } from 'node:path';
+import { anonymize, generateKey, validateAll, profileFromXml } from './node.js';
 
 const USAGE = `usage: pipehat <command> [options]
 
@@ -15,6 +15,15 @@ commands:
       --preset P           tolerant (default) or strict
       --format F           text (default), json or junit
       --no-values          leave every value out of the report (safe to share)
+
+  anonymize FILE… | -    de-identify messages (files, globs, batches, MLLP) on this machine
+      --preset P           safe-harbor (default) or pseudonymize (keyed, keeps linkage)
+      --policy FILE        a JSON policy: preset and overrides by field, data type, segment
+      --key K              the key for pseudonyms (needed by pseudonymize)
+      --key-file FILE      read the key from FILE instead
+      --generate-key       print a new random key and exit
+      --out DIR            write each result to DIR/<file name> instead of standard output
+      --receipt FILE       write the receipt (JSON: every changed path and method) to FILE
 
   --version              print the version
   --help                 print this help
@@ -37,6 +46,7 @@ function main(argv) {
     return 0;
   }
   if (command === 'validate') return validateCommand(rest);
+  if (command === 'anonymize') return anonymizeCommand(rest);
   throw new UsageError(`unknown command '${command}' (try: pipehat --help)`);
 }
 
@@ -71,6 +81,67 @@ function validateCommand(args) {
   process.stdout.write(out);
   const failed = results.some((r) => r.unreadable.length > 0 || r.messages.some((m) => !m.valid));
   return failed ? 1 : 0;
+}
+
+function anonymizeCommand(args) {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      preset: { type: 'string' },
+      policy: { type: 'string' },
+      key: { type: 'string' },
+      'key-file': { type: 'string' },
+      'generate-key': { type: 'boolean', default: false },
+      out: { type: 'string' },
+      receipt: { type: 'string' },
+    },
+  });
+  if (values['generate-key']) {
+    process.stdout.write(`${generateKey()}\n`);
+    return 0;
+  }
+  if (values.preset !== undefined && !['safe-harbor', 'pseudonymize'].includes(values.preset)) {
+    throw new UsageError(`--preset must be safe-harbor or pseudonymize, not '${values.preset}'`);
+  }
+  if (values.key !== undefined && values['key-file'] !== undefined) throw new UsageError('give --key or --key-file, not both');
+  if (positionals.length === 0) throw new UsageError('anonymize: give one or more files, or - for standard input');
+  const options = {};
+  if (values.preset !== undefined) options.preset = values.preset;
+  if (values.policy !== undefined) {
+    try {
+      options.policy = JSON.parse(readText(values.policy));
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      throw new UsageError(`--policy ${values.policy}: not JSON (${error.message})`);
+    }
+  }
+  if (values.key !== undefined) options.key = values.key;
+  if (values['key-file'] !== undefined) options.key = readText(values['key-file']).trim();
+  const pseudonymizing = (options.preset ?? options.policy?.preset) === 'pseudonymize';
+  if (pseudonymizing && !options.key) {
+    throw new UsageError('pseudonymize needs a key: --key or --key-file (make one with --generate-key, and keep it to get the same pseudonyms again)');
+  }
+
+  const receipts = [];
+  for (const name of expand(positionals)) {
+    const input = name === '-' ? readFileSync(0, 'utf8') : readText(name);
+    let result;
+    try {
+      result = anonymize(input, options);
+    } catch (error) {
+      throw new UsageError(error.message);
+    }
+    receipts.push({ file: name === '-' ? '<stdin>' : name, ...result.receipt });
+    if (values.out !== undefined) {
+      mkdirSync(values.out, { recursive: true });
+      writeFileSync(join(values.out, name === '-' ? 'stdin.hl7' : basename(name)), result.text);
+    } else {
+      process.stdout.write(result.text);
+    }
+  }
+  if (values.receipt !== undefined) writeFileSync(values.receipt, JSON.stringify(receipts, null, 2) + '\n');
+  return 0;
 }
 
 function readText(name) {

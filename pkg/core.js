@@ -69,3 +69,35 @@ export function profileFromXml(xml) {
   if (typeof xml !== 'string') throw new TypeError(`profileFromXml(xml): xml must be a string, not ${typeof xml}`);
   return bindings.profileFromXml(xml);
 }
+
+/**
+ * De-identifies every message of `text` (a message, many, a batch): Safe Harbor by default, or
+ * keyed pseudonyms (`preset: 'pseudonymize'` and a `key`). Returns the anonymized text and a
+ * receipt of every changed path; original values only with `keepOriginals: true`.
+ * @param {string} text
+ * @param {import('./index.d.ts').AnonymizeOptions} [options]
+ */
+export function anonymize(text, options) {
+  assertReady();
+  if (typeof text !== 'string') throw new TypeError(`anonymize(text): text must be a string, not ${typeof text}`);
+  // A misspelt option must not silently fall back to defaults: this is about patient data.
+  checkKeys(options, ['preset', 'policy', 'key', 'keepOriginals'], 'option');
+  checkKeys(options?.policy, ['preset', 'fields', 'dataTypes', 'segments'], 'policy key');
+  return bindings.anonymize(text, options);
+}
+
+/**
+ * A new random key for pseudonyms (256 bits from the platform's cryptographic randomness, as
+ * 64 hex digits). Keep it to get the same pseudonyms again; pipehat never stores it.
+ */
+export function generateKey() {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(32));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function checkKeys(object, known, what) {
+  if (object === undefined || object === null || typeof object !== 'object') return;
+  for (const key of Object.keys(object)) {
+    if (!known.includes(key)) throw new TypeError(`anonymize: unknown ${what} '${key}' (expected one of: ${known.join(', ')})`);
+  }
+}

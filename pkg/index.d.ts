@@ -197,6 +197,77 @@ export function validateAll(text: string, options?: ValidateOptions): FileReport
 /** Reads an HL7 v2 XML conformance profile (`HL7v2xConformanceProfile`) as a {@link Profile}. */
 export function profileFromXml(xml: string): Profile;
 
+/** What to do with a value (see docs/deidentification.md). */
+export type AnonymizeMethod = 'keep' | 'redact' | 'remove' | 'generalize' | 'pseudonymize' | 'scrub';
+
+/** What a value was taken for. */
+export type AnonymizeCategory =
+  | 'allowed' | 'code' | 'code-text' | 'number' | 'time' | 'date' | 'birth-date'
+  | 'family-name' | 'given-name' | 'street' | 'city' | 'state' | 'postal-code' | 'country'
+  | 'telecom' | 'email' | 'identifier' | 'free-text' | 'binary' | 'unknown';
+
+/** A de-identification policy: a preset and overrides; the most specific override wins. */
+export interface AnonymizePolicy {
+  preset?: 'safe-harbor' | 'pseudonymize';
+  /** By element path: `"PID-11"`, `"PID-11.5"`. */
+  fields?: Record<string, AnonymizeMethod>;
+  /** By a field's data type: `"XAD"`. */
+  dataTypes?: Record<string, AnonymizeMethod>;
+  /** By segment id: `"ZPD"`. */
+  segments?: Record<string, AnonymizeMethod>;
+}
+
+/** Options of {@link anonymize}. */
+export interface AnonymizeOptions {
+  /** `safe-harbor` (default: HIPAA Safe Harbor, no key) or `pseudonymize` (keyed, keeps linkage). */
+  preset?: 'safe-harbor' | 'pseudonymize';
+  /** Overrides; its preset is replaced by `preset` when both are given. */
+  policy?: AnonymizePolicy;
+  /** The key for pseudonyms: any text, e.g. from {@link generateKey}. Required to pseudonymize. */
+  key?: string;
+  /** Put each changed value's original in the receipt (off by default, so it can be shared). */
+  keepOriginals?: boolean;
+}
+
+/** One changed value. */
+export interface AnonymizeChange {
+  /** Which message of the input, from 0; absent for batch and file envelope segments. */
+  message?: number;
+  /** The value's path, e.g. `"PID-5.1"`, `"OBX[2]-5"`. */
+  path: string;
+  category: AnonymizeCategory;
+  method: AnonymizeMethod;
+  /** The original value, only with `keepOriginals`. */
+  original?: string;
+}
+
+/** What an anonymization changed. */
+export interface AnonymizeReceipt {
+  preset: 'safe-harbor' | 'pseudonymize';
+  /** How many messages were anonymized. */
+  messages: number;
+  changes: AnonymizeChange[];
+  /** Input dropped because it was not HL7 (prose between messages, unreadable messages), by UTF-8 byte range. */
+  removed: { start: number; end: number; reason: string }[];
+}
+
+/** An anonymized text and its receipt. */
+export interface Anonymized {
+  /** The anonymized messages: same segments and structure, line ends as they were. */
+  text: string;
+  receipt: AnonymizeReceipt;
+}
+
+/**
+ * De-identifies every message of `text`. Every value of every segment is judged from the
+ * dictionary's data types; what is not known to be harmless (Z-segments included) is treated as
+ * an identifier. Throws when `preset: 'pseudonymize'` has no `key`, or a policy key is not a path.
+ */
+export function anonymize(text: string, options?: AnonymizeOptions): Anonymized;
+
+/** A new random key for pseudonyms: 64 hex digits from the platform's cryptographic randomness. */
+export function generateKey(): string;
+
 /** Where the WebAssembly module comes from, for `init`. */
 export type InitInput =
   | string

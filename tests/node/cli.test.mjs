@@ -91,3 +91,33 @@ test('--help and --version', () => {
   const pkg = JSON.parse(readFileSync(new URL('../../pkg/package.json', import.meta.url), 'utf8'));
   assert.equal(version.out.trim(), pkg.version);
 });
+
+test('anonymize: safe harbor to stdout, receipt to a file', () => {
+  const receipt = `${process.env.TMPDIR ?? '/tmp'}/pipehat-receipt-${process.pid}.json`;
+  const { code, out } = run(['anonymize', '--receipt', receipt, 'ok-adt-a04.hl7']);
+  assert.equal(code, 0);
+  assert.ok(out.startsWith('MSH|^~\\&|REG|HOSP|EHR|HOSP|2026||ADT^A04^ADT_A01|REDACTED|P|2.5.1\r'), out);
+  assert.ok(!out.includes('DOE') && !out.includes('123456'));
+  const [file] = JSON.parse(readFileSync(receipt, 'utf8'));
+  assert.equal(file.file, 'ok-adt-a04.hl7');
+  assert.ok(file.changes.some((c) => c.path === 'PID-5.1' && c.method === 'redact'));
+});
+
+test('anonymize --preset pseudonymize: needs a key; the same key, the same output', () => {
+  const missing = run(['anonymize', '--preset', 'pseudonymize', 'ok-adt-a04.hl7']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.err, /needs a key/);
+  const key = run(['anonymize', '--generate-key']).out.trim();
+  assert.match(key, /^[0-9a-f]{64}$/);
+  const a = run(['anonymize', '--preset', 'pseudonymize', '--key', key, 'ok-adt-a04.hl7']);
+  const b = run(['anonymize', '--preset', 'pseudonymize', '--key', key, '-'], readFileSync(`${fixtures}/ok-adt-a04.hl7`, 'utf8'));
+  assert.equal(a.code, 0);
+  assert.equal(a.out, b.out);
+  assert.ok(!a.out.includes('DOE'));
+});
+
+test('anonymize: bad usage exits 2 with a clear message', () => {
+  assert.equal(run(['anonymize']).code, 2);
+  assert.match(run(['anonymize', '--preset', 'hipaa', 'ok-adt-a04.hl7']).err, /safe-harbor or pseudonymize/);
+  assert.match(run(['anonymize', 'no-such-file.hl7']).err, /cannot read no-such-file\.hl7/);
+});

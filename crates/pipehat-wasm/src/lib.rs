@@ -394,6 +394,66 @@ pub fn validate(
     to_js(&report)
 }
 
+/// What JavaScript passes to `anonymize`.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AnonymizeOptions {
+    /// `safe-harbor` (default) or `pseudonymize`; overrides the policy's preset when both are
+    /// given.
+    pub preset: Option<pipehat_deid::Preset>,
+    /// A policy: preset and overrides by field, data type and segment.
+    pub policy: Option<pipehat_deid::Policy>,
+    /// The key for pseudonyms (its UTF-8 bytes; `generateKey()` makes a good one).
+    pub key: Option<String>,
+    /// Whether the receipt carries original values (off by default).
+    pub keep_originals: Option<bool>,
+}
+
+/// An anonymized file as handed to JavaScript.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AnonymizedInfo {
+    /// The anonymized text.
+    text: String,
+    /// What changed.
+    receipt: pipehat_deid::Receipt,
+}
+
+/// Anonymizes every message of `text`.
+pub fn anonymize_text(text: &str, options: AnonymizeOptions) -> Result<AnonymizedInfo, String> {
+    let mut policy = options.policy.unwrap_or_default();
+    if let Some(preset) = options.preset {
+        policy.preset = preset;
+    }
+    let anonymizer =
+        pipehat_deid::Anonymizer::new(&policy, options.key.as_deref().map(str::as_bytes))
+            .map_err(|e| e.to_string())?
+            .keep_originals(options.keep_originals.unwrap_or(false));
+    let output = anonymizer.anonymize(text.as_bytes());
+    Ok(AnonymizedInfo {
+        // Valid UTF-8 in gives valid UTF-8 out: kept bytes are copied whole, replacements are
+        // ASCII or decoded text of the input.
+        text: String::from_utf8(output.bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        receipt: output.receipt,
+    })
+}
+
+/// `anonymize(text, options)`: every message of `text` de-identified, and the receipt.
+#[wasm_bindgen(unchecked_return_type = "Anonymized")]
+pub fn anonymize(
+    text: &str,
+    #[wasm_bindgen(unchecked_param_type = "AnonymizeOptions | undefined")] options: JsValue,
+) -> Result<JsValue, JsError> {
+    let options = if options.is_undefined() || options.is_null() {
+        AnonymizeOptions::default()
+    } else {
+        serde_wasm_bindgen::from_value(options).map_err(|e| JsError::new(&e.to_string()))?
+    };
+    let output = anonymize_text(text, options).map_err(|e| JsError::new(&e))?;
+    to_js(&output)
+}
+
 /// The one place Rust values become JavaScript values.
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
