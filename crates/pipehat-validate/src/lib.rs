@@ -26,16 +26,20 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs, missing_debug_implementations)]
 
+mod plan;
 mod profile;
 mod report;
 mod structure;
 mod types;
 
 use std::borrow::Cow;
-use std::rc::Rc;
+use std::cell::RefCell;
+use std::sync::Arc;
 
 use pipehat::{Message, Segment};
-use pipehat_dict::{DataTypeDef, Dictionary, ElementDef, Usage, Version};
+use pipehat_dict::{Dictionary, Usage, Version};
+
+use plan::{FieldPlan, SegmentPlan, TypePlan, VersionPlans};
 
 pub use profile::{ElementConstraint, Profile, ProfileError, ProfileUsage, SegmentConstraint};
 pub use report::{Finding, Location, Report, Severity};
@@ -363,38 +367,80 @@ fn find_rule(id: &str) -> &'static Rule {
 }
 
 /// Validates one message; see the crate documentation.
+///
+/// What is resolved from the dictionary (segments' fields, data types, tables, names) is kept
+/// for the thread's next messages; [`Validator`] keeps it where the caller chooses.
 #[must_use]
 pub fn validate(message: &Message<'_>, options: &Options<'_>) -> Report {
-    // A profile's custom segments join the dictionary of the version the message is checked in.
-    let merged = options
-        .profile
-        .filter(|p| !p.custom_segments.is_empty())
-        .map(|profile| {
-            let version = choose_version(message, options).0;
-            let mut dictionary = options
-                .dictionary
-                .filter(|d| d.version() == version)
-                .cloned()
-                .unwrap_or_else(|| Dictionary::new(version));
-            for segment in &profile.custom_segments {
-                dictionary.add_segment(segment.clone());
+    thread_local! {
+        static VALIDATOR: RefCell<Validator> = RefCell::new(Validator::new());
+    }
+    VALIDATOR.with(|validator| match validator.try_borrow_mut() {
+        Ok(mut validator) => validator.validate(message, options),
+        Err(_) => Validator::new().validate(message, options),
+    })
+}
+
+/// A validator that keeps what it resolved from the dictionary — each segment's fields with
+/// their data types and tables, each data type's components, each table's codes, the names of
+/// elements — for the messages after the first: validating many messages with one is faster
+/// than with [`validate`] alone only in that the cache is the caller's, not the thread's.
+///
+/// ```
+/// use pipehat_validate::{Options, Validator};
+///
+/// let mut validator = Validator::new();
+/// let message = pipehat::Message::parse(b"MSH|^~\\&|A|B|||20261122||ADT^A04|1|P|2.5.1\rPID|1||||DOE\r")?;
+/// let report = validator.validate(&message, &Options::default());
+/// assert_eq!(report, pipehat_validate::validate(&message, &Options::default()));
+/// # Ok::<(), pipehat::Error>(())
+/// ```
+#[derive(Debug, Default)]
+pub struct Validator {
+    versions: Vec<VersionPlans>,
+}
+
+impl Validator {
+    /// A validator with nothing resolved yet.
+    #[must_use]
+    pub fn new() -> Self {
+        Validator::default()
+    }
+
+    /// Validates one message, like [`validate`].
+    #[must_use]
+    pub fn validate(&mut self, message: &Message<'_>, options: &Options<'_>) -> Report {
+        // A profile's custom segments join the dictionary of the version the message is checked in.
+        let merged = options
+            .profile
+            .filter(|p| !p.custom_segments.is_empty())
+            .map(|profile| {
+                let version = choose_version(message, options).0;
+                let mut dictionary = options
+                    .dictionary
+                    .filter(|d| d.version() == version)
+                    .cloned()
+                    .unwrap_or_else(|| Dictionary::new(version));
+                for segment in &profile.custom_segments {
+                    dictionary.add_segment(segment.clone());
+                }
+                dictionary
+            });
+        let merged_options;
+        let options = match &merged {
+            Some(dictionary) => {
+                merged_options = Options {
+                    dictionary: Some(dictionary),
+                    ..options.clone()
+                };
+                &merged_options
             }
-            dictionary
-        });
-    let merged_options;
-    let options = match &merged {
-        Some(dictionary) => {
-            merged_options = Options {
-                dictionary: Some(dictionary),
-                ..options.clone()
-            };
-            &merged_options
-        }
-        None => options,
-    };
-    let mut v = Validator::new(message, options);
-    v.run();
-    v.finish()
+            None => options,
+        };
+        let mut run = Run::new(message, options, &mut self.versions);
+        run.run();
+        run.finish()
+    }
 }
 
 /// The version to check against, MSH-12 as written, and — when MSH-12 named a version — the
@@ -418,38 +464,26 @@ fn choose_version(
     (version, written, resolution.map(|r| r.note))
 }
 
-struct Validator<'m, 'a, 'o> {
+/// A segment id and its plan from `Options::dictionary`.
+type LocalPlan<'d> = (Box<[u8]>, Option<Arc<SegmentPlan<'d>>>);
+
+/// One message being validated.
+struct Run<'m, 'a, 'o, 'c> {
     message: &'m Message<'a>,
     options: &'o Options<'o>,
     version: Version,
     structure: Option<pipehat_dict::Structure>,
     findings: Vec<(Finding, usize)>,
-    /// Data types looked up so far, by the address of their id: the ids come from the
-    /// dictionary's one string blob, so the same id is the same address.
-    types: Vec<(usize, usize, Option<Rc<TypeInfo>>)>,
-    /// Reused lists of a value's parts, one per depth (components, subcomponents), so walking
-    /// a message allocates none.
+    /// The validator's plans, one entry per version met so far.
+    versions: &'c mut Vec<VersionPlans>,
+    /// Which of `versions` is the message's version (set with the version).
+    plans: usize,
+    /// Segment plans from `options.dictionary`, for this message only.
+    local: Vec<LocalPlan<'o>>,
+    /// Reused lists of a field's repetitions and a value's parts, one per depth (components,
+    /// subcomponents), so walking a message allocates none.
+    repetitions: Vec<pipehat::Repetition<'a>>,
     buffers: [Vec<Part<'a>>; 2],
-}
-
-/// A data type as the checks use it: its components' definitions, read once.
-#[derive(Debug)]
-struct TypeInfo {
-    components: Vec<ElementDef<'static>>,
-}
-
-impl TypeInfo {
-    fn of(def: Option<DataTypeDef>) -> Option<Rc<TypeInfo>> {
-        def.map(|def| {
-            Rc::new(TypeInfo {
-                components: def.components().collect(),
-            })
-        })
-    }
-
-    fn is_primitive(&self) -> bool {
-        self.components.is_empty()
-    }
 }
 
 /// Where a finding points before line:column are known.
@@ -459,28 +493,56 @@ struct At {
     span: pipehat::Span,
 }
 
-impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
-    fn new(message: &'m Message<'a>, options: &'o Options<'o>) -> Self {
-        Validator {
+impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
+    fn new(
+        message: &'m Message<'a>,
+        options: &'o Options<'o>,
+        versions: &'c mut Vec<VersionPlans>,
+    ) -> Self {
+        Run {
             message,
             options,
             version: Version::LATEST,
             structure: None,
             findings: Vec::new(),
-            types: Vec::new(),
+            versions,
+            plans: usize::MAX,
+            local: Vec::new(),
+            repetitions: Vec::new(),
             buffers: [Vec::new(), Vec::new()],
         }
     }
 
-    /// `Version::data_type` as a [`TypeInfo`], remembered for the message.
-    fn data_type(&mut self, id: &str) -> Option<Rc<TypeInfo>> {
-        let key = (id.as_ptr() as usize, id.len());
-        if let Some((_, _, info)) = self.types.iter().find(|(p, l, _)| (*p, *l) == key) {
-            return info.clone();
+    /// Sets the version checked against, and finds (or makes) its plans.
+    fn set_version(&mut self, version: Version) {
+        self.version = version;
+        self.plans = match self.versions.iter().position(|p| p.version() == version) {
+            Some(at) => at,
+            None => {
+                self.versions.push(VersionPlans::new(version));
+                self.versions.len() - 1
+            }
+        };
+    }
+
+    /// The plans of the message's version.
+    fn plans(&mut self) -> &mut VersionPlans {
+        &mut self.versions[self.plans]
+    }
+
+    /// A segment's plan: from `options.dictionary` when given, else the version's.
+    fn segment_plan(&mut self, id: &[u8]) -> Option<Arc<SegmentPlan<'o>>> {
+        let Some(dictionary) = self.options.dictionary else {
+            return self.plans().segment(id);
+        };
+        if let Some((_, plan)) = self.local.iter().find(|(key, _)| **key == *id) {
+            return plan.clone();
         }
-        let info = TypeInfo::of(self.version.data_type(id));
-        self.types.push((key.0, key.1, info.clone()));
-        info
+        let plan = dictionary
+            .segment(&String::from_utf8_lossy(id))
+            .map(|def| Arc::new(self.plans().segment_plan(&def)));
+        self.local.push((id.into(), plan.clone()));
+        plan
     }
 
     /// Whether the preset checks this rule at all: callers skip building the words otherwise.
@@ -521,8 +583,33 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
         ));
     }
 
+    /// "PID-7 Date/Time of Birth" for an element of a standard segment: the label from the
+    /// plans, the path printed as [`pipehat::Path`] prints it.
+    fn named(&mut self, loc: Loc<'_>) -> String {
+        let segment = loc.segment.as_bytes();
+        let standard = self.options.dictionary.is_none()
+            && segment.len() >= 3
+            && (segment.len() == 3 || segment[3] == b'[')
+            && segment[..3]
+                .iter()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+        if !standard {
+            return self.named_path(loc);
+        }
+        let id = [segment[0], segment[1], segment[2]];
+        let mut named = loc.path();
+        let label = self
+            .plans()
+            .label(id, loc.field, loc.component, loc.subcomponent);
+        if !label.is_empty() {
+            named.push(' ');
+            named.push_str(label);
+        }
+        named
+    }
+
     /// "PID-7 Date/Time of Birth" for a path.
-    fn named(&self, path: impl core::fmt::Display) -> String {
+    fn named_path(&self, path: impl core::fmt::Display) -> String {
         let path = path.to_string();
         let Ok(parsed) = path.parse::<pipehat::Path>() else {
             return path;
@@ -632,7 +719,7 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
 
     fn check_header(&mut self) {
         let (version, written, resolution) = choose_version(self.message, self.options);
-        self.version = version;
+        self.set_version(version);
         match (self.options.version, resolution) {
             (Some(_), _) => {}
             (None, Some(note)) => {
@@ -816,16 +903,9 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
         }
     }
 
-    fn segment_def(&self, id: &str) -> Option<pipehat_dict::SegmentDef<'o>> {
-        match self.options.dictionary {
-            Some(dictionary) => dictionary.segment(id),
-            None => self.version.segment(id),
-        }
-    }
-
     fn check_segment(&mut self, segment: &Segment<'a>, index: usize, occurrence: usize) {
-        let id = String::from_utf8_lossy(segment.id()).into_owned();
-        let Some(def) = self.segment_def(&id) else {
+        let Some(plan) = self.segment_plan(segment.id()) else {
+            let id = String::from_utf8_lossy(segment.id());
             if !id.starts_with('Z') && id.len() == 3 {
                 let message = format!("segment {id} is not defined in HL7 v{}", self.version);
                 let at = At {
@@ -837,10 +917,11 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
             }
             return;
         };
+        let id = String::from_utf8_lossy(segment.id());
         let prefix = if occurrence == 1 {
             id.clone()
         } else {
-            format!("{id}[{occurrence}]")
+            Cow::Owned(format!("{id}[{occurrence}]"))
         };
         let header = segment.is_header();
         let mut present = 0;
@@ -851,12 +932,11 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
                 continue;
             }
             let loc = Loc::field(&prefix, index, number);
-            let Some(field_def) = def.field(number) else {
+            let Some(field_plan) = plan.fields.get(i) else {
                 if !field.is_empty() {
                     let message = format!(
                         "{loc} has a value, but {id} has {} fields in HL7 v{}",
-                        def.field_count(),
-                        self.version
+                        plan.field_count, self.version
                     );
                     self.report(
                         "field.unknown",
@@ -867,11 +947,11 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
                 }
                 continue;
             };
-            self.check_field(&field, field_def, loc, segment);
+            self.check_field(&field, field_plan, loc, segment);
         }
-        for number in present + 1..=def.field_count() {
-            if let Some(field_def) = def.field(number)
-                && field_def.usage == Usage::Required
+        for number in present + 1..=plan.field_count {
+            if let Some(field_plan) = plan.fields.get(number - 1)
+                && field_plan.def.usage == Usage::Required
                 && !(header && number == 12)
             {
                 let loc = Loc::field(&prefix, index, number);
@@ -890,10 +970,11 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
     fn check_field(
         &mut self,
         field: &pipehat::Field<'a>,
-        def: ElementDef<'_>,
+        plan: &FieldPlan<'_>,
         loc: Loc<'_>,
         segment: &Segment<'a>,
     ) {
+        let def = &plan.def;
         if field.is_empty() {
             // An empty MSH-12 is msh.version-missing.
             let msh12 = segment.is_header() && loc.field == 12;
@@ -928,7 +1009,40 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
                 Some(&field.text()),
             );
         }
-        let repetitions: Vec<pipehat::Repetition<'a>> = field.repetitions().collect();
+        // A plain field (a primitive type without format or table) with no repetition, no
+        // component and no escape: one value, of which only the length is checked.
+        if plan.plain {
+            let delimiters = field.delimiters();
+            let bytes = field.as_bytes();
+            let [r, c, e] = [
+                delimiters.repetition(),
+                delimiters.component(),
+                delimiters.escape(),
+            ]
+            .map(|d| d.unwrap_or(delimiters.field()));
+            if memchr::memchr3(r, c, e, bytes).is_none() {
+                if !field.is_null() {
+                    self.check_length(def, bytes, field.span(), loc, || field.text());
+                }
+                return;
+            }
+        }
+        let mut repetitions = std::mem::take(&mut self.repetitions);
+        repetitions.clear();
+        repetitions.extend(field.repetitions());
+        self.check_repetitions(field, plan, &repetitions, loc, segment);
+        self.repetitions = repetitions;
+    }
+
+    fn check_repetitions(
+        &mut self,
+        field: &pipehat::Field<'a>,
+        plan: &FieldPlan<'_>,
+        repetitions: &[pipehat::Repetition<'a>],
+        loc: Loc<'_>,
+        segment: &Segment<'a>,
+    ) {
+        let def = &plan.def;
         if let Some(max) = def.max_repetitions
             && repetitions.len() > max as usize
         {
@@ -940,6 +1054,7 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
             self.report("field.repetitions", loc.at(field.span()), message, None);
         }
         // OBX-5 takes its type from OBX-2.
+        let mut type_plan = plan.data_type.clone();
         let mut data_type = Cow::Borrowed(def.data_type);
         if def.data_type == "varies" {
             if segment.id() != b"OBX" || loc.field != 5 {
@@ -954,14 +1069,14 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
             if declared.is_empty() {
                 return;
             }
-            if self.version.data_type(&declared).is_none() {
+            type_plan = self.plans().data_type(&declared);
+            if type_plan.is_none() {
                 let obx2_loc = Loc { field: 2, ..loc };
+                let (obx2_named, obx5_named) = (self.named(obx2_loc), self.named(loc));
                 let message = format!(
-                    "{}{} not a data type of HL7 v{}, so {} cannot be checked",
-                    self.named(obx2_loc),
+                    "{obx2_named}{} not a data type of HL7 v{}, so {obx5_named} cannot be checked",
                     self.quoted(&declared),
                     self.version,
-                    self.named(loc)
                 );
                 let span = obx2.map_or(field.span(), |f| f.span());
                 self.report(
@@ -974,10 +1089,6 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
             }
             data_type = Cow::Owned(declared);
         }
-        let type_def = match &data_type {
-            Cow::Borrowed(id) => self.data_type(id),
-            Cow::Owned(id) => TypeInfo::of(self.version.data_type(id)),
-        };
         let many = repetitions.len() > 1;
         for (r, repetition) in repetitions.iter().enumerate() {
             if repetition.is_empty() || repetition.is_null() {
@@ -987,35 +1098,20 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
                 repetition: many.then_some(r + 1),
                 ..loc
             };
-            // Escapes decode to fewer characters than they take, so a value whose raw bytes fit
-            // the limit fits it decoded: decode only the ones that might not.
-            if let Some(max) = def.max_length
-                && repetition.as_bytes().len() > max as usize
-            {
-                let text = repetition.text();
-                if text.chars().count() > max as usize {
-                    // A code the standard lists is never too long for its own field (2.5.1's
-                    // OBX-2 allows 2 characters, yet table 0125 has CWE).
-                    let listed = def.table.is_some_and(|t| {
-                        (t == 125 && self.version.data_type(&text).is_some())
-                            || self
-                                .version
-                                .table(t)
-                                .is_some_and(|table| table.contains(&text))
-                    });
-                    if !listed {
-                        let length = text.chars().count();
-                        let message = format!(
-                            "{} is {length} characters long; at most {max} allowed",
-                            self.named(rep_loc)
-                        );
-                        self.report(
-                            "field.length",
-                            rep_loc.at(repetition.span()),
-                            message,
-                            Some(&text),
-                        );
-                    }
+            self.check_length(
+                def,
+                repetition.as_bytes(),
+                repetition.span(),
+                rep_loc,
+                || repetition.text(),
+            );
+            // A plain value without components or escapes has nothing more to check.
+            if plan.plain {
+                let delimiters = repetition.delimiters();
+                let [c, e] = [delimiters.component(), delimiters.escape()]
+                    .map(|d| d.unwrap_or(delimiters.field()));
+                if memchr::memchr2(c, e, repetition.as_bytes()).is_none() {
+                    continue;
                 }
             }
             let mut components = std::mem::take(&mut self.buffers[0]);
@@ -1023,7 +1119,7 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
             components.extend(repetition.components().map(Part::Component));
             self.check_typed(
                 &data_type,
-                type_def.as_deref(),
+                type_plan.as_deref(),
                 def.table,
                 &components,
                 rep_loc,
@@ -1033,13 +1129,51 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
         }
     }
 
+    /// The maximum length of a field's repetition (`bytes` as written, `text` decoded).
+    fn check_length<'t>(
+        &mut self,
+        def: &pipehat_dict::ElementDef<'_>,
+        bytes: &[u8],
+        span: pipehat::Span,
+        loc: Loc<'_>,
+        text: impl FnOnce() -> Cow<'t, str>,
+    ) {
+        // Escapes decode to fewer characters than they take, so a value whose raw bytes fit
+        // the limit fits it decoded: decode only the ones that might not.
+        let Some(max) = def.max_length else { return };
+        if bytes.len() <= max as usize {
+            return;
+        }
+        let text = text();
+        if text.chars().count() <= max as usize {
+            return;
+        }
+        // A code the standard lists is never too long for its own field (2.5.1's OBX-2 allows
+        // 2 characters, yet table 0125 has CWE).
+        let listed = def.table.is_some_and(|t| {
+            (t == 125 && self.version.data_type(&text).is_some())
+                || self
+                    .version
+                    .table(t)
+                    .is_some_and(|table| table.contains(&text))
+        });
+        if !listed {
+            let length = text.chars().count();
+            let message = format!(
+                "{} is {length} characters long; at most {max} allowed",
+                self.named(loc)
+            );
+            self.report("field.length", loc.at(span), message, Some(&text));
+        }
+    }
+
     /// Checks the parts of a value (a repetition's components, or a component's
     /// subcomponents) against a data type. `depth` 0 is a field, 1 a component.
     #[allow(clippy::too_many_arguments)]
     fn check_typed(
         &mut self,
         data_type: &str,
-        def: Option<&TypeInfo>,
+        def: Option<&TypePlan>,
         table: Option<u16>,
         parts: &[Part<'a>],
         loc: Loc<'_>,
@@ -1050,10 +1184,8 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
             // A primitive: its value is the first part; more parts are extra components.
             let Some(first) = parts.first() else { return };
             self.check_escapes(first, loc);
-            if !first.is_empty()
-                && !first.is_null()
-                && (types::is_checked(data_type) || table.is_some())
-            {
+            let checked = def.map_or_else(|| types::is_checked(data_type), |d| d.checked);
+            if !first.is_empty() && !first.is_null() && (checked || table.is_some()) {
                 let value = first.text();
                 self.check_primitive(data_type, table, &value, first.span(), loc);
             }
@@ -1084,7 +1216,7 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
             } else {
                 loc.child(i + 1)
             };
-            let Some(component) = composite.components.get(i).copied() else {
+            let Some(component) = composite.components.get(i) else {
                 if !part.is_empty() {
                     let message = format!(
                         "{} is a {data_type}, which has {count} components; component {} has a value",
@@ -1101,7 +1233,7 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
                 continue;
             };
             if part.is_empty() {
-                if component.usage == Usage::Required
+                if component.def.usage == Usage::Required
                     && any_valued
                     && self.enabled("component.required")
                 {
@@ -1117,14 +1249,13 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
             }
             match part {
                 Part::Component(c) if depth == 0 => {
-                    let sub_def = self.data_type(component.data_type);
                     let mut subs = std::mem::take(&mut self.buffers[1]);
                     subs.clear();
                     subs.extend(c.subcomponents().map(Part::Subcomponent));
                     self.check_typed(
-                        component.data_type,
-                        sub_def.as_deref(),
-                        component.table,
+                        component.def.data_type,
+                        component.sub.as_deref(),
+                        component.def.table,
                         &subs,
                         part_loc,
                         1,
@@ -1134,13 +1265,11 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
                 _ => {
                     // A subcomponent: checked as a primitive of the component's type.
                     self.check_escapes(part, part_loc);
-                    let checked =
-                        types::is_checked(component.data_type) || component.data_type == "ID";
-                    if !part.is_null() && checked {
+                    if !part.is_null() && component.checked {
                         let value = part.text();
                         self.check_primitive(
-                            component.data_type,
-                            component.table,
+                            component.def.data_type,
+                            component.def.table,
                             &value,
                             part.span(),
                             part_loc,
@@ -1150,7 +1279,7 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
             }
         }
         // Coded types naming an HL7 table in their coding system: CE/CWE/CNE.3 "HL70001".
-        if matches!(data_type, "CE" | "CWE" | "CNE" | "CF") {
+        if composite.coded {
             for (code_at, system_at) in [(0, 2), (3, 5)] {
                 let (Some(code), Some(system)) = (parts.get(code_at), parts.get(system_at)) else {
                     continue;
@@ -1209,19 +1338,22 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
         if msh || table == 125 {
             return;
         }
-        let Some(def) = self.version.table(table) else {
-            return;
+        let (name, user_defined) = {
+            let Some(def) = self.plans().table(table) else {
+                return;
+            };
+            if !def.has_codes() || def.contains(value) {
+                return;
+            }
+            (def.def.name, def.user_defined)
         };
-        if !def.has_codes() || def.contains(value) {
-            return;
-        }
         // Table 0396 reserves "99zzz" (and L) for local coding systems.
         if table == 396 && value.starts_with("99") {
             return;
         }
         // User-defined tables list suggestions only; coding systems (0396) are registered with
         // HL7 all the time, so a version's list is never complete.
-        let rule = if def.is_user_defined() || table == 396 {
+        let rule = if user_defined || table == 396 {
             "value.user-table"
         } else {
             rule
@@ -1230,10 +1362,9 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
             return;
         }
         let message = format!(
-            "{}{} not in HL7 table {table:04} {}",
+            "{}{} not in HL7 table {table:04} {name}",
             self.named(loc),
             self.quoted(value),
-            def.name
         );
         self.report(rule, loc.at(span), message, Some(value));
     }
@@ -1364,7 +1495,7 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
                 Some(ProfileUsage::R) if count == 0 => {
                     let message = format!(
                         "{} is required by {whose} but empty",
-                        self.named(&field_path)
+                        self.named_path(&field_path)
                     );
                     self.report(
                         "profile.required",
@@ -1381,7 +1512,7 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
                         .unwrap_or_default();
                     let message = format!(
                         "{} is not used in {whose} but has a value",
-                        self.named(&field_path)
+                        self.named_path(&field_path)
                     );
                     self.report(
                         "profile.not-used",
@@ -1397,7 +1528,7 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
             if count > 0 && (count < min || constraint.max.is_some_and(|max| count > max)) {
                 let message = format!(
                     "{} repeats {count} time{}; {whose} allows {}",
-                    self.named(&field_path),
+                    self.named_path(&field_path),
                     if count == 1 { "" } else { "s" },
                     bounds(min, constraint.max)
                 );
@@ -1422,8 +1553,10 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
                     path = format!("{path}.{c}");
                     let Some(part) = repetition.component(c) else {
                         if constraint.usage == Some(ProfileUsage::R) {
-                            let message =
-                                format!("{} is required by {whose} but empty", self.named(&path));
+                            let message = format!(
+                                "{} is required by {whose} but empty",
+                                self.named_path(&path)
+                            );
                             let end = repetition.span().end;
                             self.report(
                                 "profile.required",
@@ -1452,15 +1585,17 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
             if component.is_some() {
                 match constraint.usage {
                     Some(ProfileUsage::R) if text.is_empty() => {
-                        let message =
-                            format!("{} is required by {whose} but empty", self.named(&path));
+                        let message = format!(
+                            "{} is required by {whose} but empty",
+                            self.named_path(&path)
+                        );
                         self.report("profile.required", at(span, path), message, None);
                         continue;
                     }
                     Some(ProfileUsage::X) if !text.is_empty() => {
                         let message = format!(
                             "{} is not used in {whose} but has a value",
-                            self.named(&path)
+                            self.named_path(&path)
                         );
                         self.report("profile.not-used", at(span, path), message, Some(&text));
                         continue;
@@ -1476,7 +1611,7 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
                 if length > max as usize {
                     let message = format!(
                         "{} is {length} characters long; {whose} allows {max}",
-                        self.named(&path)
+                        self.named_path(&path)
                     );
                     self.report(
                         "profile.length",
@@ -1491,7 +1626,7 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
             {
                 let message = format!(
                     "{}{} not '{fixed}', the value {whose} fixes",
-                    self.named(&path),
+                    self.named_path(&path),
                     self.quoted(&text)
                 );
                 self.report(
@@ -1518,7 +1653,7 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
                 };
                 let message = format!(
                     "{}{} not one of {whose}'s values ({allowed})",
-                    self.named(&path),
+                    self.named_path(&path),
                     self.quoted(&text)
                 );
                 self.report("profile.value-set", at(span, path), message, Some(&text));
@@ -1594,6 +1729,21 @@ impl<'p> Loc<'p> {
                 ..self
             }
         }
+    }
+
+    /// The path as [`pipehat::Path`] prints it: `[1]` left out before a component.
+    fn path(self) -> String {
+        use core::fmt::Write as _;
+        let mut path = format!("{}-{}", self.segment, self.field);
+        match self.repetition {
+            Some(1) if self.component.is_some() => {}
+            Some(r) => write!(path, "[{r}]").expect("a String"),
+            None => {}
+        }
+        for n in [self.component, self.subcomponent].into_iter().flatten() {
+            write!(path, ".{n}").expect("a String");
+        }
+        path
     }
 
     fn at(self, span: pipehat::Span) -> At {
