@@ -480,10 +480,11 @@ struct Run<'m, 'a, 'o, 'c> {
     plans: usize,
     /// Segment plans from `options.dictionary`, for this message only.
     local: Vec<LocalPlan<'o>>,
-    /// Reused lists of a field's repetitions and a value's parts, one per depth (components,
+    /// How the message's delimiters split values (see [`Walk`]).
+    walk: Walk,
+    /// Reused lists of a segment's fields, a field's repetitions and a value's parts (components,
     /// subcomponents), so walking a message allocates none.
-    repetitions: Vec<pipehat::Repetition<'a>>,
-    buffers: [Vec<Part<'a>>; 2],
+    buffers: [Vec<Piece<'a>>; 4],
 }
 
 /// Where a finding points before line:column are known.
@@ -508,8 +509,8 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
             versions,
             plans: usize::MAX,
             local: Vec::new(),
-            repetitions: Vec::new(),
-            buffers: [Vec::new(), Vec::new()],
+            walk: Walk::new(message),
+            buffers: Default::default(),
         }
     }
 
@@ -925,7 +926,24 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
         };
         let header = segment.is_header();
         let mut present = 0;
-        for (i, field) in segment.fields().enumerate() {
+        let mut fields = std::mem::take(&mut self.buffers[0]);
+        fields.clear();
+        if header {
+            fields.extend(
+                segment
+                    .fields()
+                    .map(|f| self.walk.piece(f.as_bytes(), f.span().start)),
+            );
+        } else {
+            let bytes = segment.as_bytes();
+            let id_len = segment.id().len();
+            if id_len < bytes.len() {
+                let start = segment.span().start + id_len + 1;
+                self.walk
+                    .split(&bytes[id_len + 1..], start, Walk::FIELD, &mut fields);
+            }
+        }
+        for (i, field) in fields.iter().enumerate() {
             let number = i + 1;
             present = number;
             if header && number <= 2 {
@@ -938,17 +956,14 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
                         "{loc} has a value, but {id} has {} fields in HL7 v{}",
                         plan.field_count, self.version
                     );
-                    self.report(
-                        "field.unknown",
-                        loc.at(field.span()),
-                        message,
-                        Some(&field.text()),
-                    );
+                    let text = field.text(&self.walk);
+                    self.report("field.unknown", loc.at(field.span()), message, Some(&text));
                 }
                 continue;
             };
-            self.check_field(&field, field_plan, loc, segment);
+            self.check_field(field, field_plan, loc, segment);
         }
+        self.buffers[0] = fields;
         for number in present + 1..=plan.field_count {
             if let Some(field_plan) = plan.fields.get(number - 1)
                 && field_plan.def.usage == Usage::Required
@@ -969,7 +984,7 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
 
     fn check_field(
         &mut self,
-        field: &pipehat::Field<'a>,
+        field: &Piece<'a>,
         plan: &FieldPlan<'_>,
         loc: Loc<'_>,
         segment: &Segment<'a>,
@@ -990,11 +1005,12 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
                 self.named(loc),
                 self.version
             );
+            let text = field.text(&self.walk);
             self.report(
                 "field.not-supported",
                 loc.at(field.span()),
                 message,
-                Some(&field.text()),
+                Some(&text),
             );
         } else if def.data_type == "WD" || def.usage == Usage::Withdrawn {
             let message = format!(
@@ -1002,43 +1018,34 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
                 self.named(loc),
                 self.version
             );
+            let text = field.text(&self.walk);
             self.report(
                 "field.withdrawn",
                 loc.at(field.span()),
                 message,
-                Some(&field.text()),
+                Some(&text),
             );
         }
         // A plain field (a primitive type without format or table) with no repetition, no
         // component and no escape: one value, of which only the length is checked.
-        if plan.plain {
-            let delimiters = field.delimiters();
-            let bytes = field.as_bytes();
-            let [r, c, e] = [
-                delimiters.repetition(),
-                delimiters.component(),
-                delimiters.escape(),
-            ]
-            .map(|d| d.unwrap_or(delimiters.field()));
-            if memchr::memchr3(r, c, e, bytes).is_none() {
-                if !field.is_null() {
-                    self.check_length(def, bytes, field.span(), loc, || field.text());
-                }
-                return;
+        if plan.plain && field.flags & (Walk::REPETITION | Walk::COMPONENT | Walk::ESCAPE) == 0 {
+            if !field.is_null() {
+                self.check_length(&plan.def, field, loc);
             }
+            return;
         }
-        let mut repetitions = std::mem::take(&mut self.repetitions);
+        let mut repetitions = std::mem::take(&mut self.buffers[1]);
         repetitions.clear();
-        repetitions.extend(field.repetitions());
+        self.walk.parts(field, Walk::REPETITION, &mut repetitions);
         self.check_repetitions(field, plan, &repetitions, loc, segment);
-        self.repetitions = repetitions;
+        self.buffers[1] = repetitions;
     }
 
     fn check_repetitions(
         &mut self,
-        field: &pipehat::Field<'a>,
+        field: &Piece<'a>,
         plan: &FieldPlan<'_>,
-        repetitions: &[pipehat::Repetition<'a>],
+        repetitions: &[Piece<'a>],
         loc: Loc<'_>,
         segment: &Segment<'a>,
     ) {
@@ -1098,25 +1105,15 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
                 repetition: many.then_some(r + 1),
                 ..loc
             };
-            self.check_length(
-                def,
-                repetition.as_bytes(),
-                repetition.span(),
-                rep_loc,
-                || repetition.text(),
-            );
+            self.check_length(def, repetition, rep_loc);
             // A plain value without components or escapes has nothing more to check.
-            if plan.plain {
-                let delimiters = repetition.delimiters();
-                let [c, e] = [delimiters.component(), delimiters.escape()]
-                    .map(|d| d.unwrap_or(delimiters.field()));
-                if memchr::memchr2(c, e, repetition.as_bytes()).is_none() {
-                    continue;
-                }
+            if plan.plain && repetition.flags & (Walk::COMPONENT | Walk::ESCAPE) == 0 {
+                continue;
             }
-            let mut components = std::mem::take(&mut self.buffers[0]);
+            let mut components = std::mem::take(&mut self.buffers[2]);
             components.clear();
-            components.extend(repetition.components().map(Part::Component));
+            self.walk
+                .parts(repetition, Walk::COMPONENT, &mut components);
             self.check_typed(
                 &data_type,
                 type_plan.as_deref(),
@@ -1125,26 +1122,25 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
                 rep_loc,
                 0,
             );
-            self.buffers[0] = components;
+            self.buffers[2] = components;
         }
     }
 
     /// The maximum length of a field's repetition (`bytes` as written, `text` decoded).
-    fn check_length<'t>(
+    fn check_length(
         &mut self,
         def: &pipehat_dict::ElementDef<'_>,
-        bytes: &[u8],
-        span: pipehat::Span,
+        value: &Piece<'a>,
         loc: Loc<'_>,
-        text: impl FnOnce() -> Cow<'t, str>,
     ) {
+        let (bytes, span) = (value.bytes, value.span());
         // Escapes decode to fewer characters than they take, so a value whose raw bytes fit
         // the limit fits it decoded: decode only the ones that might not.
         let Some(max) = def.max_length else { return };
         if bytes.len() <= max as usize {
             return;
         }
-        let text = text();
+        let text = value.text(&self.walk);
         if text.chars().count() <= max as usize {
             return;
         }
@@ -1175,7 +1171,7 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
         data_type: &str,
         def: Option<&TypePlan>,
         table: Option<u16>,
-        parts: &[Part<'a>],
+        parts: &[Piece<'a>],
         loc: Loc<'_>,
         depth: usize,
     ) {
@@ -1186,7 +1182,7 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
             self.check_escapes(first, loc);
             let checked = def.map_or_else(|| types::is_checked(data_type), |d| d.checked);
             if !first.is_empty() && !first.is_null() && (checked || table.is_some()) {
-                let value = first.text();
+                let value = first.text(&self.walk);
                 self.check_primitive(data_type, table, &value, first.span(), loc);
             }
             for (i, extra) in parts.iter().enumerate().skip(1) {
@@ -1197,11 +1193,12 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
                         self.named(loc),
                         i + 1
                     );
+                    let text = extra.text(&self.walk);
                     self.report(
                         "component.unknown",
                         part_loc.at(extra.span()),
                         message,
-                        Some(&extra.text()),
+                        Some(&text),
                     );
                 }
             }
@@ -1223,11 +1220,12 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
                         self.named(loc),
                         i + 1
                     );
+                    let text = part.text(&self.walk);
                     self.report(
                         "component.unknown",
                         part_loc.at(part.span()),
                         message,
-                        Some(&part.text()),
+                        Some(&text),
                     );
                 }
                 continue;
@@ -1248,10 +1246,10 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
                 continue;
             }
             match part {
-                Part::Component(c) if depth == 0 => {
-                    let mut subs = std::mem::take(&mut self.buffers[1]);
+                c if depth == 0 => {
+                    let mut subs = std::mem::take(&mut self.buffers[3]);
                     subs.clear();
-                    subs.extend(c.subcomponents().map(Part::Subcomponent));
+                    self.walk.parts(c, Walk::SUBCOMPONENT, &mut subs);
                     self.check_typed(
                         component.def.data_type,
                         component.sub.as_deref(),
@@ -1260,13 +1258,13 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
                         part_loc,
                         1,
                     );
-                    self.buffers[1] = subs;
+                    self.buffers[3] = subs;
                 }
                 _ => {
                     // A subcomponent: checked as a primitive of the component's type.
                     self.check_escapes(part, part_loc);
                     if !part.is_null() && component.checked {
-                        let value = part.text();
+                        let value = part.text(&self.walk);
                         self.check_primitive(
                             component.def.data_type,
                             component.def.table,
@@ -1284,7 +1282,7 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
                 let (Some(code), Some(system)) = (parts.get(code_at), parts.get(system_at)) else {
                     continue;
                 };
-                let system_text = system.text();
+                let system_text = system.text(&self.walk);
                 let number = system_text
                     .strip_prefix("HL7")
                     .filter(|n| n.len() == 4)
@@ -1296,7 +1294,8 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
                 };
                 if let Some(table) = table {
                     let code_loc = loc.child(code_at + 1);
-                    self.check_code(table, "value.table", &code.text(), code.span(), code_loc);
+                    let code_text = code.text(&self.walk);
+                    self.check_code(table, "value.table", &code_text, code.span(), code_loc);
                 }
             }
         }
@@ -1369,11 +1368,12 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
         self.report(rule, loc.at(span), message, Some(value));
     }
 
-    fn check_escapes(&mut self, part: &Part<'a>, loc: Loc<'_>) {
-        if !part.has_escape() {
+    fn check_escapes(&mut self, part: &Piece<'a>, loc: Loc<'_>) {
+        if part.flags & Walk::ESCAPE == 0 {
             return;
         }
-        for (piece, span) in part.escapes() {
+        let escapes = pipehat::escape::escapes(part.bytes, part.start, self.walk.delimiters);
+        for (piece, span) in escapes {
             if let pipehat::escape::Piece::Malformed(bytes, problem) = piece {
                 let text = String::from_utf8_lossy(bytes);
                 let why = match problem {
@@ -1771,57 +1771,124 @@ impl core::fmt::Display for Loc<'_> {
     }
 }
 
-/// A component or a subcomponent: what [`Validator::check_typed`] walks.
-#[derive(Clone, Copy)]
-enum Part<'a> {
-    Component(pipehat::Component<'a>),
-    Subcomponent(pipehat::Subcomponent<'a>),
+/// How a message's delimiters split its values: each byte's roles, so one pass over a value
+/// finds its parts and what they hold.
+struct Walk {
+    classes: [u8; 256],
+    delimiters: pipehat::Delimiters,
+    charset: pipehat::Charset,
 }
 
-impl<'a> Part<'a> {
-    fn is_empty(&self) -> bool {
-        match self {
-            Part::Component(c) => c.is_empty(),
-            Part::Subcomponent(s) => s.is_empty(),
+impl Walk {
+    const FIELD: u8 = 1;
+    const REPETITION: u8 = 2;
+    const COMPONENT: u8 = 4;
+    const SUBCOMPONENT: u8 = 8;
+    const ESCAPE: u8 = 16;
+
+    fn new(message: &Message<'_>) -> Self {
+        let delimiters = message.delimiters();
+        let mut classes = [0; 256];
+        classes[usize::from(delimiters.field())] |= Walk::FIELD;
+        for (delimiter, class) in [
+            (delimiters.repetition(), Walk::REPETITION),
+            (delimiters.component(), Walk::COMPONENT),
+            (delimiters.subcomponent(), Walk::SUBCOMPONENT),
+            (delimiters.escape(), Walk::ESCAPE),
+        ] {
+            if let Some(byte) = delimiter {
+                classes[usize::from(byte)] |= class;
+            }
         }
+        Walk {
+            classes,
+            delimiters,
+            charset: message.charset(),
+        }
+    }
+
+    /// A value with the roles of the bytes it holds.
+    fn piece<'a>(&self, bytes: &'a [u8], start: usize) -> Piece<'a> {
+        let flags = bytes
+            .iter()
+            .fold(0, |flags, &b| flags | self.classes[usize::from(b)]);
+        Piece {
+            bytes,
+            start,
+            flags,
+        }
+    }
+
+    /// `bytes` (at `start` in the input) split at the bytes that have role `separator`: always at
+    /// least one part, possibly empty, each with the roles of the bytes it holds.
+    fn split<'a>(&self, bytes: &'a [u8], start: usize, separator: u8, out: &mut Vec<Piece<'a>>) {
+        let mut from = 0;
+        let mut flags = 0;
+        for (at, &b) in bytes.iter().enumerate() {
+            let class = self.classes[usize::from(b)];
+            if class & separator != 0 {
+                out.push(Piece {
+                    bytes: &bytes[from..at],
+                    start: start + from,
+                    flags,
+                });
+                from = at + 1;
+                flags = 0;
+            } else {
+                flags |= class;
+            }
+        }
+        out.push(Piece {
+            bytes: &bytes[from..],
+            start: start + from,
+            flags,
+        });
+    }
+
+    /// The parts of a value at `separator` (its repetitions, components or subcomponents).
+    fn parts<'a>(&self, value: &Piece<'a>, separator: u8, out: &mut Vec<Piece<'a>>) {
+        if value.flags & separator == 0 {
+            out.push(*value);
+        } else {
+            self.split(value.bytes, value.start, separator, out);
+        }
+    }
+}
+
+/// A field, repetition, component or subcomponent: its bytes, where they start in the input,
+/// and the delimiter roles of the bytes it holds (so it is split, or searched for escapes, only
+/// when it has something to split or find).
+#[derive(Clone, Copy)]
+struct Piece<'a> {
+    bytes: &'a [u8],
+    start: usize,
+    flags: u8,
+}
+
+impl<'a> Piece<'a> {
+    fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
     }
 
     fn is_null(&self) -> bool {
-        match self {
-            Part::Component(c) => c.is_null(),
-            Part::Subcomponent(s) => s.is_null(),
-        }
-    }
-
-    fn text(&self) -> Cow<'a, str> {
-        match self {
-            Part::Component(c) => c.text(),
-            Part::Subcomponent(s) => s.text(),
-        }
+        self.bytes == b"\"\""
     }
 
     fn span(&self) -> pipehat::Span {
-        match self {
-            Part::Component(c) => c.span(),
-            Part::Subcomponent(s) => s.span(),
+        pipehat::Span::new(self.start, self.start + self.bytes.len())
+    }
+
+    /// The value as the parser's `text()` gives it: escapes decoded, then read in the
+    /// message's character set.
+    fn text(&self, walk: &Walk) -> Cow<'a, str> {
+        if self.flags & Walk::ESCAPE == 0 {
+            return pipehat::charset::decode_text(self.bytes, walk.charset);
         }
-    }
-
-    /// Whether the raw value holds the escape character at all (most values do not).
-    fn has_escape(&self) -> bool {
-        let (bytes, delimiters) = match self {
-            Part::Component(c) => (c.as_bytes(), c.delimiters()),
-            Part::Subcomponent(s) => (s.as_bytes(), s.delimiters()),
-        };
-        delimiters
-            .escape()
-            .is_some_and(|escape| bytes.contains(&escape))
-    }
-
-    fn escapes(&self) -> pipehat::escape::Escapes<'a> {
-        match self {
-            Part::Component(c) => c.escapes(),
-            Part::Subcomponent(s) => s.escapes(),
+        match pipehat::escape::decode(self.bytes, walk.delimiters) {
+            Cow::Borrowed(bytes) => pipehat::charset::decode_text(bytes, walk.charset),
+            Cow::Owned(bytes) => {
+                Cow::Owned(pipehat::charset::decode_text(&bytes, walk.charset).into_owned())
+            }
         }
     }
 }
