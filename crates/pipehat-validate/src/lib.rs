@@ -359,6 +359,15 @@ const fn rule(
     }
 }
 
+/// Whether `preset` checks the rule at all.
+fn rule_enabled(preset: Preset, id: &str) -> bool {
+    let rule = find_rule(id);
+    match preset {
+        Preset::Tolerant => rule.tolerant.is_some(),
+        Preset::Strict => rule.strict.is_some(),
+    }
+}
+
 fn find_rule(id: &str) -> &'static Rule {
     RULES
         .iter()
@@ -485,6 +494,9 @@ struct Run<'m, 'a, 'o, 'c> {
     /// Reused lists of a segment's fields, a field's repetitions and a value's parts (components,
     /// subcomponents), so walking a message allocates none.
     buffers: [Vec<Piece<'a>>; 4],
+    /// Whether the preset checks `value.table` and `value.user-table`, known before a code is
+    /// looked up.
+    table_rules: [bool; 2],
 }
 
 /// Where a finding points before line:column are known.
@@ -511,6 +523,8 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
             local: Vec::new(),
             walk: Walk::new(message),
             buffers: Default::default(),
+            table_rules: ["value.table", "value.user-table"]
+                .map(|rule| rule_enabled(options.preset, rule)),
         }
     }
 
@@ -548,11 +562,7 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
 
     /// Whether the preset checks this rule at all: callers skip building the words otherwise.
     fn enabled(&self, rule_id: &str) -> bool {
-        let rule = find_rule(rule_id);
-        match self.options.preset {
-            Preset::Tolerant => rule.tolerant.is_some(),
-            Preset::Strict => rule.strict.is_some(),
-        }
+        rule_enabled(self.options.preset, rule_id)
     }
 
     fn report(&mut self, rule_id: &'static str, at: At, message: String, value: Option<&str>) {
@@ -1337,27 +1347,28 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
         if msh || table == 125 {
             return;
         }
-        let (name, user_defined) = {
-            let Some(def) = self.plans().table(table) else {
-                return;
-            };
-            if !def.has_codes() || def.contains(value) {
-                return;
-            }
-            (def.def.name, def.user_defined)
-        };
-        // Table 0396 reserves "99zzz" (and L) for local coding systems.
-        if table == 396 && value.starts_with("99") {
+        // Whether the preset checks the codes of plain and of user-defined tables.
+        let [table_enabled, user_table_enabled] = self.table_rules;
+        let Some(def) = self.plans().table(table) else {
             return;
-        }
+        };
         // User-defined tables list suggestions only; coding systems (0396) are registered with
         // HL7 all the time, so a version's list is never complete.
-        let rule = if user_defined || table == 396 {
-            "value.user-table"
+        let user = def.user_defined || table == 396 || rule == "value.user-table";
+        // A rule the preset does not check needs no look-up (the tolerant preset checks
+        // neither user-defined tables nor coding systems).
+        let enabled = if user {
+            user_table_enabled
         } else {
-            rule
+            table_enabled
         };
-        if !self.enabled(rule) {
+        if !enabled || !def.has_codes() || def.contains(value) {
+            return;
+        }
+        let name = def.def.name;
+        let rule = if user { "value.user-table" } else { rule };
+        // Table 0396 reserves "99zzz" (and L) for local coding systems.
+        if table == 396 && value.starts_with("99") {
             return;
         }
         let message = format!(

@@ -117,8 +117,9 @@ pub(crate) struct SegmentPlan<'d> {
 pub(crate) struct TablePlan {
     pub def: TableDef,
     codes: HashSet<&'static str, FxBuild>,
-    /// Some code is a pattern (`HL7nnnn`), which only [`TableDef::contains`] matches.
-    patterns: bool,
+    /// The codes written as patterns (`HL7nnnn`, `99zzz`), matched as [`TableDef::contains`]
+    /// matches them; most tables have none.
+    patterns: Vec<&'static str>,
     pub user_defined: bool,
 }
 
@@ -126,7 +127,11 @@ impl TablePlan {
     fn new(def: TableDef) -> Self {
         let codes: HashSet<&'static str, FxBuild> = def.codes().map(|c| c.value).collect();
         // The same test the dictionary uses to collect pattern codes.
-        let patterns = codes.iter().any(|c| c.contains("nn") || c.contains("zz"));
+        let patterns = def
+            .codes()
+            .map(|c| c.value)
+            .filter(|c| c.contains("nn") || c.contains("zz"))
+            .collect();
         TablePlan {
             def,
             codes,
@@ -137,12 +142,27 @@ impl TablePlan {
 
     /// [`TableDef::contains`], by hash.
     pub(crate) fn contains(&self, value: &str) -> bool {
-        self.codes.contains(value) || (self.patterns && self.def.contains(value))
+        self.codes.contains(value)
+            || self
+                .patterns
+                .iter()
+                .any(|pattern| matches_pattern(pattern, value))
     }
 
     pub(crate) fn has_codes(&self) -> bool {
         !self.codes.is_empty()
     }
+}
+
+/// `HL7nnnn` matches `HL70001`, `99zzz` matches `99ABC` (`n` a digit, `z` a letter or digit),
+/// as in the dictionary's `TableDef::contains`.
+fn matches_pattern(pattern: &str, value: &str) -> bool {
+    pattern.len() == value.len()
+        && pattern.bytes().zip(value.bytes()).all(|(p, v)| match p {
+            b'n' => v.is_ascii_digit(),
+            b'z' => v.is_ascii_alphanumeric(),
+            _ => p == v,
+        })
 }
 
 /// Everything resolved for one version.
@@ -308,5 +328,36 @@ impl VersionPlans {
                 .unwrap_or_default()
                 .into()
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_plans_contain_what_the_dictionary_tables_contain() {
+        let values = [
+            "HL70001", "HL7001", "HL7000A", "99ABC", "99AB", "99A-C", "LN", "L", "M", "F", "",
+            "nn", "HL7nnnn", "99zzz",
+        ];
+        let mut patterned = 0;
+        for version in Version::ALL {
+            for id in [1, 4, 136, 203, 396] {
+                let Some(def) = version.table(id) else {
+                    continue;
+                };
+                let plan = TablePlan::new(def);
+                patterned += usize::from(!plan.patterns.is_empty());
+                for value in values {
+                    assert_eq!(
+                        plan.contains(value),
+                        def.contains(value),
+                        "{version:?} table {id} {value:?}"
+                    );
+                }
+            }
+        }
+        assert!(patterned > 0, "no table with pattern codes was tried");
     }
 }
