@@ -1256,6 +1256,23 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
                 continue;
             }
             match part {
+                // A primitive component with no subcomponent and no escape: one value, checked
+                // as the walk below would check it, without walking.
+                c if depth == 0
+                    && component.primitive
+                    && c.flags & (Walk::SUBCOMPONENT | Walk::ESCAPE) == 0 =>
+                {
+                    if component.primitive_checked && !c.is_null() {
+                        let value = c.text(&self.walk);
+                        self.check_primitive(
+                            component.def.data_type,
+                            component.def.table,
+                            &value,
+                            c.span(),
+                            part_loc,
+                        );
+                    }
+                }
                 c if depth == 0 => {
                     let mut subs = std::mem::take(&mut self.buffers[3]);
                     subs.clear();

@@ -92,6 +92,28 @@ pub(crate) struct ComponentPlan {
     /// `types::check` knows the component's type, or it is an ID: subcomponents of this
     /// component's type are checked as values.
     pub checked: bool,
+    /// The component's type is primitive (or unknown): a value of it without subcomponents
+    /// is one primitive value.
+    pub primitive: bool,
+    /// Such a value is checked at all: its type's format is known, or it names a table.
+    pub primitive_checked: bool,
+}
+
+impl ComponentPlan {
+    fn new(def: ElementDef<'static>, sub: Option<Arc<TypePlan>>) -> Self {
+        let primitive = sub.as_ref().is_none_or(|t| t.is_primitive());
+        let primitive_checked = sub
+            .as_ref()
+            .map_or_else(|| crate::types::is_checked(def.data_type), |t| t.checked)
+            || def.table.is_some();
+        ComponentPlan {
+            def,
+            sub,
+            checked: crate::types::is_checked(def.data_type) || def.data_type == "ID",
+            primitive,
+            primitive_checked,
+        }
+    }
 }
 
 /// A field of a segment as the checks use it.
@@ -247,10 +269,9 @@ impl VersionPlans {
         let plan = self.version.data_type(id).map(|def| {
             let components = def
                 .components()
-                .map(|c| ComponentPlan {
-                    def: c,
-                    sub: self.leaf_type(c.data_type),
-                    checked: crate::types::is_checked(c.data_type) || c.data_type == "ID",
+                .map(|c| {
+                    let sub = self.leaf_type(c.data_type);
+                    ComponentPlan::new(c, sub)
                 })
                 .collect();
             Arc::new(TypePlan {
@@ -273,11 +294,7 @@ impl VersionPlans {
         let plan = self.version.data_type(id).map(|def| {
             let components = def
                 .components()
-                .map(|c| ComponentPlan {
-                    def: c,
-                    sub: None,
-                    checked: crate::types::is_checked(c.data_type) || c.data_type == "ID",
-                })
+                .map(|c| ComponentPlan::new(c, None))
                 .collect();
             Arc::new(TypePlan {
                 components,
