@@ -608,15 +608,40 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
             return self.named_path(loc);
         }
         let id = [segment[0], segment[1], segment[2]];
-        let mut named = loc.path();
         let label = self
             .plans()
             .label(id, loc.field, loc.component, loc.subcomponent);
+        // Room for the rest of a finding's words too (see `words`).
+        let mut named = String::with_capacity(loc.segment.len() + label.len() + 96);
+        loc.write_path(&mut named, false);
         if !label.is_empty() {
             named.push(' ');
             named.push_str(label);
         }
         named
+    }
+
+    /// A finding's words in one string: the element [`named`](Self::named), then the value
+    /// [`quoted`](Self::quoted) if one is given, then `rest`.
+    fn words(
+        &mut self,
+        loc: Loc<'_>,
+        value: Option<&str>,
+        rest: core::fmt::Arguments<'_>,
+    ) -> String {
+        use core::fmt::Write as _;
+        let mut words = self.named(loc);
+        if let Some(value) = value {
+            if self.options.with_values {
+                words.push_str(": '");
+                words.push_str(value);
+                words.push_str("' is");
+            } else {
+                words.push_str(" is");
+            }
+        }
+        words.write_fmt(rest).expect("a String");
+        words
     }
 
     /// "PID-7 Date/Time of Birth" for a path.
@@ -980,7 +1005,7 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
                 && !(header && number == 12)
             {
                 let loc = Loc::field(&prefix, index, number);
-                let message = format!("{} is required but absent", self.named(loc));
+                let message = self.words(loc, None, format_args!(" is required but absent"));
                 let end = segment.span().end;
                 self.report(
                     "field.required",
@@ -1004,7 +1029,7 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
             // An empty MSH-12 is msh.version-missing.
             let msh12 = segment.is_header() && loc.field == 12;
             if def.usage == Usage::Required && !msh12 {
-                let message = format!("{} is required but empty", self.named(loc));
+                let message = self.words(loc, None, format_args!(" is required but empty"));
                 self.report("field.required", loc.at(field.span()), message, None);
             }
             return;
@@ -1063,10 +1088,11 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
         if let Some(max) = def.max_repetitions
             && repetitions.len() > max as usize
         {
-            let message = format!(
-                "{} repeats {} times; at most {max} allowed",
-                self.named(loc),
-                repetitions.len()
+            let times = repetitions.len();
+            let message = self.words(
+                loc,
+                None,
+                format_args!(" repeats {times} times; at most {max} allowed"),
             );
             self.report("field.repetitions", loc.at(field.span()), message, None);
         }
@@ -1165,9 +1191,10 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
         });
         if !listed {
             let length = text.chars().count();
-            let message = format!(
-                "{} is {length} characters long; at most {max} allowed",
-                self.named(loc)
+            let message = self.words(
+                loc,
+                None,
+                format_args!(" is {length} characters long; at most {max} allowed"),
             );
             self.report("field.length", loc.at(span), message, Some(&text));
         }
@@ -1198,10 +1225,11 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
             for (i, extra) in parts.iter().enumerate().skip(1) {
                 if !extra.is_empty() {
                     let part_loc = loc.child(i + 1);
-                    let message = format!(
-                        "{} is a {data_type}, which has no component {}",
-                        self.named(loc),
-                        i + 1
+                    let number = i + 1;
+                    let message = self.words(
+                        loc,
+                        None,
+                        format_args!(" is a {data_type}, which has no component {number}"),
                     );
                     let text = extra.text(&self.walk);
                     self.report(
@@ -1225,10 +1253,13 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
             };
             let Some(component) = composite.components.get(i) else {
                 if !part.is_empty() {
-                    let message = format!(
-                        "{} is a {data_type}, which has {count} components; component {} has a value",
-                        self.named(loc),
-                        i + 1
+                    let number = i + 1;
+                    let message = self.words(
+                        loc,
+                        None,
+                        format_args!(
+                            " is a {data_type}, which has {count} components; component {number} has a value"
+                        ),
                     );
                     let text = part.text(&self.walk);
                     self.report(
@@ -1245,7 +1276,8 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
                     && any_valued
                     && self.enabled("component.required")
                 {
-                    let message = format!("{} is required but empty", self.named(part_loc));
+                    let message =
+                        self.words(part_loc, None, format_args!(" is required but empty"));
                     self.report(
                         "component.required",
                         part_loc.at(part.span()),
@@ -1337,7 +1369,7 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
         loc: Loc<'_>,
     ) {
         if let Err(expected) = types::check(data_type, value) {
-            let message = format!("{}{} not {expected}", self.named(loc), self.quoted(value));
+            let message = self.words(loc, Some(value), format_args!(" not {expected}"));
             self.report("value.format", loc.at(span), message, Some(value));
             return;
         }
@@ -1388,10 +1420,10 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
         if table == 396 && value.starts_with("99") {
             return;
         }
-        let message = format!(
-            "{}{} not in HL7 table {table:04} {name}",
-            self.named(loc),
-            self.quoted(value),
+        let message = self.words(
+            loc,
+            Some(value),
+            format_args!(" not in HL7 table {table:04} {name}"),
         );
         self.report(rule, loc.at(span), message, Some(value));
     }
@@ -1759,28 +1791,52 @@ impl<'p> Loc<'p> {
         }
     }
 
-    /// The path as [`pipehat::Path`] prints it: `[1]` left out before a component.
-    fn path(self) -> String {
-        use core::fmt::Write as _;
-        let mut path = format!("{}-{}", self.segment, self.field);
+    /// Appends the path: in full (as [`Display`](core::fmt::Display) writes it), or as
+    /// [`pipehat::Path`] prints it (`full` false: `[1]` left out before a component). Written
+    /// by hand: findings are many, and the formatting machinery costs more than the path.
+    fn write_path(self, out: &mut String, full: bool) {
+        out.push_str(self.segment);
+        out.push('-');
+        push_number(out, self.field);
         match self.repetition {
-            Some(1) if self.component.is_some() => {}
-            Some(r) => write!(path, "[{r}]").expect("a String"),
+            Some(1) if !full && self.component.is_some() => {}
+            Some(r) => {
+                out.push('[');
+                push_number(out, r);
+                out.push(']');
+            }
             None => {}
         }
         for n in [self.component, self.subcomponent].into_iter().flatten() {
-            write!(path, ".{n}").expect("a String");
+            out.push('.');
+            push_number(out, n);
         }
-        path
     }
 
     fn at(self, span: pipehat::Span) -> At {
+        let mut path = String::with_capacity(self.segment.len() + 16);
+        self.write_path(&mut path, true);
         At {
-            path: Some(self.to_string()),
+            path: Some(path),
             segment: self.index + 1,
             span,
         }
     }
+}
+
+/// Appends `n` in decimal.
+fn push_number(out: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
 }
 
 impl core::fmt::Display for Loc<'_> {
@@ -1918,5 +1974,52 @@ impl<'a> Piece<'a> {
                 Cow::Owned(pipehat::charset::decode_text(&bytes, walk.charset).into_owned())
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_written_by_hand_match_display() {
+        let base = Loc::field("OBX[2]", 3, 10);
+        let locs = [
+            base,
+            Loc {
+                repetition: Some(1),
+                ..base
+            },
+            Loc {
+                repetition: Some(12),
+                component: Some(1),
+                ..base
+            },
+            Loc {
+                repetition: Some(1),
+                component: Some(20),
+                subcomponent: Some(3),
+                ..base
+            },
+            Loc {
+                field: 0,
+                component: Some(9),
+                ..base
+            },
+        ];
+        for loc in locs {
+            let mut full = String::new();
+            loc.write_path(&mut full, true);
+            assert_eq!(full, loc.to_string());
+        }
+        let mut short = String::new();
+        locs[3].write_path(&mut short, false);
+        assert_eq!(short, "OBX[2]-10.20.3");
+        let mut numbers = String::new();
+        for n in [0, 7, 10, 99, 100, 12345, usize::MAX] {
+            push_number(&mut numbers, n);
+            numbers.push(' ');
+        }
+        assert_eq!(numbers, format!("0 7 10 99 100 12345 {} ", usize::MAX));
     }
 }
