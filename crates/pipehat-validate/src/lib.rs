@@ -454,14 +454,23 @@ impl Validator {
 
 /// The version to check against, MSH-12 as written, and — when MSH-12 named a version — the
 /// note of how it resolved.
+/// `MSH-field.component` as text (what `Message::get` gives for that path, without parsing
+/// one); empty where the message lacks it.
+fn msh_component(message: &Message<'_>, field: usize, component: usize) -> String {
+    message
+        .segment(b"MSH")
+        .and_then(|msh| msh.field(field))
+        .and_then(|f| f.repetition(1))
+        .and_then(|r| r.component(component))
+        .map(|c| c.text().into_owned())
+        .unwrap_or_default()
+}
+
 fn choose_version(
     message: &Message<'_>,
     options: &Options<'_>,
 ) -> (Version, String, Option<Option<String>>) {
-    let written = message
-        .get(&"MSH-12.1".parse().expect("a fixed path"))
-        .map(|e| e.text().into_owned())
-        .unwrap_or_default();
+    let written = msh_component(message, 12, 1);
     let resolution = Version::resolve(&written);
     let version = match (options.version, &resolution) {
         (Some(version), _) => version,
@@ -727,14 +736,6 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
             .map_or(self.message.segments().len(), |i| i + 1)
     }
 
-    fn msh_text(&self, path: &str) -> String {
-        let path: pipehat::Path = path.parse().expect("a fixed MSH path");
-        self.message
-            .get(&path)
-            .map(|e| e.text().into_owned())
-            .unwrap_or_default()
-    }
-
     fn msh_at(&self, path: &str) -> At {
         let parsed: pipehat::Path = path.parse().expect("a fixed MSH path");
         let span = self.message.get(&parsed).map_or_else(
@@ -778,9 +779,8 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
             }
         }
 
-        let message_type = self.msh_text("MSH-9.1");
-        let event = self.msh_text("MSH-9.2");
-        let named_structure = self.msh_text("MSH-9.3");
+        let [message_type, event, named_structure] =
+            [1, 2, 3].map(|n| msh_component(self.message, 9, n));
         let version = self.version;
         let by_event = version.event(&message_type, &event);
         if !named_structure.is_empty() {
@@ -1428,10 +1428,15 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
         self.report(rule, loc.at(span), message, Some(value));
     }
 
+    /// The escape sequences of a value: most hold none, known without a call.
+    #[inline]
     fn check_escapes(&mut self, part: &Piece<'a>, loc: Loc<'_>) {
-        if part.flags & Walk::ESCAPE == 0 {
-            return;
+        if part.flags & Walk::ESCAPE != 0 {
+            self.check_escape_sequences(part, loc);
         }
+    }
+
+    fn check_escape_sequences(&mut self, part: &Piece<'a>, loc: Loc<'_>) {
         let escapes = pipehat::escape::escapes(part.bytes, part.start, self.walk.delimiters);
         for (piece, span) in escapes {
             if let pipehat::escape::Piece::Malformed(bytes, problem) = piece {
