@@ -851,7 +851,7 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
         let Some(structure) = self.structure else {
             return;
         };
-        let root = structure::Node::root(&structure);
+        let root = self.plans().structure(&structure);
         let ids: Vec<Cow<'_, str>> = segments
             .iter()
             .map(|s| String::from_utf8_lossy(s.id()))

@@ -9,7 +9,9 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
-use pipehat_dict::{ElementDef, SegmentDef, TableDef, Version};
+use pipehat_dict::{ElementDef, SegmentDef, Structure, TableDef, Version};
+
+use crate::structure::Node;
 
 /// Beyond this many entries a map stops growing: input with endless distinct segment ids or
 /// data type names is checked without caching them.
@@ -198,6 +200,8 @@ pub(crate) struct VersionPlans {
     /// Component-level types (components without their types) by id.
     leaf_types: FxMap<Box<str>, Option<Arc<TypePlan>>>,
     tables: FxMap<u16, Option<TablePlan>>,
+    /// Message structures as trees, by id.
+    structures: FxMap<&'static str, Arc<Node>>,
     /// Labels ("Patient Name / Family Name") by segment id, field, component, subcomponent.
     labels: FxMap<([u8; 3], usize, usize, usize), Box<str>>,
 }
@@ -210,6 +214,7 @@ impl VersionPlans {
             types: FxMap::default(),
             leaf_types: FxMap::default(),
             tables: FxMap::default(),
+            structures: FxMap::default(),
             labels: FxMap::default(),
         }
     }
@@ -306,6 +311,18 @@ impl VersionPlans {
             self.leaf_types.insert(id.into(), plan.clone());
         }
         plan
+    }
+
+    /// A message structure of the version as a tree.
+    pub(crate) fn structure(&mut self, structure: &Structure) -> Arc<Node> {
+        if let Some(root) = self.structures.get(structure.id) {
+            return root.clone();
+        }
+        let root = Arc::new(Node::root(structure));
+        if self.structures.len() < MAX_ENTRIES {
+            self.structures.insert(structure.id, root.clone());
+        }
+        root
     }
 
     /// A table of the version.
