@@ -526,12 +526,13 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
             options,
             version: Version::LATEST,
             structure: None,
-            findings: Vec::new(),
+            // Sized for a typical message, so few grow (a finding is large to move).
+            findings: Vec::with_capacity(16),
             versions,
             plans: usize::MAX,
             local: Vec::new(),
             walk: Walk::new(message),
-            buffers: Default::default(),
+            buffers: [64, 8, 16, 8].map(Vec::with_capacity),
             table_rules: ["value.table", "value.user-table"]
                 .map(|rule| rule_enabled(options.preset, rule)),
         }
@@ -710,7 +711,7 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
         self.check_header();
         let segments: Vec<Segment<'a>> = self.message.segments().collect();
         self.check_structure(&segments);
-        let mut occurrences: Vec<(&[u8], usize)> = Vec::new();
+        let mut occurrences: Vec<(&[u8], usize)> = Vec::with_capacity(16);
         for (index, segment) in segments.iter().enumerate() {
             let occurrence = match occurrences.iter_mut().find(|(id, _)| *id == segment.id()) {
                 Some((_, count)) => {
