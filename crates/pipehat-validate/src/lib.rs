@@ -1220,8 +1220,7 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
             self.check_escapes(first, loc);
             let checked = def.map_or_else(|| types::is_checked(data_type), |d| d.checked);
             if !first.is_empty() && !first.is_null() && (checked || table.is_some()) {
-                let value = first.text(&self.walk);
-                self.check_primitive(data_type, table, &value, first.span(), loc);
+                self.check_primitive(data_type, table, first, loc);
             }
             for (i, extra) in parts.iter().enumerate().skip(1) {
                 if !extra.is_empty() {
@@ -1296,12 +1295,10 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
                     && c.flags & (Walk::SUBCOMPONENT | Walk::ESCAPE) == 0 =>
                 {
                     if component.primitive_checked && !c.is_null() {
-                        let value = c.text(&self.walk);
                         self.check_primitive(
                             component.def.data_type,
                             component.def.table,
-                            &value,
-                            c.span(),
+                            c,
                             part_loc,
                         );
                     }
@@ -1324,12 +1321,10 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
                     // A subcomponent: checked as a primitive of the component's type.
                     self.check_escapes(part, part_loc);
                     if !part.is_null() && component.checked {
-                        let value = part.text(&self.walk);
                         self.check_primitive(
                             component.def.data_type,
                             component.def.table,
-                            &value,
-                            part.span(),
+                            part,
                             part_loc,
                         );
                     }
@@ -1342,53 +1337,63 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
                 let (Some(code), Some(system)) = (parts.get(code_at), parts.get(system_at)) else {
                     continue;
                 };
-                let system_text = system.text(&self.walk);
-                let number = system_text
-                    .strip_prefix("HL7")
-                    .filter(|n| n.len() == 4)
-                    .and_then(|n| n.parse::<u16>().ok());
+                // Without escapes, the system's bytes say what its text says: "HL7" and a
+                // number in four bytes (text of other bytes has no such number either), or
+                // nothing.
+                let (number, empty) = if system.flags & Walk::ESCAPE == 0 {
+                    let number = system
+                        .bytes
+                        .strip_prefix(b"HL7")
+                        .filter(|n| n.len() == 4)
+                        .and_then(|n| std::str::from_utf8(n).ok())
+                        .and_then(|n| n.parse::<u16>().ok());
+                    (number, system.is_empty())
+                } else {
+                    let system_text = system.text(&self.walk);
+                    let number = system_text
+                        .strip_prefix("HL7")
+                        .filter(|n| n.len() == 4)
+                        .and_then(|n| n.parse::<u16>().ok());
+                    (number, system_text.is_empty())
+                };
                 let table = match (number, data_type) {
                     (Some(number), _) => Some(number),
-                    (None, "CNE") if code_at == 0 && system_text.is_empty() => table,
+                    (None, "CNE") if code_at == 0 && empty => table,
                     _ => None,
                 };
                 if let Some(table) = table {
                     let code_loc = loc.child(code_at + 1);
-                    let code_text = code.text(&self.walk);
-                    self.check_code(table, "value.table", &code_text, code.span(), code_loc);
+                    self.check_code(table, "value.table", code, code_loc);
                 }
             }
         }
     }
 
+    /// A value of a primitive type: its format, then its table. The value is decoded to text
+    /// only where a check needs it.
     fn check_primitive(
         &mut self,
         data_type: &str,
         table: Option<u16>,
-        value: &str,
-        span: pipehat::Span,
+        value: &Piece<'a>,
         loc: Loc<'_>,
     ) {
-        if let Err(expected) = types::check(data_type, value) {
-            let message = self.words(loc, Some(value), format_args!(" not {expected}"));
-            self.report("value.format", loc.at(span), message, Some(value));
-            return;
+        if types::is_checked(data_type) {
+            let text = value.text(&self.walk);
+            if let Err(expected) = types::check(data_type, &text) {
+                let message = self.words(loc, Some(&text), format_args!(" not {expected}"));
+                self.report("value.format", loc.at(value.span()), message, Some(&text));
+                return;
+            }
         }
         match (data_type, table) {
-            ("ID", Some(table)) => self.check_code(table, "value.table", value, span, loc),
-            ("IS", Some(table)) => self.check_code(table, "value.user-table", value, span, loc),
+            ("ID", Some(table)) => self.check_code(table, "value.table", value, loc),
+            ("IS", Some(table)) => self.check_code(table, "value.user-table", value, loc),
             _ => {}
         }
     }
 
-    fn check_code(
-        &mut self,
-        table: u16,
-        rule: &'static str,
-        value: &str,
-        span: pipehat::Span,
-        loc: Loc<'_>,
-    ) {
+    fn check_code(&mut self, table: u16, rule: &'static str, value: &Piece<'a>, loc: Loc<'_>) {
         // MSH-9's codes are checked by the msh.* rules against the version's events and
         // structures, MSH-12's by msh.version-*; OBX-2's (table 0125) by
         // obx.value-type-unknown against its data types (the sources' lists of 0125 lag
@@ -1399,7 +1404,7 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
         }
         // Whether the preset checks the codes of plain and of user-defined tables.
         let [table_enabled, user_table_enabled] = self.table_rules;
-        let Some(def) = self.plans().table(table) else {
+        let Some(def) = self.versions[self.plans].table(table) else {
             return;
         };
         // User-defined tables list suggestions only; coding systems (0396) are registered with
@@ -1412,10 +1417,23 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
         } else {
             table_enabled
         };
-        if !enabled || !def.has_codes() || def.contains(value) {
+        if !enabled || !def.has_codes() {
+            return;
+        }
+        // A value without escapes, read as UTF-8, whose bytes are a code is that code as text.
+        if value.flags & Walk::ESCAPE == 0
+            && self.walk.charset.expects_utf8()
+            && def.contains_bytes(value.bytes)
+        {
+            return;
+        }
+        let value_text = value.text(&self.walk);
+        if def.contains(&value_text) {
             return;
         }
         let name = def.def.name;
+        let span = value.span();
+        let value = &*value_text;
         let rule = if user { "value.user-table" } else { rule };
         // Table 0396 reserves "99zzz" (and L) for local coding systems.
         if table == 396 && value.starts_with("99") {

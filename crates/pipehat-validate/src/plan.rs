@@ -140,7 +140,7 @@ pub(crate) struct SegmentPlan<'d> {
 #[derive(Debug)]
 pub(crate) struct TablePlan {
     pub def: TableDef,
-    codes: HashSet<&'static str, FxBuild>,
+    codes: HashSet<&'static [u8], FxBuild>,
     /// The codes written as patterns (`HL7nnnn`, `99zzz`), matched as [`TableDef::contains`]
     /// matches them; most tables have none.
     patterns: Vec<&'static str>,
@@ -149,7 +149,8 @@ pub(crate) struct TablePlan {
 
 impl TablePlan {
     fn new(def: TableDef) -> Self {
-        let codes: HashSet<&'static str, FxBuild> = def.codes().map(|c| c.value).collect();
+        let codes: HashSet<&'static [u8], FxBuild> =
+            def.codes().map(|c| c.value.as_bytes()).collect();
         // The same test the dictionary uses to collect pattern codes.
         let patterns = def
             .codes()
@@ -166,11 +167,16 @@ impl TablePlan {
 
     /// [`TableDef::contains`], by hash.
     pub(crate) fn contains(&self, value: &str) -> bool {
-        self.codes.contains(value)
+        self.codes.contains(value.as_bytes())
             || self
                 .patterns
                 .iter()
                 .any(|pattern| matches_pattern(pattern, value))
+    }
+
+    /// Whether the table lists these bytes as a code (pattern codes not matched).
+    pub(crate) fn contains_bytes(&self, value: &[u8]) -> bool {
+        self.codes.contains(value)
     }
 
     pub(crate) fn has_codes(&self) -> bool {
