@@ -780,8 +780,16 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
             }
         }
 
-        let [message_type, event, named_structure] =
-            [1, 2, 3].map(|n| msh_component(self.message, 9, n));
+        let msh9 = self
+            .message
+            .segment(b"MSH")
+            .and_then(|msh| msh.field(9))
+            .and_then(|f| f.repetition(1));
+        let [message_type, event, named_structure] = [1, 2, 3].map(|n| {
+            msh9.and_then(|r| r.component(n))
+                .map(|c| c.text().into_owned())
+                .unwrap_or_default()
+        });
         let version = self.version;
         let by_event = version.event(&message_type, &event);
         if !named_structure.is_empty() {
@@ -1164,19 +1172,31 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
     }
 
     /// The maximum length of a field's repetition (`bytes` as written, `text` decoded).
+    ///
+    /// Escapes decode to fewer characters than they take, so a value whose raw bytes fit the
+    /// limit fits it decoded: only the ones that might not are decoded (and make a call).
+    #[inline]
     fn check_length(
         &mut self,
         def: &pipehat_dict::ElementDef<'_>,
         value: &Piece<'a>,
         loc: Loc<'_>,
     ) {
-        let (bytes, span) = (value.bytes, value.span());
-        // Escapes decode to fewer characters than they take, so a value whose raw bytes fit
-        // the limit fits it decoded: decode only the ones that might not.
-        let Some(max) = def.max_length else { return };
-        if bytes.len() <= max as usize {
-            return;
+        if let Some(max) = def.max_length
+            && value.bytes.len() > max as usize
+        {
+            self.check_decoded_length(def, max, value, loc);
         }
+    }
+
+    fn check_decoded_length(
+        &mut self,
+        def: &pipehat_dict::ElementDef<'_>,
+        max: u32,
+        value: &Piece<'a>,
+        loc: Loc<'_>,
+    ) {
+        let span = value.span();
         let text = value.text(&self.walk);
         if text.chars().count() <= max as usize {
             return;
