@@ -1036,7 +1036,7 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
         let def = &plan.def;
         if field.is_empty() {
             // An empty MSH-12 is msh.version-missing.
-            let msh12 = segment.is_header() && loc.field == 12;
+            let msh12 = loc.field == 12 && segment.is_header();
             if def.usage == Usage::Required && !msh12 {
                 let message = self.words(loc, None, format_args!(" is required but empty"));
                 self.report("field.required", loc.at(field.span()), message, None);

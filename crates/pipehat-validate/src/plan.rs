@@ -205,7 +205,10 @@ pub(crate) struct VersionPlans {
     types: FxMap<Box<str>, Option<Arc<TypePlan>>>,
     /// Component-level types (components without their types) by id.
     leaf_types: FxMap<Box<str>, Option<Arc<TypePlan>>>,
-    tables: FxMap<u16, Option<TablePlan>>,
+    /// Tables by id: where in `tables` (`u32::MAX`: not looked up yet), grown on demand up to
+    /// the largest id met (ids are `u16`, so it stays bounded).
+    table_slots: Vec<u32>,
+    tables: Vec<Option<TablePlan>>,
     /// Message structures as trees, by id.
     structures: FxMap<&'static str, Arc<Node>>,
     /// Labels ("Patient Name / Family Name") by segment id, field, component, subcomponent.
@@ -219,7 +222,8 @@ impl VersionPlans {
             segments: FxMap::default(),
             types: FxMap::default(),
             leaf_types: FxMap::default(),
-            tables: FxMap::default(),
+            table_slots: Vec::new(),
+            tables: Vec::new(),
             structures: FxMap::default(),
             labels: FxMap::default(),
         }
@@ -333,11 +337,15 @@ impl VersionPlans {
 
     /// A table of the version.
     pub(crate) fn table(&mut self, id: u16) -> Option<&TablePlan> {
-        let version = self.version;
-        self.tables
-            .entry(id)
-            .or_insert_with(|| version.table(id).map(TablePlan::new))
-            .as_ref()
+        let at = usize::from(id);
+        if at >= self.table_slots.len() {
+            self.table_slots.resize(at + 1, u32::MAX);
+        }
+        if self.table_slots[at] == u32::MAX {
+            self.table_slots[at] = self.tables.len() as u32;
+            self.tables.push(self.version.table(id).map(TablePlan::new));
+        }
+        self.tables[self.table_slots[at] as usize].as_ref()
     }
 
     /// The label of an element of a standard segment, as `Version::describe` gives it.
