@@ -26,16 +26,20 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs, missing_debug_implementations)]
 
+mod plan;
 mod profile;
 mod report;
 mod structure;
 mod types;
 
 use std::borrow::Cow;
-use std::rc::Rc;
+use std::cell::RefCell;
+use std::sync::Arc;
 
 use pipehat::{Message, Segment};
-use pipehat_dict::{DataTypeDef, Dictionary, ElementDef, Usage, Version};
+use pipehat_dict::{Dictionary, Usage, Version};
+
+use plan::{FieldPlan, SegmentPlan, TypePlan, VersionPlans};
 
 pub use profile::{ElementConstraint, Profile, ProfileError, ProfileUsage, SegmentConstraint};
 pub use report::{Finding, Location, Report, Severity};
@@ -349,6 +353,15 @@ const fn rule(
     }
 }
 
+/// Whether `preset` checks the rule at all.
+fn rule_enabled(preset: Preset, id: &str) -> bool {
+    let rule = find_rule(id);
+    match preset {
+        Preset::Tolerant => rule.tolerant.is_some(),
+        Preset::Strict => rule.strict.is_some(),
+    }
+}
+
 fn find_rule(id: &str) -> &'static Rule {
     RULES
         .iter()
@@ -357,50 +370,101 @@ fn find_rule(id: &str) -> &'static Rule {
 }
 
 /// Validates one message; see the crate documentation.
+///
+/// What is resolved from the dictionary (segments' fields, data types, tables, names) is kept
+/// for the thread's next messages; [`Validator`] keeps it where the caller chooses.
 #[must_use]
 pub fn validate(message: &Message<'_>, options: &Options<'_>) -> Report {
-    // A profile's custom segments join the dictionary of the version the message is checked in.
-    let merged = options
-        .profile
-        .filter(|p| !p.custom_segments.is_empty())
-        .map(|profile| {
-            let version = choose_version(message, options).0;
-            let mut dictionary = options
-                .dictionary
-                .filter(|d| d.version() == version)
-                .cloned()
-                .unwrap_or_else(|| Dictionary::new(version));
-            for segment in &profile.custom_segments {
-                dictionary.add_segment(segment.clone());
+    thread_local! {
+        static VALIDATOR: RefCell<Validator> = RefCell::new(Validator::new());
+    }
+    VALIDATOR.with(|validator| match validator.try_borrow_mut() {
+        Ok(mut validator) => validator.validate(message, options),
+        Err(_) => Validator::new().validate(message, options),
+    })
+}
+
+/// A validator that keeps what it resolved from the dictionary — each segment's fields with
+/// their data types and tables, each data type's components, each table's codes, the names of
+/// elements — for the messages after the first: validating many messages with one is faster
+/// than with [`validate`] alone only in that the cache is the caller's, not the thread's.
+///
+/// ```
+/// use pipehat_validate::{Options, Validator};
+///
+/// let mut validator = Validator::new();
+/// let message = pipehat::Message::parse(b"MSH|^~\\&|A|B|||20261122||ADT^A04|1|P|2.5.1\rPID|1||||DOE\r")?;
+/// let report = validator.validate(&message, &Options::default());
+/// assert_eq!(report, pipehat_validate::validate(&message, &Options::default()));
+/// # Ok::<(), pipehat::Error>(())
+/// ```
+#[derive(Debug, Default)]
+pub struct Validator {
+    versions: Vec<VersionPlans>,
+}
+
+impl Validator {
+    /// A validator with nothing resolved yet.
+    #[must_use]
+    pub fn new() -> Self {
+        Validator::default()
+    }
+
+    /// Validates one message, like [`validate`].
+    #[must_use]
+    pub fn validate(&mut self, message: &Message<'_>, options: &Options<'_>) -> Report {
+        // A profile's custom segments join the dictionary of the version the message is checked in.
+        let merged = options
+            .profile
+            .filter(|p| !p.custom_segments.is_empty())
+            .map(|profile| {
+                let version = choose_version(message, options).0;
+                let mut dictionary = options
+                    .dictionary
+                    .filter(|d| d.version() == version)
+                    .cloned()
+                    .unwrap_or_else(|| Dictionary::new(version));
+                for segment in &profile.custom_segments {
+                    dictionary.add_segment(segment.clone());
+                }
+                dictionary
+            });
+        let merged_options;
+        let options = match &merged {
+            Some(dictionary) => {
+                merged_options = Options {
+                    dictionary: Some(dictionary),
+                    ..options.clone()
+                };
+                &merged_options
             }
-            dictionary
-        });
-    let merged_options;
-    let options = match &merged {
-        Some(dictionary) => {
-            merged_options = Options {
-                dictionary: Some(dictionary),
-                ..options.clone()
-            };
-            &merged_options
-        }
-        None => options,
-    };
-    let mut v = Validator::new(message, options);
-    v.run();
-    v.finish()
+            None => options,
+        };
+        let mut run = Run::new(message, options, &mut self.versions);
+        run.run();
+        run.finish()
+    }
 }
 
 /// The version to check against, MSH-12 as written, and — when MSH-12 named a version — the
 /// note of how it resolved.
+/// `MSH-field.component` as text (what `Message::get` gives for that path, without parsing
+/// one); empty where the message lacks it.
+fn msh_component(message: &Message<'_>, field: usize, component: usize) -> String {
+    message
+        .segment(b"MSH")
+        .and_then(|msh| msh.field(field))
+        .and_then(|f| f.repetition(1))
+        .and_then(|r| r.component(component))
+        .map(|c| c.text().into_owned())
+        .unwrap_or_default()
+}
+
 fn choose_version(
     message: &Message<'_>,
     options: &Options<'_>,
 ) -> (Version, String, Option<Option<String>>) {
-    let written = message
-        .get(&"MSH-12.1".parse().expect("a fixed path"))
-        .map(|e| e.text().into_owned())
-        .unwrap_or_default();
+    let written = msh_component(message, 12, 1);
     let resolution = Version::resolve(&written);
     let version = match (options.version, &resolution) {
         (Some(version), _) => version,
@@ -412,38 +476,30 @@ fn choose_version(
     (version, written, resolution.map(|r| r.note))
 }
 
-struct Validator<'m, 'a, 'o> {
+/// A segment id and its plan from `Options::dictionary`.
+type LocalPlan<'d> = (Box<[u8]>, Option<Arc<SegmentPlan<'d>>>);
+
+/// One message being validated.
+struct Run<'m, 'a, 'o, 'c> {
     message: &'m Message<'a>,
     options: &'o Options<'o>,
     version: Version,
     structure: Option<pipehat_dict::Structure>,
     findings: Vec<(Finding, usize)>,
-    /// Data types looked up so far, by the address of their id: the ids come from the
-    /// dictionary's one string blob, so the same id is the same address.
-    types: Vec<(usize, usize, Option<Rc<TypeInfo>>)>,
-    /// Reused lists of a value's parts, one per depth (components, subcomponents), so walking
-    /// a message allocates none.
-    buffers: [Vec<Part<'a>>; 2],
-}
-
-/// A data type as the checks use it: its components' definitions, read once.
-#[derive(Debug)]
-struct TypeInfo {
-    components: Vec<ElementDef<'static>>,
-}
-
-impl TypeInfo {
-    fn of(def: Option<DataTypeDef>) -> Option<Rc<TypeInfo>> {
-        def.map(|def| {
-            Rc::new(TypeInfo {
-                components: def.components().collect(),
-            })
-        })
-    }
-
-    fn is_primitive(&self) -> bool {
-        self.components.is_empty()
-    }
+    /// The validator's plans, one entry per version met so far.
+    versions: &'c mut Vec<VersionPlans>,
+    /// Which of `versions` is the message's version (set with the version).
+    plans: usize,
+    /// Segment plans from `options.dictionary`, for this message only.
+    local: Vec<LocalPlan<'o>>,
+    /// How the message's delimiters split values (see [`Walk`]).
+    walk: Walk,
+    /// Reused lists of a segment's fields, a field's repetitions and a value's parts (components,
+    /// subcomponents), so walking a message allocates none.
+    buffers: [Vec<Piece<'a>>; 4],
+    /// Whether the preset checks `value.table` and `value.user-table`, known before a code is
+    /// looked up.
+    table_rules: [bool; 2],
 }
 
 /// Where a finding points before line:column are known.
@@ -453,37 +509,64 @@ struct At {
     span: pipehat::Span,
 }
 
-impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
-    fn new(message: &'m Message<'a>, options: &'o Options<'o>) -> Self {
-        Validator {
+impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
+    fn new(
+        message: &'m Message<'a>,
+        options: &'o Options<'o>,
+        versions: &'c mut Vec<VersionPlans>,
+    ) -> Self {
+        Run {
             message,
             options,
             version: Version::LATEST,
             structure: None,
-            findings: Vec::new(),
-            types: Vec::new(),
-            buffers: [Vec::new(), Vec::new()],
+            // Sized for a typical message, so few grow (a finding is large to move).
+            findings: Vec::with_capacity(16),
+            versions,
+            plans: usize::MAX,
+            local: Vec::new(),
+            walk: Walk::new(message),
+            buffers: [64, 8, 16, 8].map(Vec::with_capacity),
+            table_rules: ["value.table", "value.user-table"]
+                .map(|rule| rule_enabled(options.preset, rule)),
         }
     }
 
-    /// `Version::data_type` as a [`TypeInfo`], remembered for the message.
-    fn data_type(&mut self, id: &str) -> Option<Rc<TypeInfo>> {
-        let key = (id.as_ptr() as usize, id.len());
-        if let Some((_, _, info)) = self.types.iter().find(|(p, l, _)| (*p, *l) == key) {
-            return info.clone();
+    /// Sets the version checked against, and finds (or makes) its plans.
+    fn set_version(&mut self, version: Version) {
+        self.version = version;
+        self.plans = match self.versions.iter().position(|p| p.version() == version) {
+            Some(at) => at,
+            None => {
+                self.versions.push(VersionPlans::new(version));
+                self.versions.len() - 1
+            }
+        };
+    }
+
+    /// The plans of the message's version.
+    fn plans(&mut self) -> &mut VersionPlans {
+        &mut self.versions[self.plans]
+    }
+
+    /// A segment's plan: from `options.dictionary` when given, else the version's.
+    fn segment_plan(&mut self, id: &[u8]) -> Option<Arc<SegmentPlan<'o>>> {
+        let Some(dictionary) = self.options.dictionary else {
+            return self.plans().segment(id);
+        };
+        if let Some((_, plan)) = self.local.iter().find(|(key, _)| **key == *id) {
+            return plan.clone();
         }
-        let info = TypeInfo::of(self.version.data_type(id));
-        self.types.push((key.0, key.1, info.clone()));
-        info
+        let plan = dictionary
+            .segment(&String::from_utf8_lossy(id))
+            .map(|def| Arc::new(self.plans().segment_plan(&def)));
+        self.local.push((id.into(), plan.clone()));
+        plan
     }
 
     /// Whether the preset checks this rule at all: callers skip building the words otherwise.
     fn enabled(&self, rule_id: &str) -> bool {
-        let rule = find_rule(rule_id);
-        match self.options.preset {
-            Preset::Tolerant => rule.tolerant.is_some(),
-            Preset::Strict => rule.strict.is_some(),
-        }
+        rule_enabled(self.options.preset, rule_id)
     }
 
     fn report(&mut self, rule_id: &'static str, at: At, message: String, value: Option<&str>) {
@@ -515,8 +598,58 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
         ));
     }
 
+    /// "PID-7 Date/Time of Birth" for an element of a standard segment: the label from the
+    /// plans, the path printed as [`pipehat::Path`] prints it.
+    fn named(&mut self, loc: Loc<'_>) -> String {
+        let segment = loc.segment.as_bytes();
+        let standard = self.options.dictionary.is_none()
+            && segment.len() >= 3
+            && (segment.len() == 3 || segment[3] == b'[')
+            && segment[..3]
+                .iter()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+        if !standard {
+            return self.named_path(loc);
+        }
+        let id = [segment[0], segment[1], segment[2]];
+        let label = self
+            .plans()
+            .label(id, loc.field, loc.component, loc.subcomponent);
+        // Room for the rest of a finding's words too (see `words`).
+        let mut named = String::with_capacity(loc.segment.len() + label.len() + 96);
+        loc.write_path(&mut named, false);
+        if !label.is_empty() {
+            named.push(' ');
+            named.push_str(label);
+        }
+        named
+    }
+
+    /// A finding's words in one string: the element [`named`](Self::named), then the value
+    /// [`quoted`](Self::quoted) if one is given, then `rest`.
+    fn words(
+        &mut self,
+        loc: Loc<'_>,
+        value: Option<&str>,
+        rest: core::fmt::Arguments<'_>,
+    ) -> String {
+        use core::fmt::Write as _;
+        let mut words = self.named(loc);
+        if let Some(value) = value {
+            if self.options.with_values {
+                words.push_str(": '");
+                words.push_str(value);
+                words.push_str("' is");
+            } else {
+                words.push_str(" is");
+            }
+        }
+        words.write_fmt(rest).expect("a String");
+        words
+    }
+
     /// "PID-7 Date/Time of Birth" for a path.
-    fn named(&self, path: impl core::fmt::Display) -> String {
+    fn named_path(&self, path: impl core::fmt::Display) -> String {
         let path = path.to_string();
         let Ok(parsed) = path.parse::<pipehat::Path>() else {
             return path;
@@ -572,7 +705,7 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
         self.check_header();
         let segments: Vec<Segment<'a>> = self.message.segments().collect();
         self.check_structure(&segments);
-        let mut occurrences: Vec<(&[u8], usize)> = Vec::new();
+        let mut occurrences: Vec<(&[u8], usize)> = Vec::with_capacity(16);
         for (index, segment) in segments.iter().enumerate() {
             let occurrence = match occurrences.iter_mut().find(|(id, _)| *id == segment.id()) {
                 Some((_, count)) => {
@@ -598,14 +731,6 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
             .map_or(self.message.segments().len(), |i| i + 1)
     }
 
-    fn msh_text(&self, path: &str) -> String {
-        let path: pipehat::Path = path.parse().expect("a fixed MSH path");
-        self.message
-            .get(&path)
-            .map(|e| e.text().into_owned())
-            .unwrap_or_default()
-    }
-
     fn msh_at(&self, path: &str) -> At {
         let parsed: pipehat::Path = path.parse().expect("a fixed MSH path");
         let span = self.message.get(&parsed).map_or_else(
@@ -626,7 +751,7 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
 
     fn check_header(&mut self) {
         let (version, written, resolution) = choose_version(self.message, self.options);
-        self.version = version;
+        self.set_version(version);
         match (self.options.version, resolution) {
             (Some(_), _) => {}
             (None, Some(note)) => {
@@ -649,9 +774,16 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
             }
         }
 
-        let message_type = self.msh_text("MSH-9.1");
-        let event = self.msh_text("MSH-9.2");
-        let named_structure = self.msh_text("MSH-9.3");
+        let msh9 = self
+            .message
+            .segment(b"MSH")
+            .and_then(|msh| msh.field(9))
+            .and_then(|f| f.repetition(1));
+        let [message_type, event, named_structure] = [1, 2, 3].map(|n| {
+            msh9.and_then(|r| r.component(n))
+                .map(|c| c.text().into_owned())
+                .unwrap_or_default()
+        });
         let version = self.version;
         let by_event = version.event(&message_type, &event);
         if !named_structure.is_empty() {
@@ -722,7 +854,7 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
         let Some(structure) = self.structure else {
             return;
         };
-        let root = structure::Node::root(&structure);
+        let root = self.plans().structure(&structure);
         let ids: Vec<Cow<'_, str>> = segments
             .iter()
             .map(|s| String::from_utf8_lossy(s.id()))
@@ -810,16 +942,9 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
         }
     }
 
-    fn segment_def(&self, id: &str) -> Option<pipehat_dict::SegmentDef<'o>> {
-        match self.options.dictionary {
-            Some(dictionary) => dictionary.segment(id),
-            None => self.version.segment(id),
-        }
-    }
-
     fn check_segment(&mut self, segment: &Segment<'a>, index: usize, occurrence: usize) {
-        let id = String::from_utf8_lossy(segment.id()).into_owned();
-        let Some(def) = self.segment_def(&id) else {
+        let Some(plan) = self.segment_plan(segment.id()) else {
+            let id = String::from_utf8_lossy(segment.id());
             if !id.starts_with('Z') && id.len() == 3 {
                 let message = format!("segment {id} is not defined in HL7 v{}", self.version);
                 let at = At {
@@ -831,45 +956,59 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
             }
             return;
         };
+        let id = String::from_utf8_lossy(segment.id());
         let prefix = if occurrence == 1 {
             id.clone()
         } else {
-            format!("{id}[{occurrence}]")
+            Cow::Owned(format!("{id}[{occurrence}]"))
         };
         let header = segment.is_header();
         let mut present = 0;
-        for (i, field) in segment.fields().enumerate() {
+        let mut fields = std::mem::take(&mut self.buffers[0]);
+        fields.clear();
+        if header {
+            fields.extend(
+                segment
+                    .fields()
+                    .map(|f| self.walk.piece(f.as_bytes(), f.span().start)),
+            );
+        } else {
+            let bytes = segment.as_bytes();
+            let id_len = segment.id().len();
+            if id_len < bytes.len() {
+                let start = segment.span().start + id_len + 1;
+                self.walk
+                    .split(&bytes[id_len + 1..], start, Walk::FIELD, &mut fields);
+            }
+        }
+        for (i, field) in fields.iter().enumerate() {
             let number = i + 1;
             present = number;
             if header && number <= 2 {
                 continue;
             }
             let loc = Loc::field(&prefix, index, number);
-            let Some(field_def) = def.field(number) else {
+            let Some(field_plan) = plan.fields.get(i) else {
                 if !field.is_empty() {
                     let message = format!(
                         "{loc} has a value, but {id} has {} fields in HL7 v{}",
-                        def.field_count(),
-                        self.version
+                        plan.field_count, self.version
                     );
-                    self.report(
-                        "field.unknown",
-                        loc.at(field.span()),
-                        message,
-                        Some(&field.text()),
-                    );
+                    let text = field.text(&self.walk);
+                    self.report("field.unknown", loc.at(field.span()), message, Some(&text));
                 }
                 continue;
             };
-            self.check_field(&field, field_def, loc, segment);
+            self.check_field(field, field_plan, loc, segment);
         }
-        for number in present + 1..=def.field_count() {
-            if let Some(field_def) = def.field(number)
-                && field_def.usage == Usage::Required
+        self.buffers[0] = fields;
+        for number in present + 1..=plan.field_count {
+            if let Some(field_plan) = plan.fields.get(number - 1)
+                && field_plan.def.usage == Usage::Required
                 && !(header && number == 12)
             {
                 let loc = Loc::field(&prefix, index, number);
-                let message = format!("{} is required but absent", self.named(loc));
+                let message = self.words(loc, None, format_args!(" is required but absent"));
                 let end = segment.span().end;
                 self.report(
                     "field.required",
@@ -883,16 +1022,17 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
 
     fn check_field(
         &mut self,
-        field: &pipehat::Field<'a>,
-        def: ElementDef<'_>,
+        field: &Piece<'a>,
+        plan: &FieldPlan<'_>,
         loc: Loc<'_>,
         segment: &Segment<'a>,
     ) {
+        let def = &plan.def;
         if field.is_empty() {
             // An empty MSH-12 is msh.version-missing.
-            let msh12 = segment.is_header() && loc.field == 12;
+            let msh12 = loc.field == 12 && segment.is_header();
             if def.usage == Usage::Required && !msh12 {
-                let message = format!("{} is required but empty", self.named(loc));
+                let message = self.words(loc, None, format_args!(" is required but empty"));
                 self.report("field.required", loc.at(field.span()), message, None);
             }
             return;
@@ -903,11 +1043,12 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
                 self.named(loc),
                 self.version
             );
+            let text = field.text(&self.walk);
             self.report(
                 "field.not-supported",
                 loc.at(field.span()),
                 message,
-                Some(&field.text()),
+                Some(&text),
             );
         } else if def.data_type == "WD" || def.usage == Usage::Withdrawn {
             let message = format!(
@@ -915,25 +1056,51 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
                 self.named(loc),
                 self.version
             );
+            let text = field.text(&self.walk);
             self.report(
                 "field.withdrawn",
                 loc.at(field.span()),
                 message,
-                Some(&field.text()),
+                Some(&text),
             );
         }
-        let repetitions: Vec<pipehat::Repetition<'a>> = field.repetitions().collect();
+        // A plain field (a primitive type without format or table) with no repetition, no
+        // component and no escape: one value, of which only the length is checked.
+        if plan.plain && field.flags & (Walk::REPETITION | Walk::COMPONENT | Walk::ESCAPE) == 0 {
+            if !field.is_null() {
+                self.check_length(&plan.def, field, loc);
+            }
+            return;
+        }
+        let mut repetitions = std::mem::take(&mut self.buffers[1]);
+        repetitions.clear();
+        self.walk.parts(field, Walk::REPETITION, &mut repetitions);
+        self.check_repetitions(field, plan, &repetitions, loc, segment);
+        self.buffers[1] = repetitions;
+    }
+
+    fn check_repetitions(
+        &mut self,
+        field: &Piece<'a>,
+        plan: &FieldPlan<'_>,
+        repetitions: &[Piece<'a>],
+        loc: Loc<'_>,
+        segment: &Segment<'a>,
+    ) {
+        let def = &plan.def;
         if let Some(max) = def.max_repetitions
             && repetitions.len() > max as usize
         {
-            let message = format!(
-                "{} repeats {} times; at most {max} allowed",
-                self.named(loc),
-                repetitions.len()
+            let times = repetitions.len();
+            let message = self.words(
+                loc,
+                None,
+                format_args!(" repeats {times} times; at most {max} allowed"),
             );
             self.report("field.repetitions", loc.at(field.span()), message, None);
         }
         // OBX-5 takes its type from OBX-2.
+        let mut type_plan = plan.data_type.clone();
         let mut data_type = Cow::Borrowed(def.data_type);
         if def.data_type == "varies" {
             if segment.id() != b"OBX" || loc.field != 5 {
@@ -948,14 +1115,14 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
             if declared.is_empty() {
                 return;
             }
-            if self.version.data_type(&declared).is_none() {
+            type_plan = self.plans().data_type(&declared);
+            if type_plan.is_none() {
                 let obx2_loc = Loc { field: 2, ..loc };
+                let (obx2_named, obx5_named) = (self.named(obx2_loc), self.named(loc));
                 let message = format!(
-                    "{}{} not a data type of HL7 v{}, so {} cannot be checked",
-                    self.named(obx2_loc),
+                    "{obx2_named}{} not a data type of HL7 v{}, so {obx5_named} cannot be checked",
                     self.quoted(&declared),
                     self.version,
-                    self.named(loc)
                 );
                 let span = obx2.map_or(field.span(), |f| f.span());
                 self.report(
@@ -968,10 +1135,6 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
             }
             data_type = Cow::Owned(declared);
         }
-        let type_def = match &data_type {
-            Cow::Borrowed(id) => self.data_type(id),
-            Cow::Owned(id) => TypeInfo::of(self.version.data_type(id)),
-        };
         let many = repetitions.len() > 1;
         for (r, repetition) in repetitions.iter().enumerate() {
             if repetition.is_empty() || repetition.is_null() {
@@ -981,49 +1144,74 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
                 repetition: many.then_some(r + 1),
                 ..loc
             };
-            // Escapes decode to fewer characters than they take, so a value whose raw bytes fit
-            // the limit fits it decoded: decode only the ones that might not.
-            if let Some(max) = def.max_length
-                && repetition.as_bytes().len() > max as usize
-            {
-                let text = repetition.text();
-                if text.chars().count() > max as usize {
-                    // A code the standard lists is never too long for its own field (2.5.1's
-                    // OBX-2 allows 2 characters, yet table 0125 has CWE).
-                    let listed = def.table.is_some_and(|t| {
-                        (t == 125 && self.version.data_type(&text).is_some())
-                            || self
-                                .version
-                                .table(t)
-                                .is_some_and(|table| table.contains(&text))
-                    });
-                    if !listed {
-                        let length = text.chars().count();
-                        let message = format!(
-                            "{} is {length} characters long; at most {max} allowed",
-                            self.named(rep_loc)
-                        );
-                        self.report(
-                            "field.length",
-                            rep_loc.at(repetition.span()),
-                            message,
-                            Some(&text),
-                        );
-                    }
-                }
+            self.check_length(def, repetition, rep_loc);
+            // A plain value without components or escapes has nothing more to check.
+            if plan.plain && repetition.flags & (Walk::COMPONENT | Walk::ESCAPE) == 0 {
+                continue;
             }
-            let mut components = std::mem::take(&mut self.buffers[0]);
+            let mut components = std::mem::take(&mut self.buffers[2]);
             components.clear();
-            components.extend(repetition.components().map(Part::Component));
+            self.walk
+                .parts(repetition, Walk::COMPONENT, &mut components);
             self.check_typed(
                 &data_type,
-                type_def.as_deref(),
+                type_plan.as_deref(),
                 def.table,
                 &components,
                 rep_loc,
                 0,
             );
-            self.buffers[0] = components;
+            self.buffers[2] = components;
+        }
+    }
+
+    /// The maximum length of a field's repetition (`bytes` as written, `text` decoded).
+    ///
+    /// Escapes decode to fewer characters than they take, so a value whose raw bytes fit the
+    /// limit fits it decoded: only the ones that might not are decoded (and make a call).
+    #[inline]
+    fn check_length(
+        &mut self,
+        def: &pipehat_dict::ElementDef<'_>,
+        value: &Piece<'a>,
+        loc: Loc<'_>,
+    ) {
+        if let Some(max) = def.max_length
+            && value.bytes.len() > max as usize
+        {
+            self.check_decoded_length(def, max, value, loc);
+        }
+    }
+
+    fn check_decoded_length(
+        &mut self,
+        def: &pipehat_dict::ElementDef<'_>,
+        max: u32,
+        value: &Piece<'a>,
+        loc: Loc<'_>,
+    ) {
+        let span = value.span();
+        let text = value.text(&self.walk);
+        if text.chars().count() <= max as usize {
+            return;
+        }
+        // A code the standard lists is never too long for its own field (2.5.1's OBX-2 allows
+        // 2 characters, yet table 0125 has CWE).
+        let listed = def.table.is_some_and(|t| {
+            (t == 125 && self.version.data_type(&text).is_some())
+                || self
+                    .version
+                    .table(t)
+                    .is_some_and(|table| table.contains(&text))
+        });
+        if !listed {
+            let length = text.chars().count();
+            let message = self.words(
+                loc,
+                None,
+                format_args!(" is {length} characters long; at most {max} allowed"),
+            );
+            self.report("field.length", loc.at(span), message, Some(&text));
         }
     }
 
@@ -1033,9 +1221,9 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
     fn check_typed(
         &mut self,
         data_type: &str,
-        def: Option<&TypeInfo>,
+        def: Option<&TypePlan>,
         table: Option<u16>,
-        parts: &[Part<'a>],
+        parts: &[Piece<'a>],
         loc: Loc<'_>,
         depth: usize,
     ) {
@@ -1044,26 +1232,25 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
             // A primitive: its value is the first part; more parts are extra components.
             let Some(first) = parts.first() else { return };
             self.check_escapes(first, loc);
-            if !first.is_empty()
-                && !first.is_null()
-                && (types::is_checked(data_type) || table.is_some())
-            {
-                let value = first.text();
-                self.check_primitive(data_type, table, &value, first.span(), loc);
+            let checked = def.map_or_else(|| types::is_checked(data_type), |d| d.checked);
+            if !first.is_empty() && !first.is_null() && (checked || table.is_some()) {
+                self.check_primitive(data_type, table, first, loc);
             }
             for (i, extra) in parts.iter().enumerate().skip(1) {
                 if !extra.is_empty() {
                     let part_loc = loc.child(i + 1);
-                    let message = format!(
-                        "{} is a {data_type}, which has no component {}",
-                        self.named(loc),
-                        i + 1
+                    let number = i + 1;
+                    let message = self.words(
+                        loc,
+                        None,
+                        format_args!(" is a {data_type}, which has no component {number}"),
                     );
+                    let text = extra.text(&self.walk);
                     self.report(
                         "component.unknown",
                         part_loc.at(extra.span()),
                         message,
-                        Some(&extra.text()),
+                        Some(&text),
                     );
                 }
             }
@@ -1078,28 +1265,33 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
             } else {
                 loc.child(i + 1)
             };
-            let Some(component) = composite.components.get(i).copied() else {
+            let Some(component) = composite.components.get(i) else {
                 if !part.is_empty() {
-                    let message = format!(
-                        "{} is a {data_type}, which has {count} components; component {} has a value",
-                        self.named(loc),
-                        i + 1
+                    let number = i + 1;
+                    let message = self.words(
+                        loc,
+                        None,
+                        format_args!(
+                            " is a {data_type}, which has {count} components; component {number} has a value"
+                        ),
                     );
+                    let text = part.text(&self.walk);
                     self.report(
                         "component.unknown",
                         part_loc.at(part.span()),
                         message,
-                        Some(&part.text()),
+                        Some(&text),
                     );
                 }
                 continue;
             };
             if part.is_empty() {
-                if component.usage == Usage::Required
+                if component.def.usage == Usage::Required
                     && any_valued
                     && self.enabled("component.required")
                 {
-                    let message = format!("{} is required but empty", self.named(part_loc));
+                    let message =
+                        self.words(part_loc, None, format_args!(" is required but empty"));
                     self.report(
                         "component.required",
                         part_loc.at(part.span()),
@@ -1110,33 +1302,43 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
                 continue;
             }
             match part {
-                Part::Component(c) if depth == 0 => {
-                    let sub_def = self.data_type(component.data_type);
-                    let mut subs = std::mem::take(&mut self.buffers[1]);
+                // A primitive component with no subcomponent and no escape: one value, checked
+                // as the walk below would check it, without walking.
+                c if depth == 0
+                    && component.primitive
+                    && c.flags & (Walk::SUBCOMPONENT | Walk::ESCAPE) == 0 =>
+                {
+                    if component.primitive_checked && !c.is_null() {
+                        self.check_primitive(
+                            component.def.data_type,
+                            component.def.table,
+                            c,
+                            part_loc,
+                        );
+                    }
+                }
+                c if depth == 0 => {
+                    let mut subs = std::mem::take(&mut self.buffers[3]);
                     subs.clear();
-                    subs.extend(c.subcomponents().map(Part::Subcomponent));
+                    self.walk.parts(c, Walk::SUBCOMPONENT, &mut subs);
                     self.check_typed(
-                        component.data_type,
-                        sub_def.as_deref(),
-                        component.table,
+                        component.def.data_type,
+                        component.sub.as_deref(),
+                        component.def.table,
                         &subs,
                         part_loc,
                         1,
                     );
-                    self.buffers[1] = subs;
+                    self.buffers[3] = subs;
                 }
                 _ => {
                     // A subcomponent: checked as a primitive of the component's type.
                     self.check_escapes(part, part_loc);
-                    let checked =
-                        types::is_checked(component.data_type) || component.data_type == "ID";
-                    if !part.is_null() && checked {
-                        let value = part.text();
+                    if !part.is_null() && component.checked {
                         self.check_primitive(
-                            component.data_type,
-                            component.table,
-                            &value,
-                            part.span(),
+                            component.def.data_type,
+                            component.def.table,
+                            part,
                             part_loc,
                         );
                     }
@@ -1144,57 +1346,68 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
             }
         }
         // Coded types naming an HL7 table in their coding system: CE/CWE/CNE.3 "HL70001".
-        if matches!(data_type, "CE" | "CWE" | "CNE" | "CF") {
+        if composite.coded {
             for (code_at, system_at) in [(0, 2), (3, 5)] {
                 let (Some(code), Some(system)) = (parts.get(code_at), parts.get(system_at)) else {
                     continue;
                 };
-                let system_text = system.text();
-                let number = system_text
-                    .strip_prefix("HL7")
-                    .filter(|n| n.len() == 4)
-                    .and_then(|n| n.parse::<u16>().ok());
+                // Without escapes, the system's bytes say what its text says: "HL7" and a
+                // number in four bytes (text of other bytes has no such number either), or
+                // nothing.
+                let (number, empty) = if system.flags & Walk::ESCAPE == 0 {
+                    let number = system
+                        .bytes
+                        .strip_prefix(b"HL7")
+                        .filter(|n| n.len() == 4)
+                        .and_then(|n| std::str::from_utf8(n).ok())
+                        .and_then(|n| n.parse::<u16>().ok());
+                    (number, system.is_empty())
+                } else {
+                    let system_text = system.text(&self.walk);
+                    let number = system_text
+                        .strip_prefix("HL7")
+                        .filter(|n| n.len() == 4)
+                        .and_then(|n| n.parse::<u16>().ok());
+                    (number, system_text.is_empty())
+                };
                 let table = match (number, data_type) {
                     (Some(number), _) => Some(number),
-                    (None, "CNE") if code_at == 0 && system_text.is_empty() => table,
+                    (None, "CNE") if code_at == 0 && empty => table,
                     _ => None,
                 };
                 if let Some(table) = table {
                     let code_loc = loc.child(code_at + 1);
-                    self.check_code(table, "value.table", &code.text(), code.span(), code_loc);
+                    self.check_code(table, "value.table", code, code_loc);
                 }
             }
         }
     }
 
+    /// A value of a primitive type: its format, then its table. The value is decoded to text
+    /// only where a check needs it.
     fn check_primitive(
         &mut self,
         data_type: &str,
         table: Option<u16>,
-        value: &str,
-        span: pipehat::Span,
+        value: &Piece<'a>,
         loc: Loc<'_>,
     ) {
-        if let Err(expected) = types::check(data_type, value) {
-            let message = format!("{}{} not {expected}", self.named(loc), self.quoted(value));
-            self.report("value.format", loc.at(span), message, Some(value));
-            return;
+        if types::is_checked(data_type) {
+            let text = value.text(&self.walk);
+            if let Err(expected) = types::check(data_type, &text) {
+                let message = self.words(loc, Some(&text), format_args!(" not {expected}"));
+                self.report("value.format", loc.at(value.span()), message, Some(&text));
+                return;
+            }
         }
         match (data_type, table) {
-            ("ID", Some(table)) => self.check_code(table, "value.table", value, span, loc),
-            ("IS", Some(table)) => self.check_code(table, "value.user-table", value, span, loc),
+            ("ID", Some(table)) => self.check_code(table, "value.table", value, loc),
+            ("IS", Some(table)) => self.check_code(table, "value.user-table", value, loc),
             _ => {}
         }
     }
 
-    fn check_code(
-        &mut self,
-        table: u16,
-        rule: &'static str,
-        value: &str,
-        span: pipehat::Span,
-        loc: Loc<'_>,
-    ) {
+    fn check_code(&mut self, table: u16, rule: &'static str, value: &Piece<'a>, loc: Loc<'_>) {
         // MSH-9's codes are checked by the msh.* rules against the version's events and
         // structures, MSH-12's by msh.version-*; OBX-2's (table 0125) by
         // obx.value-type-unknown against its data types (the sources' lists of 0125 lag
@@ -1203,40 +1416,62 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
         if msh || table == 125 {
             return;
         }
-        let Some(def) = self.version.table(table) else {
+        // Whether the preset checks the codes of plain and of user-defined tables.
+        let [table_enabled, user_table_enabled] = self.table_rules;
+        let Some(def) = self.versions[self.plans].table(table) else {
             return;
         };
-        if !def.has_codes() || def.contains(value) {
+        // User-defined tables list suggestions only; coding systems (0396) are registered with
+        // HL7 all the time, so a version's list is never complete.
+        let user = def.user_defined || table == 396 || rule == "value.user-table";
+        // A rule the preset does not check needs no look-up (the tolerant preset checks
+        // neither user-defined tables nor coding systems).
+        let enabled = if user {
+            user_table_enabled
+        } else {
+            table_enabled
+        };
+        if !enabled || !def.has_codes() {
             return;
         }
+        // A value without escapes, read as UTF-8, whose bytes are a code is that code as text.
+        if value.flags & Walk::ESCAPE == 0
+            && self.walk.charset.expects_utf8()
+            && def.contains_bytes(value.bytes)
+        {
+            return;
+        }
+        let value_text = value.text(&self.walk);
+        if def.contains(&value_text) {
+            return;
+        }
+        let name = def.def.name;
+        let span = value.span();
+        let value = &*value_text;
+        let rule = if user { "value.user-table" } else { rule };
         // Table 0396 reserves "99zzz" (and L) for local coding systems.
         if table == 396 && value.starts_with("99") {
             return;
         }
-        // User-defined tables list suggestions only; coding systems (0396) are registered with
-        // HL7 all the time, so a version's list is never complete.
-        let rule = if def.is_user_defined() || table == 396 {
-            "value.user-table"
-        } else {
-            rule
-        };
-        if !self.enabled(rule) {
-            return;
-        }
-        let message = format!(
-            "{}{} not in HL7 table {table:04} {}",
-            self.named(loc),
-            self.quoted(value),
-            def.name
+        let message = self.words(
+            loc,
+            Some(value),
+            format_args!(" not in HL7 table {table:04} {name}"),
         );
         self.report(rule, loc.at(span), message, Some(value));
     }
 
-    fn check_escapes(&mut self, part: &Part<'a>, loc: Loc<'_>) {
-        if !part.has_escape() {
-            return;
+    /// The escape sequences of a value: most hold none, known without a call.
+    #[inline]
+    fn check_escapes(&mut self, part: &Piece<'a>, loc: Loc<'_>) {
+        if part.flags & Walk::ESCAPE != 0 {
+            self.check_escape_sequences(part, loc);
         }
-        for (piece, span) in part.escapes() {
+    }
+
+    fn check_escape_sequences(&mut self, part: &Piece<'a>, loc: Loc<'_>) {
+        let escapes = pipehat::escape::escapes(part.bytes, part.start, self.walk.delimiters);
+        for (piece, span) in escapes {
             if let pipehat::escape::Piece::Malformed(bytes, problem) = piece {
                 let text = String::from_utf8_lossy(bytes);
                 let why = match problem {
@@ -1358,7 +1593,7 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
                 Some(ProfileUsage::R) if count == 0 => {
                     let message = format!(
                         "{} is required by {whose} but empty",
-                        self.named(&field_path)
+                        self.named_path(&field_path)
                     );
                     self.report(
                         "profile.required",
@@ -1375,7 +1610,7 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
                         .unwrap_or_default();
                     let message = format!(
                         "{} is not used in {whose} but has a value",
-                        self.named(&field_path)
+                        self.named_path(&field_path)
                     );
                     self.report(
                         "profile.not-used",
@@ -1391,7 +1626,7 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
             if count > 0 && (count < min || constraint.max.is_some_and(|max| count > max)) {
                 let message = format!(
                     "{} repeats {count} time{}; {whose} allows {}",
-                    self.named(&field_path),
+                    self.named_path(&field_path),
                     if count == 1 { "" } else { "s" },
                     bounds(min, constraint.max)
                 );
@@ -1416,8 +1651,10 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
                     path = format!("{path}.{c}");
                     let Some(part) = repetition.component(c) else {
                         if constraint.usage == Some(ProfileUsage::R) {
-                            let message =
-                                format!("{} is required by {whose} but empty", self.named(&path));
+                            let message = format!(
+                                "{} is required by {whose} but empty",
+                                self.named_path(&path)
+                            );
                             let end = repetition.span().end;
                             self.report(
                                 "profile.required",
@@ -1446,15 +1683,17 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
             if component.is_some() {
                 match constraint.usage {
                     Some(ProfileUsage::R) if text.is_empty() => {
-                        let message =
-                            format!("{} is required by {whose} but empty", self.named(&path));
+                        let message = format!(
+                            "{} is required by {whose} but empty",
+                            self.named_path(&path)
+                        );
                         self.report("profile.required", at(span, path), message, None);
                         continue;
                     }
                     Some(ProfileUsage::X) if !text.is_empty() => {
                         let message = format!(
                             "{} is not used in {whose} but has a value",
-                            self.named(&path)
+                            self.named_path(&path)
                         );
                         self.report("profile.not-used", at(span, path), message, Some(&text));
                         continue;
@@ -1470,7 +1709,7 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
                 if length > max as usize {
                     let message = format!(
                         "{} is {length} characters long; {whose} allows {max}",
-                        self.named(&path)
+                        self.named_path(&path)
                     );
                     self.report(
                         "profile.length",
@@ -1485,7 +1724,7 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
             {
                 let message = format!(
                     "{}{} not '{fixed}', the value {whose} fixes",
-                    self.named(&path),
+                    self.named_path(&path),
                     self.quoted(&text)
                 );
                 self.report(
@@ -1512,7 +1751,7 @@ impl<'m, 'a, 'o> Validator<'m, 'a, 'o> {
                 };
                 let message = format!(
                     "{}{} not one of {whose}'s values ({allowed})",
-                    self.named(&path),
+                    self.named_path(&path),
                     self.quoted(&text)
                 );
                 self.report("profile.value-set", at(span, path), message, Some(&text));
@@ -1590,13 +1829,52 @@ impl<'p> Loc<'p> {
         }
     }
 
+    /// Appends the path: in full (as [`Display`](core::fmt::Display) writes it), or as
+    /// [`pipehat::Path`] prints it (`full` false: `[1]` left out before a component). Written
+    /// by hand: findings are many, and the formatting machinery costs more than the path.
+    fn write_path(self, out: &mut String, full: bool) {
+        out.push_str(self.segment);
+        out.push('-');
+        push_number(out, self.field);
+        match self.repetition {
+            Some(1) if !full && self.component.is_some() => {}
+            Some(r) => {
+                out.push('[');
+                push_number(out, r);
+                out.push(']');
+            }
+            None => {}
+        }
+        for n in [self.component, self.subcomponent].into_iter().flatten() {
+            out.push('.');
+            push_number(out, n);
+        }
+    }
+
     fn at(self, span: pipehat::Span) -> At {
+        let mut path = String::with_capacity(self.segment.len() + 16);
+        self.write_path(&mut path, true);
         At {
-            path: Some(self.to_string()),
+            path: Some(path),
             segment: self.index + 1,
             span,
         }
     }
+}
+
+/// Appends `n` in decimal.
+fn push_number(out: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
 }
 
 impl core::fmt::Display for Loc<'_> {
@@ -1615,57 +1893,269 @@ impl core::fmt::Display for Loc<'_> {
     }
 }
 
-/// A component or a subcomponent: what [`Validator::check_typed`] walks.
-#[derive(Clone, Copy)]
-enum Part<'a> {
-    Component(pipehat::Component<'a>),
-    Subcomponent(pipehat::Subcomponent<'a>),
+/// How a message's delimiters split its values: each byte's roles, so one pass over a value
+/// finds its parts and what they hold.
+struct Walk {
+    classes: [u8; 256],
+    /// Each delimiter byte repeated over a word (the field separator standing in for an
+    /// absent one), to find delimiters eight bytes at a time.
+    splats: [u64; 5],
+    delimiters: pipehat::Delimiters,
+    charset: pipehat::Charset,
 }
 
-impl<'a> Part<'a> {
-    fn is_empty(&self) -> bool {
-        match self {
-            Part::Component(c) => c.is_empty(),
-            Part::Subcomponent(s) => s.is_empty(),
+impl Walk {
+    const FIELD: u8 = 1;
+    const REPETITION: u8 = 2;
+    const COMPONENT: u8 = 4;
+    const SUBCOMPONENT: u8 = 8;
+    const ESCAPE: u8 = 16;
+
+    fn new(message: &Message<'_>) -> Self {
+        let delimiters = message.delimiters();
+        let mut classes = [0; 256];
+        classes[usize::from(delimiters.field())] |= Walk::FIELD;
+        for (delimiter, class) in [
+            (delimiters.repetition(), Walk::REPETITION),
+            (delimiters.component(), Walk::COMPONENT),
+            (delimiters.subcomponent(), Walk::SUBCOMPONENT),
+            (delimiters.escape(), Walk::ESCAPE),
+        ] {
+            if let Some(byte) = delimiter {
+                classes[usize::from(byte)] |= class;
+            }
         }
+        let field = delimiters.field();
+        let splats = [
+            Some(field),
+            delimiters.repetition(),
+            delimiters.component(),
+            delimiters.subcomponent(),
+            delimiters.escape(),
+        ]
+        .map(|byte| u64::from_ne_bytes([byte.unwrap_or(field); 8]));
+        Walk {
+            classes,
+            splats,
+            delimiters,
+            charset: message.charset(),
+        }
+    }
+
+    /// A value with the roles of the bytes it holds.
+    fn piece<'a>(&self, bytes: &'a [u8], start: usize) -> Piece<'a> {
+        let flags = bytes
+            .iter()
+            .fold(0, |flags, &b| flags | self.classes[usize::from(b)]);
+        Piece {
+            bytes,
+            start,
+            flags,
+        }
+    }
+
+    /// `bytes` (at `start` in the input) split at the bytes that have role `separator`: always at
+    /// least one part, possibly empty, each with the roles of the bytes it holds.
+    ///
+    /// Delimiters are about one byte in seven: whole words of eight bytes are searched for any
+    /// delimiter at once (a byte equal to one is a zero byte after `xor`, found by the usual
+    /// borrow test), and only the bytes found are looked at. The test may also flag a byte
+    /// just above a found one; its class is 0 unless it is a delimiter too, so it changes
+    /// nothing.
+    fn split<'a>(&self, bytes: &'a [u8], start: usize, separator: u8, out: &mut Vec<Piece<'a>>) {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const HIGHS: u64 = 0x8080_8080_8080_8080;
+        let mut from = 0;
+        let mut flags = 0;
+        let mut byte = |at: usize, from: &mut usize, flags: &mut u8| {
+            let class = self.classes[usize::from(bytes[at])];
+            if class & separator != 0 {
+                out.push(Piece {
+                    bytes: &bytes[*from..at],
+                    start: start + *from,
+                    flags: *flags,
+                });
+                *from = at + 1;
+                *flags = 0;
+            } else {
+                *flags |= class;
+            }
+        };
+        let mut chunks = bytes.chunks_exact(8);
+        let mut base = 0;
+        for chunk in &mut chunks {
+            let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+            let mut hits = 0;
+            for splat in self.splats {
+                let x = word ^ splat;
+                hits |= x.wrapping_sub(ONES) & !x & HIGHS;
+            }
+            while hits != 0 {
+                byte(
+                    base + (hits.trailing_zeros() / 8) as usize,
+                    &mut from,
+                    &mut flags,
+                );
+                hits &= hits - 1;
+            }
+            base += 8;
+        }
+        for at in base..bytes.len() {
+            byte(at, &mut from, &mut flags);
+        }
+        out.push(Piece {
+            bytes: &bytes[from..],
+            start: start + from,
+            flags,
+        });
+    }
+
+    /// The parts of a value at `separator` (its repetitions, components or subcomponents).
+    fn parts<'a>(&self, value: &Piece<'a>, separator: u8, out: &mut Vec<Piece<'a>>) {
+        if value.flags & separator == 0 {
+            out.push(*value);
+        } else {
+            self.split(value.bytes, value.start, separator, out);
+        }
+    }
+}
+
+/// A field, repetition, component or subcomponent: its bytes, where they start in the input,
+/// and the delimiter roles of the bytes it holds (so it is split, or searched for escapes, only
+/// when it has something to split or find).
+#[derive(Clone, Copy)]
+struct Piece<'a> {
+    bytes: &'a [u8],
+    start: usize,
+    flags: u8,
+}
+
+impl<'a> Piece<'a> {
+    fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
     }
 
     fn is_null(&self) -> bool {
-        match self {
-            Part::Component(c) => c.is_null(),
-            Part::Subcomponent(s) => s.is_null(),
-        }
-    }
-
-    fn text(&self) -> Cow<'a, str> {
-        match self {
-            Part::Component(c) => c.text(),
-            Part::Subcomponent(s) => s.text(),
-        }
+        self.bytes == b"\"\""
     }
 
     fn span(&self) -> pipehat::Span {
-        match self {
-            Part::Component(c) => c.span(),
-            Part::Subcomponent(s) => s.span(),
+        pipehat::Span::new(self.start, self.start + self.bytes.len())
+    }
+
+    /// The value as the parser's `text()` gives it: escapes decoded, then read in the
+    /// message's character set.
+    fn text(&self, walk: &Walk) -> Cow<'a, str> {
+        if self.flags & Walk::ESCAPE == 0 {
+            return pipehat::charset::decode_text(self.bytes, walk.charset);
+        }
+        match pipehat::escape::decode(self.bytes, walk.delimiters) {
+            Cow::Borrowed(bytes) => pipehat::charset::decode_text(bytes, walk.charset),
+            Cow::Owned(bytes) => {
+                Cow::Owned(pipehat::charset::decode_text(&bytes, walk.charset).into_owned())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `Walk::split` must give, byte by byte.
+    fn split_slowly(walk: &Walk, bytes: &[u8], separator: u8) -> Vec<(usize, usize, u8)> {
+        let mut out = Vec::new();
+        let (mut from, mut flags) = (0, 0);
+        for (at, &b) in bytes.iter().enumerate() {
+            let class = walk.classes[usize::from(b)];
+            if class & separator != 0 {
+                out.push((from, at, flags));
+                (from, flags) = (at + 1, 0);
+            } else {
+                flags |= class;
+            }
+        }
+        out.push((from, bytes.len(), flags));
+        out
+    }
+
+    #[test]
+    fn split_eight_bytes_at_a_time_matches_byte_by_byte() {
+        let headers: [&[u8]; 3] = [b"MSH|^~\\&|A\r", b"MSH|^~|A\r", b"MSH#!$*@#A\r"];
+        // Delimiters of all three messages, and the bytes the borrow test may confuse.
+        let alphabet = b"|^~\\&#!$*@AZ09 \x00\x01\x02\x7f\x80\x81\xfe\xff";
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        for header in headers {
+            let message = Message::parse(header).expect("a message");
+            let walk = Walk::new(&message);
+            for length in 0..80 {
+                for _ in 0..40 {
+                    let bytes: Vec<u8> = (0..length)
+                        .map(|_| {
+                            seed ^= seed << 13;
+                            seed ^= seed >> 7;
+                            seed ^= seed << 17;
+                            alphabet[(seed % alphabet.len() as u64) as usize]
+                        })
+                        .collect();
+                    for separator in [
+                        Walk::FIELD,
+                        Walk::REPETITION,
+                        Walk::COMPONENT,
+                        Walk::SUBCOMPONENT,
+                    ] {
+                        let mut out = Vec::new();
+                        walk.split(&bytes, 1000, separator, &mut out);
+                        let got: Vec<_> = out
+                            .iter()
+                            .map(|p| (p.start - 1000, p.start - 1000 + p.bytes.len(), p.flags))
+                            .collect();
+                        assert_eq!(got, split_slowly(&walk, &bytes, separator), "{bytes:?}");
+                    }
+                }
+            }
         }
     }
 
-    /// Whether the raw value holds the escape character at all (most values do not).
-    fn has_escape(&self) -> bool {
-        let (bytes, delimiters) = match self {
-            Part::Component(c) => (c.as_bytes(), c.delimiters()),
-            Part::Subcomponent(s) => (s.as_bytes(), s.delimiters()),
-        };
-        delimiters
-            .escape()
-            .is_some_and(|escape| bytes.contains(&escape))
-    }
-
-    fn escapes(&self) -> pipehat::escape::Escapes<'a> {
-        match self {
-            Part::Component(c) => c.escapes(),
-            Part::Subcomponent(s) => s.escapes(),
+    #[test]
+    fn paths_written_by_hand_match_display() {
+        let base = Loc::field("OBX[2]", 3, 10);
+        let locs = [
+            base,
+            Loc {
+                repetition: Some(1),
+                ..base
+            },
+            Loc {
+                repetition: Some(12),
+                component: Some(1),
+                ..base
+            },
+            Loc {
+                repetition: Some(1),
+                component: Some(20),
+                subcomponent: Some(3),
+                ..base
+            },
+            Loc {
+                field: 0,
+                component: Some(9),
+                ..base
+            },
+        ];
+        for loc in locs {
+            let mut full = String::new();
+            loc.write_path(&mut full, true);
+            assert_eq!(full, loc.to_string());
         }
+        let mut short = String::new();
+        locs[3].write_path(&mut short, false);
+        assert_eq!(short, "OBX[2]-10.20.3");
+        let mut numbers = String::new();
+        for n in [0, 7, 10, 99, 100, 12345, usize::MAX] {
+            push_number(&mut numbers, n);
+            numbers.push(' ');
+        }
+        assert_eq!(numbers, format!("0 7 10 99 100 12345 {} ", usize::MAX));
     }
 }

@@ -10,7 +10,8 @@
 
 use pipehat_dict::{Structure, StructureElement};
 
-/// A structure element as a tree, built once per validation.
+/// A structure element as a tree, built once per structure and version (see
+/// [`crate::plan::VersionPlans::structure`]).
 #[derive(Debug)]
 pub(crate) struct Node {
     pub name: &'static str,
@@ -304,15 +305,17 @@ impl<'s> Matcher<'s> {
 
     /// Reports required children `from..to` of the frame at `level` that were not seen.
     fn report_range(&mut self, level: usize, from: usize, to: usize, before: usize) {
-        let group = self.group_name_to(level + 1);
         let frame = &self.stack[level];
         if frame.node.choice {
             return;
         }
+        // The group's path, built only if something is missing (seldom).
+        let mut group: Option<String> = None;
         let mut missing = Vec::new();
         for i in from..to {
             let child = &frame.children()[i];
             if child.min > 0 && frame.seen[i] == 0 {
+                let group = group.get_or_insert_with(|| self.group_name_to(level + 1));
                 missing.push(Problem::Missing {
                     kind: child.kind(),
                     name: child.label(),
