@@ -36,6 +36,7 @@ mod policy;
 mod values;
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use pipehat::{Delimiters, File, Message, Segment, escape};
 use pipehat_dict::Version;
@@ -187,11 +188,11 @@ impl Anonymizer {
     pub fn anonymize(&self, input: &[u8]) -> Anonymized {
         let file = File::parse(input);
         let envelope = envelope_segments(&file);
-        let mut scrubber = Scrubber::default();
+        let mut state = State::default();
         if self.scrubs {
             let mut sink = Sink::Learn;
             for (index, message) in file.messages().iter().enumerate() {
-                self.message(message, index, &mut sink, &mut scrubber);
+                self.message(message, index, &mut sink, &mut state);
             }
             for segment in &envelope {
                 let mut occurrences = Vec::new();
@@ -200,7 +201,7 @@ impl Anonymizer {
                     &envelope_context(),
                     &mut occurrences,
                     &mut sink,
-                    &mut scrubber,
+                    &mut state,
                 );
             }
         }
@@ -244,7 +245,7 @@ impl Anonymizer {
             };
             match region {
                 Region::Message(index) => {
-                    self.message(&file.messages()[index], index, &mut sink, &mut scrubber);
+                    self.message(&file.messages()[index], index, &mut sink, &mut state);
                 }
                 Region::Envelope(index) => {
                     let segment = &envelope[index];
@@ -254,7 +255,7 @@ impl Anonymizer {
                         &envelope_context(),
                         &mut occurrences,
                         &mut sink,
-                        &mut scrubber,
+                        &mut state,
                     );
                 }
                 Region::Unreadable => removed.push(Removal {
@@ -277,13 +278,7 @@ impl Anonymizer {
         }
     }
 
-    fn message(
-        &self,
-        message: &Message<'_>,
-        index: usize,
-        sink: &mut Sink<'_>,
-        scrubber: &mut Scrubber,
-    ) {
+    fn message(&self, message: &Message<'_>, index: usize, sink: &mut Sink<'_>, state: &mut State) {
         let context = Context {
             version: version_of(message),
             shift: self
@@ -303,7 +298,7 @@ impl Anonymizer {
             if let (Some(end), Sink::Write { out, .. }) = (previous_end, &mut *sink) {
                 out.extend_from_slice(&input[end..segment.span().start]);
             }
-            self.segment(&segment, &context, &mut occurrences, sink, scrubber);
+            self.segment(&segment, &context, &mut occurrences, sink, state);
             previous_end = Some(segment.span().end);
         }
         if let (Some(end), Sink::Write { out, .. }) = (previous_end, &mut *sink) {
@@ -317,7 +312,7 @@ impl Anonymizer {
         context: &Context,
         occurrences: &mut Vec<([u8; 3], usize)>,
         sink: &mut Sink<'_>,
-        scrubber: &mut Scrubber,
+        state: &mut State,
     ) {
         let id = segment.id();
         let occurrence = match <[u8; 3]>::try_from(id) {
@@ -420,7 +415,7 @@ impl Anonymizer {
                     continue;
                 }
             }
-            self.field(&plan, field, context, delimiters, sink, scrubber);
+            self.field(&plan, field, context, delimiters, sink, state);
         }
     }
 
@@ -431,7 +426,7 @@ impl Anonymizer {
         context: &Context,
         delimiters: Delimiters,
         sink: &mut Sink<'_>,
-        scrubber: &mut Scrubber,
+        state: &mut State,
     ) {
         for (r, repetition) in field.repetitions().enumerate() {
             if r > 0
@@ -466,7 +461,7 @@ impl Anonymizer {
                         multi_sub,
                     };
                     let sibling = || repetition.component(c).map(|code| code.decoded());
-                    self.leaf(plan, &at, raw, context, delimiters, sink, scrubber, sibling);
+                    self.leaf(plan, &at, raw, context, delimiters, sink, state, sibling);
                 }
             }
         }
@@ -481,7 +476,7 @@ impl Anonymizer {
         context: &Context,
         delimiters: Delimiters,
         sink: &mut Sink<'_>,
-        scrubber: &mut Scrubber,
+        state: &mut State,
         code_beside: impl FnOnce() -> Option<Cow<'v, [u8]>>,
     ) {
         let write_raw = |sink: &mut Sink<'_>| {
@@ -493,7 +488,7 @@ impl Anonymizer {
             return write_raw(sink);
         }
         let leaf = if plan.defined {
-            let mut leaf = category::leaf(
+            let mut leaf = state.leaf(
                 context.version,
                 plan.field_type,
                 plan.table,
@@ -538,15 +533,19 @@ impl Anonymizer {
         } else {
             None
         };
+        let valid = match method {
+            Method::Generalize | Method::Pseudonymize => {
+                well_formed(&leaf, text, context.version, code_beside.as_deref(), state)
+            }
+            _ => None,
+        };
         let replaced: Option<Cow<'_, [u8]>> = match method {
             Method::Keep => None,
             Method::Remove => Some(Cow::Borrowed(b"")),
             Method::Redact => Some(Cow::Borrowed(redacted(&leaf, text))),
-            Method::Generalize => self.generalize(&leaf, text, context, code_beside.as_deref()),
-            Method::Pseudonymize => {
-                self.pseudonymize(&leaf, text, context, code_beside.as_deref(), scrubber)
-            }
-            Method::Scrub => Some(Cow::Owned(scrubber.scrub(&decoded))),
+            Method::Generalize => self.generalize(&leaf, text, context, valid),
+            Method::Pseudonymize => self.pseudonymize(&leaf, text, context, valid, state),
+            Method::Scrub => Some(Cow::Owned(state.scrubber.scrub(&decoded))),
         };
         let Some(replaced) = replaced.filter(|new| **new != *decoded) else {
             return write_raw(sink);
@@ -567,7 +566,7 @@ impl Anonymizer {
                     } else {
                         replaced.into_owned()
                     };
-                    scrubber.learn(text, replacement, min_len);
+                    state.scrubber.learn(text, replacement, min_len);
                 }
             }
             Sink::Write { out, changes } => {
@@ -595,10 +594,10 @@ impl Anonymizer {
         leaf: &Leaf,
         text: &'t [u8],
         context: &Context,
-        code_beside: Option<&[u8]>,
+        valid: Option<bool>,
     ) -> Option<Cow<'t, [u8]>> {
         let redacted = Some(Cow::Borrowed(redacted(leaf, text)));
-        if let Some(valid) = well_formed(leaf, text, context.version, code_beside) {
+        if let Some(valid) = valid {
             return if valid { None } else { redacted };
         }
         match leaf.category {
@@ -625,14 +624,14 @@ impl Anonymizer {
         leaf: &Leaf,
         text: &'t [u8],
         context: &Context,
-        code_beside: Option<&[u8]>,
-        scrubber: &mut Scrubber,
+        valid: Option<bool>,
+        state: &mut State,
     ) -> Option<Cow<'t, [u8]>> {
         let keyed = self
             .keyed
             .as_ref()
             .expect("a key, checked when the anonymizer was made");
-        if let Some(true) = well_formed(leaf, text, context.version, code_beside) {
+        if valid == Some(true) {
             return None;
         }
         Some(Cow::Owned(match leaf.category {
@@ -657,7 +656,7 @@ impl Anonymizer {
             Category::Street => keyed.realistic(Realistic::Street, text),
             Category::City => keyed.realistic(Realistic::City, text),
             Category::Email if text.contains(&b'@') => keyed.realistic(Realistic::Email, text),
-            Category::FreeText => scrubber.scrub(text),
+            Category::FreeText => state.scrubber.scrub(text),
             Category::Binary => Vec::new(),
             _ => keyed.token(b"id", text),
         }))
@@ -670,22 +669,23 @@ fn well_formed(
     text: &[u8],
     version: Version,
     code_beside: Option<&[u8]>,
+    state: &mut State,
 ) -> Option<bool> {
     Some(match leaf.category {
         // OBX-2 names a data type: any type id is a type, not a person.
         Category::Code if leaf.table == Some(125) => {
-            in_table(leaf.table, text, version)
+            state.in_table(leaf.table, text, version)
                 || core::str::from_utf8(text)
                     .is_ok_and(|id| Version::ALL.iter().any(|v| v.data_type(id).is_some()))
         }
-        Category::Code => in_table(leaf.table, text, version),
+        Category::Code => state.in_table(leaf.table, text, version),
         Category::CodeText => {
             code_beside.is_some_and(|code| describes(leaf.table, code.trim_ascii(), text, version))
         }
         Category::Number => values::is_number(text),
         Category::Time => values::is_time(text),
         Category::State | Category::Country => {
-            values::is_region_code(text) || in_table(leaf.table, text, version)
+            values::is_region_code(text) || state.in_table(leaf.table, text, version)
         }
         _ => return None,
     })
@@ -735,6 +735,43 @@ fn describes(table: Option<u16>, code: &[u8], text: &[u8], version: Version) -> 
         .filter_map(|v| v.table(table))
         .filter_map(|t| t.code(code))
         .any(|c| c.description.is_some_and(|d| d.eq_ignore_ascii_case(text)))
+}
+
+/// What one anonymization keeps from value to value: the identifiers learned for scrubbing,
+/// and dictionary answers already looked up (a file repeats the same few hundred positions
+/// and codes thousands of times).
+#[derive(Debug, Default)]
+struct State {
+    scrubber: Scrubber,
+    leaves: HashMap<(Version, &'static str, Option<u16>, usize, usize), Leaf>,
+    codes: HashMap<u16, HashMap<Vec<u8>, bool>>,
+}
+
+impl State {
+    fn leaf(
+        &mut self,
+        version: Version,
+        field_type: &'static str,
+        table: Option<u16>,
+        component: usize,
+        subcomponent: usize,
+    ) -> Leaf {
+        *self
+            .leaves
+            .entry((version, field_type, table, component, subcomponent))
+            .or_insert_with(|| category::leaf(version, field_type, table, component, subcomponent))
+    }
+
+    fn in_table(&mut self, table: Option<u16>, value: &[u8], version: Version) -> bool {
+        let Some(id) = table else { return false };
+        let codes = self.codes.entry(id).or_default();
+        if let Some(found) = codes.get(value) {
+            return *found;
+        }
+        let found = in_table(table, value, version);
+        codes.insert(value.to_vec(), found);
+        found
+    }
 }
 
 /// Where the output goes: nowhere while identifiers are learned for scrubbing, or into the
