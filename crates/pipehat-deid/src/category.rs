@@ -11,7 +11,7 @@ use pipehat_dict::{DataTypeDef, Version};
 use serde::{Deserialize, Serialize};
 
 /// What a leaf holds, as far as de-identification is concerned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Category {
     /// On the allow-list: describes the message or a clinical concept, not a person
@@ -180,6 +180,8 @@ fn role(data_type: &str, position: usize) -> Option<Category> {
         ("XTN", 1 | 5 | 6 | 7 | 8 | 12) => Telecom,
         ("XTN", 4) => Email,
         ("XTN", 9) => Identifier,
+        // A timestamp's time, whatever type the version gives it (ST in 2.2–2.4).
+        ("TS", 1) => Date,
         ("CE" | "CWE" | "CNE" | "CF", 1 | 4) => Code,
         ("CE" | "CWE" | "CNE" | "CF", 2 | 5) => CodeText,
         _ => return None,
@@ -256,7 +258,17 @@ pub(crate) fn leaf(
     };
     let composite = lookup(version, field_type).filter(|def| !def.is_primitive());
     let Some(composite) = composite else {
-        // A primitive: only its first component and subcomponent are defined.
+        // A primitive: only its first component and subcomponent are defined — except where
+        // an old version gives a name no components (PN in 2.1 is `family^given`).
+        if let Some(category) = role(field_type, component).filter(|_| subcomponent == 1) {
+            return Leaf {
+                category,
+                table: None,
+                max_length: None,
+                formatted: false,
+                data_type: field_type,
+            };
+        }
         if component > 1 || subcomponent > 1 {
             return unknown;
         }

@@ -51,6 +51,66 @@ use category::{
 use policy::Compiled;
 use values::{Keyed, REDACTED, Realistic, Scrubber};
 
+/// Every category the values of a field get in `version`, from each component and
+/// subcomponent its data type defines, as anonymization judges them (OBX-5: as a string).
+/// For documentation and tools: `docs/phi-fields.md` is made from it.
+///
+/// ```
+/// use pipehat_deid::{Category, field_categories};
+/// use pipehat_dict::Version;
+///
+/// let pid5 = field_categories(Version::V2_5_1, "PID", 5);
+/// assert!(pid5.contains(&Category::FamilyName) && pid5.contains(&Category::GivenName));
+/// assert_eq!(field_categories(Version::V2_5_1, "MSH", 9), [Category::Allowed]);
+/// assert_eq!(field_categories(Version::V2_5_1, "ZPI", 1), [Category::Unknown]);
+/// ```
+#[must_use]
+pub fn field_categories(version: Version, segment: &str, field: usize) -> Vec<Category> {
+    let id = segment.as_bytes();
+    if listed(ALLOWED_FIELDS, id, field) || (matches!(segment, "MSH" | "FHS" | "BHS") && field <= 2)
+    {
+        return vec![Category::Allowed];
+    }
+    let definition = version.field(segment, field);
+    let plan = FieldPlan::new(version, id, 1, field, definition, None);
+    if !plan.defined {
+        return vec![Category::Unknown];
+    }
+    if is_binary(plan.field_type) {
+        return vec![Category::Binary];
+    }
+    let leaf = |c, s| {
+        plan.adjust(
+            category::leaf(version, plan.field_type, plan.table, c, s),
+            c,
+        )
+        .category
+    };
+    let mut found = Vec::new();
+    match version
+        .data_type(plan.field_type)
+        .or_else(|| Version::LATEST.data_type(plan.field_type))
+        .filter(|d| !d.is_primitive())
+    {
+        None => found.push(leaf(1, 1)),
+        Some(composite) => {
+            for component in composite.components() {
+                let inner = version
+                    .data_type(component.data_type)
+                    .or_else(|| Version::LATEST.data_type(component.data_type))
+                    .filter(|d| !d.is_primitive() && !is_binary(d.id));
+                let subcomponents = inner.map_or(1, |d| d.components().len());
+                for s in 1..=subcomponents {
+                    found.push(leaf(component.position, s));
+                }
+            }
+        }
+    }
+    found.sort_unstable();
+    found.dedup();
+    found
+}
+
 /// The README's Rust examples (parser, dictionary, validation, de-identification), compiled
 /// and run as doctests so they stay true. They live here because this crate sees all four
 /// (validation as a dev-dependency).
@@ -366,38 +426,15 @@ impl Anonymizer {
                 continue;
             }
             let definition = definition.as_ref().and_then(|d| d.field(number));
-            let mut field_type = definition.map_or("", |d| d.data_type);
-            if number == 5
-                && let Some(value_type) = &value_type
-            {
-                field_type = match value_type.as_str() {
-                    "" => "ST",
-                    other => context
-                        .version
-                        .data_type(other)
-                        .or_else(|| Version::LATEST.data_type(other))
-                        .map_or("ST", |d| d.id),
-                };
-            }
-            let plan = FieldPlan {
-                segment: id,
+            let plan = FieldPlan::new(
+                context.version,
+                id,
                 occurrence,
                 number,
-                field_type,
-                table: definition.and_then(|d| d.table),
-                defined: definition.is_some(),
-                concept: listed(CONCEPT_FIELDS, id, number)
-                    || (id == b"OBX" && number == 5 && is_coded(field_type)),
-                // OBX-5 is free text when OBX-2 says so; with an unknown or missing type it
-                // is one more string (an identifier).
-                free_text: listed(FREE_TEXT_FIELDS, id, number)
-                    || (id == b"OBX"
-                        && number == 5
-                        && value_type
-                            .as_deref()
-                            .is_some_and(|t| matches!(t, "ST" | "TX" | "FT"))),
-                birth: definition.is_some_and(|d| d.name.contains("Birth")),
-            };
+                definition,
+                value_type.as_deref(),
+            );
+            let field_type = plan.field_type;
             if is_binary(field_type) && !raw.is_empty() {
                 let method = self
                     .policy
@@ -488,29 +525,18 @@ impl Anonymizer {
             return write_raw(sink);
         }
         let leaf = if plan.defined {
-            let mut leaf = state.leaf(
-                context.version,
-                plan.field_type,
-                plan.table,
+            plan.adjust(
+                state.leaf(
+                    context.version,
+                    plan.field_type,
+                    plan.table,
+                    at.component,
+                    at.subcomponent,
+                ),
                 at.component,
-                at.subcomponent,
-            );
-            if plan.concept && at.component <= 8 {
-                leaf.category = Category::Allowed;
-            } else if plan.free_text && matches!(leaf.category, Category::Identifier) {
-                leaf.category = Category::FreeText;
-            } else if plan.birth && leaf.category == Category::Date {
-                leaf.category = Category::BirthDate;
-            }
-            leaf
+            )
         } else {
-            Leaf {
-                category: Category::Unknown,
-                table: None,
-                max_length: None,
-                formatted: false,
-                data_type: "",
-            }
+            UNKNOWN
         };
         let method = self.policy.method(
             plan.segment,
@@ -807,7 +833,71 @@ struct FieldPlan<'s> {
     birth: bool,
 }
 
-impl FieldPlan<'_> {
+/// A leaf the dictionary does not define.
+const UNKNOWN: Leaf = Leaf {
+    category: Category::Unknown,
+    table: None,
+    max_length: None,
+    formatted: false,
+    data_type: "",
+};
+
+impl<'s> FieldPlan<'s> {
+    /// Field `number` of segment `id` (its `occurrence`), defined by `definition`; for OBX-5,
+    /// `value_type` is OBX-2 (trimmed, upper case).
+    fn new(
+        version: Version,
+        id: &'s [u8],
+        occurrence: usize,
+        number: usize,
+        definition: Option<pipehat_dict::ElementDef<'static>>,
+        value_type: Option<&str>,
+    ) -> Self {
+        let mut field_type = definition.map_or("", |d| d.data_type);
+        if id == b"OBX"
+            && number == 5
+            && let Some(value_type) = value_type
+        {
+            field_type = match value_type {
+                "" => "ST",
+                other => version
+                    .data_type(other)
+                    .or_else(|| Version::LATEST.data_type(other))
+                    .map_or("ST", |d| d.id),
+            };
+        }
+        FieldPlan {
+            segment: id,
+            occurrence,
+            number,
+            field_type,
+            table: definition.and_then(|d| d.table),
+            defined: definition.is_some(),
+            concept: listed(CONCEPT_FIELDS, id, number)
+                || (id == b"OBX" && number == 5 && is_coded(field_type)),
+            // OBX-5 is free text when OBX-2 says so; with an unknown or missing type it is one
+            // more string (an identifier).
+            free_text: listed(FREE_TEXT_FIELDS, id, number)
+                || (id == b"OBX"
+                    && number == 5
+                    && value_type.is_some_and(|t| matches!(t, "ST" | "TX" | "FT"))),
+            birth: definition.is_some_and(|d| d.name.contains("Birth")),
+        }
+    }
+
+    /// A leaf's category as this field changes it: coded concepts allowed, strings of free-text
+    /// fields free text, dates of birth dates birth dates.
+    fn adjust(&self, mut leaf: Leaf, component: usize) -> Leaf {
+        if self.concept && component <= 8 {
+            leaf.category = Category::Allowed;
+        } else if self.free_text && matches!(leaf.category, Category::Identifier) {
+            leaf.category = Category::FreeText;
+        } else if self.birth && leaf.category == Category::Date {
+            leaf.category = Category::BirthDate;
+        }
+        leaf
+    }
+
     fn path(
         &self,
         repetition: Option<usize>,
