@@ -112,10 +112,11 @@ describe('viewer', () => {
     await ids.nth(3).waitFor();
     assert.deepEqual(await ids.allTextContents(), ['MSH', 'EVN', 'PID', 'PV1']);
     assert.equal(await page.locator('.count').textContent(), '4');
-    // The textarea turned every CR into LF; the spans still count the LF-terminated text.
-    const spans = await page.locator('ol.segments .segment-span').allTextContents();
-    assert.equal(spans[1], `bytes ${MESSAGE.indexOf('EVN')}–${MESSAGE.indexOf('\rPID')}`);
-
+    // Fields and components by name, with decoded values (the textarea turned CRs into LFs).
+    await page.getByText('Patient Name / Family Name').waitFor();
+    const row = page.locator('tr', { has: page.locator('th', { hasText: /^PID-5\.1$/ }) });
+    assert.equal(await row.locator('.value').textContent(), 'EVERYMAN');
+    assert.match(await row.locator('.type').textContent(), /^(ST|FN)$/);
     await page.waitForTimeout(500);
     await page.screenshot({ path: `${artifacts}/viewer.png`, fullPage: true });
     assert.deepEqual(log.requests.slice(loaded), [], 'no request after the page loaded');
@@ -129,6 +130,83 @@ describe('viewer', () => {
     );
     assert.equal(blocked, 'blocked');
     assert.ok(!elsewhere.hits.some((h) => h.startsWith('/leak')), 'nothing reached the other origin');
+    await context.close();
+  });
+
+  test('findings and anonymizing: in the page, with no request and nothing left of the patient', async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const log = recordRequests(context);
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${app.origin}/`);
+    const input = page.getByRole('textbox', { name: 'Message' });
+    await input.waitFor();
+    await page.waitForLoadState('networkidle');
+    const loaded = log.requests.length;
+
+    log.phase = 'validate';
+    const canaries = MESSAGE.replace('19610615', '19610631').replace('EVERYMAN^ADAM', 'QXZCANARYFAMILY^QXZCANARYGIVEN');
+    await input.fill(canaries);
+    await page.getByRole('tab', { name: /Findings/ }).click();
+    const finding = page.locator('.finding.error', { hasText: 'PID-7' });
+    await finding.waitFor();
+    assert.match(await finding.textContent(), /Date\/Time of Birth: '19610631' is not a valid date/);
+    await page.screenshot({ path: `${artifacts}/viewer-findings.png`, fullPage: true });
+
+    log.phase = 'anonymize';
+    await page.getByRole('tab', { name: /Anonymize/ }).click();
+    const output = page.getByLabel('Anonymized message');
+    await output.waitFor();
+    const text = await output.textContent();
+    assert.ok(text.startsWith('MSH|^~\\&|ADT1|GOOD HEALTH HOSPITAL|GHH LAB|GHH|2026||ADT^A01^ADT_A01|REDACTED|P|2.5.1\n'), text);
+    for (const gone of ['QXZCANARY', 'PATID1234', '123456789', '19610631', 'ATTEND']) {
+      assert.ok(!text.includes(gone), `${gone} survived:\n${text}`);
+    }
+    assert.match(await page.locator('.changes').textContent(), /PID-5\.1 family-name → redact/);
+    // Pseudonyms with a key made in the page.
+    await page.getByLabel('Preset').selectOption('pseudonymize');
+    await page.getByRole('button', { name: 'Generate' }).click();
+    assert.match(await page.getByLabel('Key').inputValue(), /^[0-9a-f]{64}$/);
+    await page.locator('.changes', { hasText: 'pseudonymize' }).waitFor();
+    const pseudonymized = await output.textContent();
+    assert.ok(!pseudonymized.includes('QXZCANARY') && !pseudonymized.includes('PATID1234'), pseudonymized);
+    await page.screenshot({ path: `${artifacts}/viewer-anonymized.png`, fullPage: true });
+
+    assert.deepEqual(log.requests.slice(loaded), [], 'no request while validating and anonymizing');
+    assert.deepEqual(crossOrigin(log, app.origin), [], 'no cross-origin request');
+    assert.deepEqual(errors, [], 'no error in the page');
+    await context.close();
+  });
+
+  test('message text is only ever text: markup in values adds no element and runs nothing', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const dialogs = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      dialog.dismiss();
+    });
+    await page.goto(`${app.origin}/`);
+    const input = page.getByRole('textbox', { name: 'Message' });
+    await input.waitFor();
+    const hostile = [
+      'MSH|^~\\&|A|B|C|D|202611220214||ORU^R01|1|P|2.5.1',
+      'PID|1||1||<img src=x onerror=alert(1)>^<script>alert(2)</script>',
+      'OBX|1|TX|1^x^LN||javascript:alert(3)\\X3C\\img src=x onerror=alert(4)\\X3E\\',
+      'NTE|1||<svg onload=alert(5)>',
+    ].join('\r');
+    await input.fill(hostile);
+    for (const tab of ['Structure', 'Findings', 'Anonymize']) {
+      await page.getByRole('tab', { name: new RegExp(tab) }).click();
+      await page.waitForTimeout(200);
+      const injected = await page.evaluate(() => document.querySelectorAll('main img, main script, main svg, main iframe').length);
+      assert.equal(injected, 0, `no element from message text in ${tab}`);
+    }
+    await page.getByRole('tab', { name: /Structure/ }).click();
+    await page.getByText('<img src=x onerror=alert(1)>').first().waitFor();
+    await page.getByText('<img src=x onerror=alert(4)>', { exact: false }).first().waitFor();
+    assert.deepEqual(dialogs, [], 'no script ran');
     await context.close();
   });
 

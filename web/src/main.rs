@@ -4,6 +4,7 @@
 //! ever leaves the machine (the page's Content-Security-Policy forbids it besides).
 
 mod app;
+mod model;
 
 fn main() {
     console_error_panic_hook::set_once();

@@ -1,0 +1,281 @@
+//! What the viewer shows, computed from the pasted text by the Rust crates: plain data for the
+//! components to render (no HTML is ever built from message text: Leptos sets it as text).
+
+use pipehat::{File, Message, Path};
+use pipehat_deid::{Anonymizer, Policy, Preset};
+use pipehat_dict::Version;
+use pipehat_validate::{Options, Severity, validate};
+
+/// One named element of a segment: a field, or a component or subcomponent of it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ElementRow {
+    /// `PID-5`, `PID-5.1`, `PID-3[2].4`.
+    pub path: String,
+    /// Its name from the dictionary, e.g. "Patient Name / Family Name"; empty when unknown.
+    pub name: String,
+    /// Its data type, e.g. `XPN`.
+    pub data_type: String,
+    /// The decoded value (escapes resolved); `""` for the explicit HL7 null.
+    pub value: String,
+    /// How deep it is: 0 a field or repetition, 1 a component, 2 a subcomponent.
+    pub depth: u8,
+    /// The explicit HL7 null (`""`), which tells a receiver to delete the value.
+    pub null: bool,
+}
+
+/// A segment with its name and the elements that have values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SegmentView {
+    /// Position in the message, from 1.
+    pub number: usize,
+    /// `PID`.
+    pub id: String,
+    /// "Patient Identification"; empty for segments the dictionary lacks (Z-segments).
+    pub name: String,
+    /// Fields, components and subcomponents that hold something.
+    pub elements: Vec<ElementRow>,
+}
+
+/// The first message of the text, read for people.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MessageView {
+    /// The HL7 version used for names (MSH-12, else the latest).
+    pub version: String,
+    /// How many messages the text holds.
+    pub messages: usize,
+    /// The segments of the first message.
+    pub segments: Vec<SegmentView>,
+    /// Why nothing could be read, when nothing could.
+    pub error: Option<String>,
+}
+
+fn version_of(message: &Message<'_>) -> Version {
+    message
+        .get(&"MSH-12.1".parse().expect("a fixed path"))
+        .and_then(|e| Version::resolve(&e.text()))
+        .map_or(Version::LATEST, |r| r.version)
+}
+
+/// The structure of the first message in `text`.
+pub fn message_view(text: &str) -> MessageView {
+    let file = File::parse(text.as_bytes());
+    let Some(message) = file.messages().first() else {
+        return MessageView {
+            error: (!text.trim().is_empty()).then(|| {
+                file.unreadable().first().map_or_else(
+                    || "No HL7 v2 message here: a message starts with MSH.".to_string(),
+                    |u| format!("This message cannot be read: {}", u.error()),
+                )
+            }),
+            ..MessageView::default()
+        };
+    };
+    let version = version_of(message);
+    let mut occurrences: Vec<(Vec<u8>, usize)> = Vec::new();
+    let mut segments = Vec::new();
+    for (index, segment) in message.segments().enumerate() {
+        let id = segment.id().to_vec();
+        let occurrence = match occurrences.iter_mut().find(|(seen, _)| *seen == id) {
+            Some((_, n)) => {
+                *n += 1;
+                *n
+            }
+            None => {
+                occurrences.push((id.clone(), 1));
+                1
+            }
+        };
+        let id_text = String::from_utf8_lossy(&id).into_owned();
+        let name = version.segment(&id_text).map_or("", |s| s.name).to_string();
+        let prefix = if occurrence > 1 {
+            format!("{id_text}[{occurrence}]")
+        } else {
+            id_text.clone()
+        };
+        let mut elements = Vec::new();
+        for (f, field) in segment.fields().enumerate() {
+            let number = f + 1;
+            if field.is_empty() {
+                continue;
+            }
+            let repetitions: Vec<_> = field.repetitions().collect();
+            for (r, repetition) in repetitions.iter().enumerate() {
+                if repetition.is_empty() {
+                    continue;
+                }
+                let field_path = if repetitions.len() > 1 {
+                    format!("{prefix}-{number}[{}]", r + 1)
+                } else {
+                    format!("{prefix}-{number}")
+                };
+                push(
+                    &mut elements,
+                    version,
+                    &field_path,
+                    repetition.text().into_owned(),
+                    repetition.is_null(),
+                    0,
+                );
+                let components: Vec<_> = repetition.components().collect();
+                if components.len() < 2 || (segment.is_header() && number <= 2) {
+                    continue;
+                }
+                for (c, component) in components.iter().enumerate() {
+                    if component.is_empty() {
+                        continue;
+                    }
+                    let component_path = format!("{field_path}.{}", c + 1);
+                    push(
+                        &mut elements,
+                        version,
+                        &component_path,
+                        component.text().into_owned(),
+                        component.is_null(),
+                        1,
+                    );
+                    let subcomponents: Vec<_> = component.subcomponents().collect();
+                    if subcomponents.len() < 2 {
+                        continue;
+                    }
+                    for (s, subcomponent) in subcomponents.iter().enumerate() {
+                        if subcomponent.is_empty() {
+                            continue;
+                        }
+                        let path = format!("{component_path}.{}", s + 1);
+                        push(
+                            &mut elements,
+                            version,
+                            &path,
+                            subcomponent.text().into_owned(),
+                            subcomponent.is_null(),
+                            2,
+                        );
+                    }
+                }
+            }
+        }
+        segments.push(SegmentView {
+            number: index + 1,
+            id: id_text,
+            name,
+            elements,
+        });
+    }
+    MessageView {
+        version: version.as_str().to_string(),
+        messages: file.messages().len(),
+        segments,
+        error: None,
+    }
+}
+
+fn push(
+    elements: &mut Vec<ElementRow>,
+    version: Version,
+    path: &str,
+    value: String,
+    null: bool,
+    depth: u8,
+) {
+    let (name, data_type) = match path.parse::<Path>() {
+        Ok(parsed) => {
+            let description = version.describe(&parsed);
+            (
+                description.label(),
+                description.data_type().unwrap_or("").to_string(),
+            )
+        }
+        Err(_) => (String::new(), String::new()),
+    };
+    elements.push(ElementRow {
+        path: path.to_string(),
+        name,
+        data_type,
+        value: if null { "\"\"".to_string() } else { value },
+        depth,
+        null,
+    });
+}
+
+/// One validation finding, for the findings panel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FindingRow {
+    /// `error`, `warning` or `info`.
+    pub severity: &'static str,
+    /// `PID-7`, or empty for a missing segment.
+    pub path: String,
+    /// `value.format`.
+    pub rule: &'static str,
+    /// What is wrong, in words.
+    pub message: String,
+    /// Where: line and column, from 1.
+    pub line: usize,
+    pub column: usize,
+}
+
+/// The first message's validation, against its own version, tolerant preset.
+pub fn findings(text: &str) -> Vec<FindingRow> {
+    let file = File::parse(text.as_bytes());
+    let Some(message) = file.messages().first() else {
+        return Vec::new();
+    };
+    let report = validate(message, &Options::default());
+    let mut rows: Vec<FindingRow> = report
+        .findings
+        .into_iter()
+        .map(|f| FindingRow {
+            severity: match f.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "info",
+            },
+            path: f.location.path.unwrap_or_default(),
+            rule: f.rule,
+            message: f.message,
+            line: f.location.line,
+            column: f.location.column,
+        })
+        .collect();
+    // Errors first, then warnings, then infos; in message order within each.
+    rows.sort_by_key(|r| match r.severity {
+        "error" => 0,
+        "warning" => 1,
+        _ => 2,
+    });
+    rows
+}
+
+/// An anonymized text, as the panel shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AnonymizedView {
+    /// The anonymized text, segment terminators as in the input.
+    pub text: String,
+    /// Changed paths with their category and method, e.g. `PID-5.1 family-name redact`.
+    pub changes: Vec<(String, &'static str, &'static str)>,
+    /// Why it could not be done (a pseudonymizing preset without a key).
+    pub error: Option<String>,
+}
+
+/// `text` anonymized with `preset` (and `key` for pseudonyms).
+pub fn anonymized(text: &str, preset: Preset, key: &str) -> AnonymizedView {
+    let key = (!key.is_empty()).then_some(key.as_bytes());
+    match Anonymizer::new(&Policy::preset(preset), key) {
+        Err(error) => AnonymizedView {
+            error: Some(error.to_string()),
+            ..AnonymizedView::default()
+        },
+        Ok(anonymizer) => {
+            let output = anonymizer.anonymize(text.as_bytes());
+            AnonymizedView {
+                text: String::from_utf8_lossy(&output.bytes).into_owned(),
+                changes: output
+                    .receipt
+                    .changes
+                    .into_iter()
+                    .map(|c| (c.path, c.category.as_str(), c.method.as_str()))
+                    .collect(),
+                error: None,
+            }
+        }
+    }
+}
