@@ -36,7 +36,6 @@ mod policy;
 mod values;
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use pipehat::{Delimiters, File, Message, Segment, escape};
 use pipehat_dict::Version;
@@ -49,7 +48,7 @@ use category::{
     ALLOWED_FIELDS, CONCEPT_FIELDS, FREE_TEXT_FIELDS, Leaf, is_binary, is_coded, listed,
 };
 use policy::Compiled;
-use values::{Keyed, REDACTED, Realistic, Scrubber};
+use values::{FastMap, Keyed, REDACTED, Realistic, Scrubber};
 
 /// Every category the values of a field get in `version`, from each component and
 /// subcomponent its data type defines, as anonymization judges them (OBX-5: as a string).
@@ -549,6 +548,13 @@ impl Anonymizer {
         if method == Method::Keep {
             return write_raw(sink);
         }
+        // Learning collects identifiers for scrubbing: free text and payloads are not ones.
+        if matches!(sink, Sink::Learn)
+            && (matches!(leaf.category, Category::FreeText | Category::Binary)
+                || method == Method::Scrub)
+        {
+            return;
+        }
         let decoded = escape::decode(raw, delimiters);
         let text = decoded.trim_ascii();
         if text.is_empty() {
@@ -769,8 +775,8 @@ fn describes(table: Option<u16>, code: &[u8], text: &[u8], version: Version) -> 
 #[derive(Debug, Default)]
 struct State {
     scrubber: Scrubber,
-    leaves: HashMap<(Version, &'static str, Option<u16>, usize, usize), Leaf>,
-    codes: HashMap<u16, HashMap<Vec<u8>, bool>>,
+    leaves: FastMap<(Version, &'static str, Option<u16>, usize, usize), Leaf>,
+    codes: FastMap<u16, FastMap<Vec<u8>, bool>>,
 }
 
 impl State {

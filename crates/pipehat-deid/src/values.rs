@@ -391,15 +391,87 @@ impl Keyed {
     }
 }
 
+/// A fast hasher for the anonymizer's own lookup tables (rustc's Fx: eight bytes at a time,
+/// then MurmurHash3's finalizer so the map's control bits are well mixed). The keys come from
+/// the user's own messages and the dictionary; flooding attacks are not a concern here.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Fast;
+
+/// The running state of [`Fast`].
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct FastHasher(u64);
+
+/// A `HashMap` with the [`Fast`] hasher.
+pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, Fast>;
+
+impl core::hash::BuildHasher for Fast {
+    type Hasher = FastHasher;
+    fn build_hasher(&self) -> FastHasher {
+        FastHasher(0)
+    }
+}
+
+impl FastHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl core::hash::Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u16(&mut self, n: u16) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+}
+
 /// Known identifier values to remove from free text, each with its replacement. Found by
 /// their first space-delimited token, then by hashing the stretches of text that could be
 /// one: scrubbing costs a few hash lookups per word of text, whatever the number of values.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Scrubber {
     /// Whole value in lower case → replacement.
-    known: std::collections::HashMap<Vec<u8>, Vec<u8>>,
-    /// First token in lower case → the shortest and longest value starting with it.
-    leads: std::collections::HashMap<Vec<u8>, (usize, usize)>,
+    known: FastMap<Vec<u8>, Vec<u8>>,
+    /// First token in lower case → the lengths of the values starting with it, longest first.
+    leads: FastMap<Vec<u8>, Vec<usize>>,
 }
 
 impl Scrubber {
@@ -414,11 +486,10 @@ impl Scrubber {
             .iter()
             .position(u8::is_ascii_whitespace)
             .unwrap_or(lower.len());
-        let lengths = self
-            .leads
-            .entry(lower[..token].to_vec())
-            .or_insert((lower.len(), lower.len()));
-        *lengths = (lengths.0.min(lower.len()), lengths.1.max(lower.len()));
+        let lengths = self.leads.entry(lower[..token].to_vec()).or_default();
+        if let Err(at) = lengths.binary_search_by(|n| lower.len().cmp(n)) {
+            lengths.insert(at, lower.len());
+        }
         self.known.entry(lower).or_insert(replacement);
     }
 
@@ -468,14 +539,16 @@ impl Scrubber {
         // in `doe,`); the longest value wins.
         let mut best: Option<(usize, &[u8])> = None;
         for j in (i + 1..=token_end).filter(|j| boundary(*j)) {
-            let Some(&(shortest, longest)) = self.leads.get(&lower[i..j]) else {
+            let Some(lengths) = self.leads.get(&lower[i..j]) else {
                 continue;
             };
-            let from = i + shortest;
-            let to = lower.len().min(i + longest);
-            for end in (from..=to).rev().filter(|end| boundary(*end)) {
+            for &length in lengths {
+                let end = i + length;
                 if best.is_some_and(|(b, _)| b >= end) {
                     break;
+                }
+                if end > lower.len() || !boundary(end) {
+                    continue;
                 }
                 if let Some(replacement) = self.known.get(&lower[i..end]) {
                     best = Some((end, replacement));
@@ -518,9 +591,10 @@ fn pattern(text: &[u8], start: usize) -> Option<(usize, &'static [u8])> {
     {
         return Some((start + trimmed, b"[EMAIL]"));
     }
-    let lower = word.to_ascii_lowercase();
-    if lower.starts_with(b"http://") || lower.starts_with(b"https://") || lower.starts_with(b"www.")
-    {
+    let starts = |prefix: &[u8]| {
+        word.len() >= prefix.len() && word[..prefix.len()].eq_ignore_ascii_case(prefix)
+    };
+    if starts(b"http://") || starts(b"https://") || starts(b"www.") {
         return Some((start + trimmed, b"[URL]"));
     }
     // A run of digits and separators: phone numbers, SSNs, dates, record numbers.
