@@ -117,6 +117,19 @@ describe('viewer', () => {
     const row = page.locator('tr', { has: page.locator('th', { hasText: /^PID-5\.1$/ }) });
     assert.equal(await row.locator('.value').textContent(), 'EVERYMAN');
     assert.match(await row.locator('.type').textContent(), /^(ST|FN)$/);
+    // The element under the cursor, named as you move.
+    await input.evaluate((area) => {
+      const at = area.value.indexOf('EVERYMAN') + 2;
+      area.setSelectionRange(at, at);
+    });
+    await page.keyboard.press('ArrowRight');
+    await page.getByText('PID-5.1 — Patient Name / Family Name').waitFor();
+    await input.evaluate((area) => {
+      const at = area.value.indexOf('19610615') + 4;
+      area.setSelectionRange(at, at);
+    });
+    await page.keyboard.press('ArrowLeft');
+    assert.equal(await page.getByLabel('Element at the cursor').textContent(), 'PID-7 — Date/Time of Birth (TS)');
     await page.waitForTimeout(500);
     await page.screenshot({ path: `${artifacts}/viewer.png`, fullPage: true });
     assert.deepEqual(log.requests.slice(loaded), [], 'no request after the page loaded');

@@ -5,7 +5,9 @@ use leptos::prelude::*;
 use pipehat_deid::Preset;
 use wasm_bindgen::prelude::*;
 
-use crate::model::{AnonymizedView, FindingRow, MessageView, anonymized, findings, message_view};
+use crate::model::{
+    AnonymizedView, FindingRow, MessageView, anonymized, caret, findings, message_view,
+};
 
 #[wasm_bindgen]
 extern "C" {
@@ -45,6 +47,15 @@ pub fn App() -> impl IntoView {
     let view = Memo::new(move |_| text.with(|text| message_view(text)));
     let report = Memo::new(move |_| text.with(|text| findings(text)));
     let errors = move || report.with(|r| r.iter().filter(|f| f.severity == "error").count());
+    // Where the caret is, in UTF-16 units (what the textarea reports).
+    let (position, set_position) = signal(0usize);
+    let here = Memo::new(move |_| text.with(|text| caret(text, position.get())));
+    let track = move |event: leptos::ev::Event| {
+        let area: leptos::web_sys::HtmlTextAreaElement = event_target(&event);
+        if let Ok(Some(at)) = area.selection_start() {
+            set_position.set(at as usize);
+        }
+    };
 
     let tab_button = move |which: Tab, label: &'static str| {
         view! {
@@ -80,8 +91,17 @@ pub fn App() -> impl IntoView {
                     spellcheck="false"
                     placeholder="Paste an HL7 v2 message (MSH|^~\\&|…)"
                     prop:value=text
-                    on:input=move |event| set_text.set(event_target_value(&event))
+                    on:input=move |event| {
+                        set_text.set(event_target_value(&event));
+                        track(event);
+                    }
+                    on:keyup=move |event| track(event.into())
+                    on:click=move |event| track(event.into())
+                    on:select=track
                 ></textarea>
+                <p class="caret" aria-live="polite" aria-label="Element at the cursor">
+                    {move || here.get().unwrap_or_default()}
+                </p>
             </section>
             <section class="pane">
                 <div role="tablist" aria-label="Views" class="tabs">

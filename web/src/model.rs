@@ -279,3 +279,35 @@ pub fn anonymized(text: &str, preset: Preset, key: &str) -> AnonymizedView {
         }
     }
 }
+
+/// What is under the caret: the element's path and name, e.g. `PID-5.1 — Patient Name /
+/// Family Name (ST)`. `offset` counts UTF-16 code units, as the browser's selection does.
+pub fn caret(text: &str, offset: usize) -> Option<String> {
+    // UTF-16 offset → byte offset.
+    let mut units = 0;
+    let mut byte = text.len();
+    for (at, c) in text.char_indices() {
+        if units >= offset {
+            byte = at;
+            break;
+        }
+        units += c.len_utf16();
+    }
+    let file = File::parse(text.as_bytes());
+    let message = file.messages().iter().find(|m| {
+        let span = m.span();
+        span.start <= byte && byte <= span.end
+    })?;
+    let (path, _) = message.path_at(byte)?;
+    let description = version_of(message).describe(&path);
+    let label = description.label();
+    let data_type = description
+        .data_type()
+        .map(|t| format!(" ({t})"))
+        .unwrap_or_default();
+    Some(if label.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path} — {label}{data_type}")
+    })
+}
