@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
-import { anonymize, generateKey, validateAll, profileFromXml } from './node.js';
+import { ack, anonymize, fromJSON, generateKey, get, profileFromXml, toJSON, validateAll } from './node.js';
 
 const USAGE = `usage: pipehat <command> [options]
 
@@ -25,11 +25,22 @@ commands:
       --out DIR            write each result to DIR/<file name> instead of standard output
       --receipt FILE       write the receipt (JSON: every changed path and method) to FILE
 
+  to-json FILE | -       messages as readable JSON (fields by number, values decoded)
+      --names              add the dictionary's names of segments and elements
+      --lossless           the whole file, in a form from-json turns back into the same bytes
+  from-json FILE | -     the exact bytes of a file from its lossless JSON
+  ack FILE | -           an acknowledgment for every message (AA/AE/AR from validation,
+                         findings as ERR segments)
+      --code C             AA, AE, AR, CA, CE or CR instead of validating
+      --control-id ID      MSH-10 of the acknowledgment
+  get PATH FILE… | -     the value PATH names (PID-5.1, OBX[2]-5) in every message, a line each
+      --raw                as written (escapes kept) instead of decoded
+
   --version              print the version
   --help                 print this help
 
-exit codes: 0 no errors, 1 errors found (or messages that cannot be read), 2 bad usage or an
-unreadable file.`;
+exit codes: 0 success; 1 validate found errors (or messages that cannot be read), or get found
+a message without the path; 2 bad usage or unreadable input.`;
 
 /** Bad usage or input: reported in one line, exit code 2. */
 class UsageError extends Error {}
@@ -47,6 +58,10 @@ function main(argv) {
   }
   if (command === 'validate') return validateCommand(rest);
   if (command === 'anonymize') return anonymizeCommand(rest);
+  if (command === 'to-json') return toJsonCommand(rest);
+  if (command === 'from-json') return fromJsonCommand(rest);
+  if (command === 'ack') return ackCommand(rest);
+  if (command === 'get') return getCommand(rest);
   throw new UsageError(`unknown command '${command}' (try: pipehat --help)`);
 }
 
@@ -142,6 +157,79 @@ function anonymizeCommand(args) {
   }
   if (values.receipt !== undefined) writeFileSync(values.receipt, JSON.stringify(receipts, null, 2) + '\n');
   return 0;
+}
+
+/** The one input of a command: a file or `-` (standard input). */
+function oneInput(positionals, command) {
+  if (positionals.length !== 1) throw new UsageError(`${command}: give one file, or - for standard input`);
+  const [name] = positionals;
+  return name === '-' ? readFileSync(0, 'utf8') : readText(name);
+}
+
+/** Runs an API call; its errors are bad input (exit 2), said in one line. */
+function attempt(call) {
+  try {
+    return call();
+  } catch (error) {
+    throw new UsageError(error.message);
+  }
+}
+
+function toJsonCommand(args) {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { names: { type: 'boolean', default: false }, lossless: { type: 'boolean', default: false } },
+  });
+  if (values.names && values.lossless) throw new UsageError('to-json: --names and --lossless do not go together');
+  const text = oneInput(positionals, 'to-json');
+  const json = attempt(() => toJSON(text, { names: values.names, lossless: values.lossless }));
+  process.stdout.write(JSON.stringify(json, null, values.lossless ? undefined : 2) + '\n');
+  return 0;
+}
+
+function fromJsonCommand(args) {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  const source = oneInput(positionals, 'from-json');
+  let value;
+  try {
+    value = JSON.parse(source);
+  } catch (error) {
+    throw new UsageError(`from-json: not JSON (${error.message})`);
+  }
+  process.stdout.write(attempt(() => fromJSON(value)));
+  return 0;
+}
+
+function ackCommand(args) {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { code: { type: 'string' }, 'control-id': { type: 'string' } },
+  });
+  const text = oneInput(positionals, 'ack');
+  const acks = attempt(() => ack(text, { code: values.code, controlId: values['control-id'] }));
+  process.stdout.write(acks.join(''));
+  return 0;
+}
+
+function getCommand(args) {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { raw: { type: 'boolean', default: false } },
+  });
+  const [path, ...files] = positionals;
+  if (path === undefined || files.length === 0) throw new UsageError('get: give a path and one or more files (or -)');
+  let missing = 0;
+  for (const name of expand(files)) {
+    const text = name === '-' ? readFileSync(0, 'utf8') : readText(name);
+    for (const value of attempt(() => get(text, path, { raw: values.raw }))) {
+      if (value === undefined) missing += 1;
+      process.stdout.write(`${value ?? ''}\n`);
+    }
+  }
+  return missing > 0 ? 1 : 0;
 }
 
 function readText(name) {

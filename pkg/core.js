@@ -95,9 +95,74 @@ export function generateKey() {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-function checkKeys(object, known, what) {
+function checkKeys(object, known, what, fn = 'anonymize') {
   if (object === undefined || object === null || typeof object !== 'object') return;
   for (const key of Object.keys(object)) {
-    if (!known.includes(key)) throw new TypeError(`anonymize: unknown ${what} '${key}' (expected one of: ${known.join(', ')})`);
+    if (!known.includes(key)) throw new TypeError(`${fn}: unknown ${what} '${key}' (expected one of: ${known.join(', ')})`);
   }
+}
+
+/**
+ * Messages as JSON. By default an array with every message in the readable form (fields by
+ * number, values decoded); `names: true` adds the dictionary's names; `lossless: true` gives
+ * the whole file in a form {@link fromJSON} turns back into the exact same bytes.
+ * @param {string} text
+ * @param {{ lossless?: boolean, names?: boolean, version?: string }} [options]
+ */
+export function toJSON(text, options = {}) {
+  assertReady();
+  if (typeof text !== 'string') throw new TypeError(`toJSON(text): text must be a string, not ${typeof text}`);
+  checkKeys(options, ['lossless', 'names', 'version'], 'option', 'toJSON');
+  return bindings.toJson(text, options.lossless === true, options.names === true, options.version);
+}
+
+/**
+ * The exact bytes of a file from its lossless JSON (`toJSON(text, { lossless: true })`).
+ * @param {unknown} value the JSON value (not its text)
+ * @returns {Uint8Array}
+ */
+export function fromJSON(value) {
+  assertReady();
+  return bindings.fromJson(value);
+}
+
+/**
+ * An acknowledgment (ACK) for every message of `text`, each a CR-terminated string. Without
+ * `code`, the message is validated: AA, AE or AR by its findings, and each finding an ERR
+ * segment. MSH-7 of the ACK is now, unless `timestamp` says otherwise.
+ * @param {string} text
+ * @param {{ code?: 'AA' | 'AE' | 'AR' | 'CA' | 'CE' | 'CR', controlId?: string, timestamp?: string }} [options]
+ * @returns {string[]}
+ */
+export function ack(text, options = {}) {
+  assertReady();
+  if (typeof text !== 'string') throw new TypeError(`ack(text): text must be a string, not ${typeof text}`);
+  checkKeys(options, ['code', 'controlId', 'timestamp'], 'option', 'ack');
+  const timestamp = options.timestamp ?? hl7Now();
+  const controlId = options.controlId ?? `ACK${timestamp}`;
+  return bindings.ackAll(text, options.code, controlId, timestamp);
+}
+
+/**
+ * The value `path` names (`PID-5.1`, `OBX[2]-5`, `PID-3[2].4`) in every message of `text`:
+ * decoded, or as written with `raw: true`; `undefined` where a message lacks it.
+ * @param {string} text
+ * @param {string} path
+ * @param {{ raw?: boolean }} [options]
+ * @returns {(string | undefined)[]}
+ */
+export function get(text, path, options = {}) {
+  assertReady();
+  if (typeof text !== 'string') throw new TypeError(`get(text, path): text must be a string, not ${typeof text}`);
+  if (typeof path !== 'string') throw new TypeError(`get(text, path): path must be a string, not ${typeof path}`);
+  checkKeys(options, ['raw'], 'option', 'get');
+  return bindings.getAll(text, path, options.raw === true);
+}
+
+/** Now as HL7 writes it: YYYYMMDDHHMMSS+ZZZZ, local time. */
+function hl7Now() {
+  const now = new Date();
+  const pad = (n, width = 2) => String(Math.abs(n)).padStart(width, '0');
+  const offset = -now.getTimezoneOffset();
+  return `${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}${offset < 0 ? '-' : '+'}${pad(Math.trunc(Math.abs(offset) / 60))}${pad(Math.abs(offset) % 60)}`;
 }

@@ -268,6 +268,44 @@ export function anonymize(text: string, options?: AnonymizeOptions): Anonymized;
 /** A new random key for pseudonyms: 64 hex digits from the platform's cryptographic randomness. */
 export function generateKey(): string;
 
+/** A readable message: segments with their fields by number, values decoded. */
+export interface ReadableMessage {
+  segments: { id: string; name?: string; names?: Record<string, string>; fields: Record<string, unknown> }[];
+}
+
+/** Options of {@link toJSON}. */
+export interface ToJSONOptions {
+  /** The whole file in a form {@link fromJSON} turns back into the same bytes. */
+  lossless?: boolean;
+  /** Add the dictionary's names of segments and elements. */
+  names?: boolean;
+  /** The HL7 version for names, instead of each message's MSH-12. */
+  version?: string;
+}
+
+/** Every message of `text` in the readable form, or (`lossless`) the whole file as lossless JSON. */
+export function toJSON(text: string, options?: ToJSONOptions & { lossless?: false }): ReadableMessage[];
+export function toJSON(text: string, options: ToJSONOptions & { lossless: true }): { format: string; items: unknown[] };
+
+/** The exact bytes of a file from its lossless JSON. Throws for anything else. */
+export function fromJSON(value: unknown): Uint8Array;
+
+/** Options of {@link ack}. */
+export interface AckOptions {
+  /** MSA-1; without it the message is validated and its findings decide (AA, AE, AR) and become ERR segments. */
+  code?: 'AA' | 'AE' | 'AR' | 'CA' | 'CE' | 'CR';
+  /** MSH-10 of the acknowledgment (numbered `-1`, `-2`… for many messages); `ACK` + the timestamp by default. */
+  controlId?: string;
+  /** MSH-7 of the acknowledgment, as HL7 writes it; now by default. */
+  timestamp?: string;
+}
+
+/** An acknowledgment for every message of `text`, each CR-terminated. */
+export function ack(text: string, options?: AckOptions): string[];
+
+/** The value `path` names in every message of `text`: decoded, or as written with `raw`; `undefined` where missing. */
+export function get(text: string, path: string, options?: { raw?: boolean }): (string | undefined)[];
+
 /** Where the WebAssembly module comes from, for `init`. */
 export type InitInput =
   | string

@@ -121,3 +121,31 @@ test('anonymize: bad usage exits 2 with a clear message', () => {
   assert.match(run(['anonymize', '--preset', 'hipaa', 'ok-adt-a04.hl7']).err, /safe-harbor or pseudonymize/);
   assert.match(run(['anonymize', 'no-such-file.hl7']).err, /cannot read no-such-file\.hl7/);
 });
+
+test('to-json, from-json: lossless round trip through files', () => {
+  const original = readFileSync(`${fixtures}/ok-adt-a04.hl7`);
+  const json = run(['to-json', '--lossless', 'ok-adt-a04.hl7']);
+  assert.equal(json.code, 0);
+  const back = spawnSync(process.execPath, [cli, 'from-json', '-'], { cwd: fixtures, input: json.out });
+  assert.equal(back.status, 0);
+  assert.deepEqual(back.stdout, original);
+  const named = run(['to-json', '--names', 'ok-adt-a04.hl7']);
+  assert.equal(JSON.parse(named.out)[0].segments[2].names['5'], 'Patient Name');
+  assert.match(run(['from-json', '-'], '{"not": "lossless"}').err, /lossless/);
+});
+
+test('ack and get', () => {
+  const ok = run(['ack', '--control-id', 'A1', 'ok-adt-a04.hl7']);
+  assert.equal(ok.code, 0);
+  assert.match(ok.out, /^MSH\|\^~\\&\|EHR\|HOSP\|REG\|HOSP\|\d{14}[+-]\d{4}\|\|ACK\^A04\^ACK\|A1\|P\|2\.5\.1\rMSA\|AA\|MSG00001\r$/);
+  const broken = run(['ack', 'broken-adt.hl7']);
+  assert.match(broken.out, /\rMSA\|AE\|/);
+  assert.match(broken.out, /\rERR\|/);
+  assert.equal(run(['ack', '--code', 'ZZ', 'ok-adt-a04.hl7']).code, 2);
+  const name = run(['get', 'PID-5.1', 'ok-adt-a04.hl7', 'ok-oru-r01.hl7']);
+  assert.equal(name.code, 0);
+  assert.equal(name.out.split('\n')[0], 'DOE');
+  const missing = run(['get', 'ZZZ-1', 'ok-adt-a04.hl7']);
+  assert.equal(missing.code, 1);
+  assert.equal(run(['get', 'PID-5.1']).code, 2);
+});

@@ -454,6 +454,133 @@ pub fn anonymize(
     to_js(&output)
 }
 
+/// The dictionary version for a message: `version` when given, else its MSH-12, else the latest.
+fn version_for(
+    message: &pipehat::Message<'_>,
+    version: Option<&str>,
+) -> Result<pipehat_dict::Version, String> {
+    if let Some(v) = version {
+        return pipehat_dict::Version::resolve(v)
+            .map(|r| r.version)
+            .ok_or_else(|| format!("'{v}' names no HL7 v2 version"));
+    }
+    Ok(message
+        .get(&"MSH-12.1".parse().expect("a fixed path"))
+        .and_then(|e| pipehat_dict::Version::resolve(&e.text()))
+        .map_or(pipehat_dict::Version::LATEST, |r| r.version))
+}
+
+/// `toJSON(text, { lossless, names, version })`: every message in the readable form (an array;
+/// with `names`, each segment and element named from the dictionary), or with `lossless` the
+/// whole file in the form `fromJSON` turns back into the same bytes.
+#[wasm_bindgen(js_name = toJson, unchecked_return_type = "unknown")]
+pub fn to_json(
+    text: &str,
+    lossless: bool,
+    names: bool,
+    version: Option<String>,
+) -> Result<JsValue, JsError> {
+    let file = pipehat::File::parse(text.as_bytes());
+    if lossless {
+        return to_js(&pipehat::json::Lossless(&file));
+    }
+    let out = js_sys::Array::new();
+    for message in file.messages() {
+        let value = if names {
+            let version = version_for(message, version.as_deref()).map_err(|e| JsError::new(&e))?;
+            to_js(&pipehat::json::Named(message, &version))?
+        } else {
+            to_js(&pipehat::json::Readable(message))?
+        };
+        out.push(&value);
+    }
+    Ok(out.into())
+}
+
+/// `fromJSON(value)`: the exact bytes of a file from its lossless JSON.
+#[wasm_bindgen(js_name = fromJson)]
+pub fn from_json(
+    #[wasm_bindgen(unchecked_param_type = "unknown")] value: JsValue,
+) -> Result<Vec<u8>, JsError> {
+    let file: pipehat::json::LosslessFile = serde_wasm_bindgen::from_value(value)
+        .map_err(|e| JsError::new(&format!("not pipehat's lossless JSON: {e}")))?;
+    pipehat::json::from_lossless(&file).map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// `ack(text, code, controlId, timestamp)`: an acknowledgment for every message of `text`,
+/// CR-terminated. With no `code`, validation decides (AA, AE or AR) and its errors
+/// become ERR segments.
+#[wasm_bindgen(js_name = ackAll)]
+pub fn ack_all(
+    text: &str,
+    code: Option<String>,
+    control_id: &str,
+    timestamp: &str,
+) -> Result<Vec<String>, JsError> {
+    let file = pipehat::File::parse(text.as_bytes());
+    if file.messages().is_empty() {
+        return Err(JsError::new(
+            "no HL7 v2 message (a line starting with MSH) in the input",
+        ));
+    }
+    let fixed = match code.as_deref() {
+        None => None,
+        Some("AA") => Some(pipehat::AckCode::ApplicationAccept),
+        Some("AE") => Some(pipehat::AckCode::ApplicationError),
+        Some("AR") => Some(pipehat::AckCode::ApplicationReject),
+        Some("CA") => Some(pipehat::AckCode::CommitAccept),
+        Some("CE") => Some(pipehat::AckCode::CommitError),
+        Some("CR") => Some(pipehat::AckCode::CommitReject),
+        Some(other) => {
+            return Err(JsError::new(&format!(
+                "'{other}' is not an acknowledgment code (AA, AE, AR, CA, CE, CR)"
+            )));
+        }
+    };
+    let mut acks = Vec::with_capacity(file.messages().len());
+    for (i, message) in file.messages().iter().enumerate() {
+        let id = if file.messages().len() > 1 {
+            format!("{control_id}-{}", i + 1)
+        } else {
+            control_id.to_string()
+        };
+        let ack = match fixed {
+            Some(code) => pipehat::Acknowledgment::new(code, id, timestamp),
+            None => {
+                let report =
+                    pipehat_validate::validate(message, &pipehat_validate::Options::default());
+                let mut ack = pipehat::Acknowledgment::new(report.ack_code(), id, timestamp);
+                for error in report.ack_errors() {
+                    ack = ack.error(error);
+                }
+                ack
+            }
+        };
+        acks.push(String::from_utf8_lossy(&ack.build(message)).into_owned());
+    }
+    Ok(acks)
+}
+
+/// `get(text, path, raw)`: the value `path` names in every message of `text` (decoded, or raw
+/// as written), `undefined` where a message lacks it.
+#[wasm_bindgen(js_name = getAll, unchecked_return_type = "(string | undefined)[]")]
+pub fn get_all(text: &str, path: &str, raw: bool) -> Result<JsValue, JsError> {
+    let path: pipehat::Path = path
+        .parse()
+        .map_err(|e: pipehat::PathError| JsError::new(&format!("'{path}' is not a path: {e}")))?;
+    let file = pipehat::File::parse(text.as_bytes());
+    let values: js_sys::Array = file
+        .messages()
+        .iter()
+        .map(|message| match message.get(&path) {
+            None => JsValue::UNDEFINED,
+            Some(element) if raw => JsValue::from_str(&String::from_utf8_lossy(element.as_bytes())),
+            Some(element) => JsValue::from_str(&element.text()),
+        })
+        .collect();
+    Ok(values.into())
+}
+
 /// The one place Rust values become JavaScript values.
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
