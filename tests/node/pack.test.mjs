@@ -15,7 +15,7 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 test('npm pack ships the entries, types, CLI and wasm — nothing else', () => {
   const [info] = JSON.parse(execFileSync(npm, ['pack', '--dry-run', '--json'], { cwd: pkg, encoding: 'utf8' }));
   assert.deepEqual(info.files.map((f) => f.path).sort(), [
-    'cli.js', 'core.js', 'gen/pipehat.js', 'gen/pipehat_bg.wasm', 'index.d.ts', 'index.js', 'node.js', 'package.json',
+    'README.md', 'cli.js', 'core.js', 'gen/pipehat.js', 'gen/pipehat_bg.wasm', 'index.d.ts', 'index.js', 'node.js', 'package.json',
   ]);
   const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8'));
   assert.equal(manifest.dependencies, undefined, 'no runtime dependencies');
