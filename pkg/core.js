@@ -166,3 +166,39 @@ function hl7Now() {
   const offset = -now.getTimezoneOffset();
   return `${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}${offset < 0 ? '-' : '+'}${pad(Math.trunc(Math.abs(offset) / 60))}${pad(Math.abs(offset) % 60)}`;
 }
+
+/**
+ * Parses the first message of `input` and keeps it on the WebAssembly side: read it with
+ * `get(path)`, edit it with `set(path, value)`, and turn it back into text with `toString()`.
+ * Call `free()` when done with many messages; a FinalizationRegistry frees forgotten ones.
+ * @param {string | Uint8Array} input
+ * @returns {import('./index.d.ts').HL7Message}
+ */
+export function parse(input) {
+  assertReady();
+  const text = typeof input === 'string' ? input
+    : input instanceof Uint8Array ? new TextDecoder().decode(input)
+    : undefined;
+  if (text === undefined) throw new TypeError(`parse(input): input must be a string or a Uint8Array, not ${input === null ? 'null' : typeof input}`);
+  return wrap(new bindings.HL7Message(text));
+}
+
+/**
+ * Every readable message of a file, batch or MLLP stream, each as {@link parse} gives it.
+ * @param {string} text
+ */
+export function parseMany(text) {
+  assertReady();
+  if (typeof text !== 'string') throw new TypeError(`parseMany(text): text must be a string, not ${typeof text}`);
+  return bindings.parseMany(text).map(wrap);
+}
+
+/** The generated class takes `raw` positionally; users pass `{ raw }`. */
+function wrap(message) {
+  const get = message.get.bind(message);
+  message.get = (path, options = {}) => {
+    if (typeof path !== 'string') throw new TypeError(`get(path): path must be a string, not ${typeof path}`);
+    return get(path, options.raw === true);
+  };
+  return message;
+}

@@ -306,6 +306,32 @@ export function ack(text: string, options?: AckOptions): string[];
 /** The value `path` names in every message of `text`: decoded, or as written with `raw`; `undefined` where missing. */
 export function get(text: string, path: string, options?: { raw?: boolean }): (string | undefined)[];
 
+/** A message parsed and kept on the WebAssembly side ({@link parse}). */
+export interface HL7Message {
+  /** How many segments it has. */
+  readonly segmentCount: number;
+  /** Its segments, with UTF-16 and byte spans into `toString()`. */
+  readonly segments: TextSegment[];
+  /** The value at `path` (`PID-5.1`, `OBX[2]-5`), decoded, or as written with `raw`; `undefined` when absent. */
+  get(path: string, options?: { raw?: boolean }): string | undefined;
+  /** Sets the value at `path`, escaped for the message's delimiters; missing parts are created. Throws when it cannot. */
+  set(path: string, value: string): void;
+  /** The path and dictionary name at a UTF-16 offset of `toString()`. */
+  pathAt(offset: number): { path: string; label: string } | undefined;
+  /** The message as text, edits included. */
+  toString(): string;
+  /** The readable JSON form. */
+  toJSON(): ReadableMessage;
+  /** Frees its WebAssembly memory now (a FinalizationRegistry does it eventually otherwise). */
+  free(): void;
+}
+
+/** Parses the first message of `input`. Throws when it holds no readable MSH header. */
+export function parse(input: string | Uint8Array): HL7Message;
+
+/** Every readable message of a file, batch or MLLP stream. */
+export function parseMany(text: string): HL7Message[];
+
 /** Where the WebAssembly module comes from, for `init`. */
 export type InitInput =
   | string

@@ -581,6 +581,133 @@ pub fn get_all(text: &str, path: &str, raw: bool) -> Result<JsValue, JsError> {
     Ok(values.into())
 }
 
+/// A parsed message kept on the Rust side, for JavaScript to read and edit without sending the
+/// text across the boundary for every call: `parse(text)` in the package.
+#[wasm_bindgen(js_name = HL7Message)]
+#[derive(Debug)]
+pub struct HandleMessage {
+    buf: pipehat::MessageBuf,
+    text: String,
+}
+
+#[wasm_bindgen(js_class = HL7Message)]
+impl HandleMessage {
+    /// Parses one message (the first of `text`, if it holds several).
+    #[wasm_bindgen(constructor)]
+    pub fn new(text: &str) -> Result<HandleMessage, JsError> {
+        let file = pipehat::File::parse(text.as_bytes());
+        let Some(message) = file.messages().first() else {
+            return Err(JsError::new(&file.unreadable().first().map_or_else(
+                || "no HL7 v2 message (a line starting with MSH) in the input".to_string(),
+                |u| u.error().to_string(),
+            )));
+        };
+        let span = message.span();
+        HandleMessage::from_bytes(text.get(span.range()).unwrap_or(text).to_string())
+    }
+
+    fn from_bytes(text: String) -> Result<HandleMessage, JsError> {
+        let buf = pipehat::MessageBuf::parse(text.clone().into_bytes())
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(HandleMessage { buf, text })
+    }
+
+    /// How many segments it has.
+    #[wasm_bindgen(getter, js_name = segmentCount)]
+    pub fn segment_count(&self) -> usize {
+        self.buf.message().segments().len()
+    }
+
+    /// Its segments, with UTF-16 and byte spans into `toString()`.
+    #[wasm_bindgen(getter, unchecked_return_type = "TextSegment[]")]
+    pub fn segments(&self) -> Result<JsValue, JsError> {
+        to_js(&segments_of(self.text.as_bytes(), Some(&self.text)))
+    }
+
+    /// The value at `path`, decoded (or raw, as written); `undefined` when absent.
+    pub fn get(&self, path: &str, raw: bool) -> Result<Option<String>, JsError> {
+        let path: pipehat::Path = path.parse().map_err(|e: pipehat::PathError| {
+            JsError::new(&format!("'{path}' is not a path: {e}"))
+        })?;
+        let message = self.buf.message();
+        Ok(message.get(&path).map(|element| {
+            if raw {
+                String::from_utf8_lossy(element.as_bytes()).into_owned()
+            } else {
+                element.text().into_owned()
+            }
+        }))
+    }
+
+    /// Sets the value at `path` (escaped for the message's delimiters; missing fields,
+    /// repetitions and components are created).
+    pub fn set(&mut self, path: &str, value: &str) -> Result<(), JsError> {
+        self.buf
+            .set(path, value.as_bytes())
+            .map_err(|e| JsError::new(&format!("cannot set {path}: {e}")))?;
+        self.text = String::from_utf8_lossy(self.buf.as_bytes()).into_owned();
+        Ok(())
+    }
+
+    /// The message as text, edits included.
+    #[wasm_bindgen(js_name = toString)]
+    pub fn to_text(&self) -> String {
+        self.text.clone()
+    }
+
+    /// The readable JSON form (what `JSON.stringify` writes).
+    #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "ReadableMessage")]
+    pub fn to_json_value(&self) -> Result<JsValue, JsError> {
+        to_js(&pipehat::json::Readable(&self.buf.message()))
+    }
+
+    /// The path and dictionary name of the element at UTF-16 `offset` of `toString()`, e.g.
+    /// `{ path: "PID-5.1", label: "Patient Name / Family Name" }`; `undefined` outside one.
+    #[wasm_bindgen(js_name = pathAt, unchecked_return_type = "{ path: string; label: string } | undefined")]
+    pub fn path_at(&self, offset: usize) -> Result<JsValue, JsError> {
+        let mut units = 0;
+        let mut byte = None;
+        for (at, c) in self.text.char_indices() {
+            if units >= offset {
+                byte = Some(at);
+                break;
+            }
+            units += c.len_utf16();
+        }
+        // Right after the last character is still a caret position; past it is nothing.
+        let Some(byte) = byte.or((units == offset).then_some(self.text.len())) else {
+            return Ok(JsValue::UNDEFINED);
+        };
+        let message = self.buf.message();
+        let Some((path, _)) = message.path_at(byte) else {
+            return Ok(JsValue::UNDEFINED);
+        };
+        let version = version_for(&message, None).map_err(|e| JsError::new(&e))?;
+        #[derive(Serialize)]
+        struct At {
+            path: String,
+            label: String,
+        }
+        to_js(&At {
+            path: path.to_string(),
+            label: version.describe(&path).label(),
+        })
+    }
+}
+
+/// `parseMany(text)`: every readable message of a file, batch or stream.
+#[wasm_bindgen(js_name = parseMany, unchecked_return_type = "HL7Message[]")]
+pub fn parse_many(text: &str) -> Result<JsValue, JsError> {
+    let file = pipehat::File::parse(text.as_bytes());
+    let out = js_sys::Array::new();
+    for message in file.messages() {
+        let part = text.get(message.span().range()).unwrap_or_default();
+        let handle = HandleMessage::from_bytes(part.to_string())?;
+        out.push(&JsValue::from(handle));
+    }
+    Ok(out.into())
+}
+
 /// The one place Rust values become JavaScript values.
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
