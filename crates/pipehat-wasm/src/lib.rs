@@ -581,13 +581,28 @@ pub fn get_all(text: &str, path: &str, raw: bool) -> Result<JsValue, JsError> {
     Ok(values.into())
 }
 
+/// A message and its parse, kept together: reading a value does not parse again.
+mod parsed {
+    self_cell::self_cell!(
+        /// The text of one message and the parser's view of it.
+        pub(crate) struct Parsed {
+            owner: String,
+            #[covariant]
+            dependent: Message,
+        }
+        impl {Debug}
+    );
+
+    /// The dependent's type, named for `self_cell`.
+    pub(crate) type Message<'a> = pipehat::Message<'a>;
+}
+
 /// A parsed message kept on the Rust side, for JavaScript to read and edit without sending the
 /// text across the boundary for every call: `parse(text)` in the package.
 #[wasm_bindgen(js_name = HL7Message)]
 #[derive(Debug)]
 pub struct HandleMessage {
-    buf: pipehat::MessageBuf,
-    text: String,
+    parsed: parsed::Parsed,
 }
 
 #[wasm_bindgen(js_class = HL7Message)]
@@ -595,33 +610,37 @@ impl HandleMessage {
     /// Parses one message (the first of `text`, if it holds several).
     #[wasm_bindgen(constructor)]
     pub fn new(text: &str) -> Result<HandleMessage, JsError> {
-        let file = pipehat::File::parse(text.as_bytes());
-        let Some(message) = file.messages().first() else {
-            return Err(JsError::new(&file.unreadable().first().map_or_else(
-                || "no HL7 v2 message (a line starting with MSH) in the input".to_string(),
-                |u| u.error().to_string(),
-            )));
+        let span = match pipehat::Message::parse(text.as_bytes()) {
+            Ok(message) => message.span(),
+            Err(error) => return Err(JsError::new(&error.to_string())),
         };
-        let span = message.span();
-        HandleMessage::from_bytes(text.get(span.range()).unwrap_or(text).to_string())
+        HandleMessage::from_text(text.get(span.range()).unwrap_or(text).to_string())
     }
 
-    fn from_bytes(text: String) -> Result<HandleMessage, JsError> {
-        let buf = pipehat::MessageBuf::parse(text.clone().into_bytes())
+    fn from_text(text: String) -> Result<HandleMessage, JsError> {
+        let parsed = parsed::Parsed::try_new(text, |text| pipehat::Message::parse(text.as_bytes()))
             .map_err(|e| JsError::new(&e.to_string()))?;
-        Ok(HandleMessage { buf, text })
+        Ok(HandleMessage { parsed })
+    }
+
+    fn message(&self) -> &pipehat::Message<'_> {
+        self.parsed.borrow_dependent()
+    }
+
+    fn text(&self) -> &str {
+        self.parsed.borrow_owner()
     }
 
     /// How many segments it has.
     #[wasm_bindgen(getter, js_name = segmentCount)]
     pub fn segment_count(&self) -> usize {
-        self.buf.message().segments().len()
+        self.message().segments().len()
     }
 
     /// Its segments, with UTF-16 and byte spans into `toString()`.
     #[wasm_bindgen(getter, unchecked_return_type = "TextSegment[]")]
     pub fn segments(&self) -> Result<JsValue, JsError> {
-        to_js(&segments_of(self.text.as_bytes(), Some(&self.text)))
+        to_js(&segments_of(self.text().as_bytes(), Some(self.text())))
     }
 
     /// The value at `path`, decoded (or raw, as written); `undefined` when absent.
@@ -629,8 +648,7 @@ impl HandleMessage {
         let path: pipehat::Path = path.parse().map_err(|e: pipehat::PathError| {
             JsError::new(&format!("'{path}' is not a path: {e}"))
         })?;
-        let message = self.buf.message();
-        Ok(message.get(&path).map(|element| {
+        Ok(self.message().get(&path).map(|element| {
             if raw {
                 String::from_utf8_lossy(element.as_bytes()).into_owned()
             } else {
@@ -642,23 +660,24 @@ impl HandleMessage {
     /// Sets the value at `path` (escaped for the message's delimiters; missing fields,
     /// repetitions and components are created).
     pub fn set(&mut self, path: &str, value: &str) -> Result<(), JsError> {
-        self.buf
-            .set(path, value.as_bytes())
+        let mut buf = pipehat::MessageBuf::parse(self.text().as_bytes().to_vec())
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        buf.set(path, value.as_bytes())
             .map_err(|e| JsError::new(&format!("cannot set {path}: {e}")))?;
-        self.text = String::from_utf8_lossy(self.buf.as_bytes()).into_owned();
+        *self = HandleMessage::from_text(String::from_utf8_lossy(buf.as_bytes()).into_owned())?;
         Ok(())
     }
 
     /// The message as text, edits included.
     #[wasm_bindgen(js_name = toString)]
     pub fn to_text(&self) -> String {
-        self.text.clone()
+        self.text().to_string()
     }
 
     /// The readable JSON form (what `JSON.stringify` writes).
     #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "ReadableMessage")]
     pub fn to_json_value(&self) -> Result<JsValue, JsError> {
-        to_js(&pipehat::json::Readable(&self.buf.message()))
+        to_js(&pipehat::json::Readable(self.message()))
     }
 
     /// The path and dictionary name of the element at UTF-16 `offset` of `toString()`, e.g.
@@ -667,7 +686,8 @@ impl HandleMessage {
     pub fn path_at(&self, offset: usize) -> Result<JsValue, JsError> {
         let mut units = 0;
         let mut byte = None;
-        for (at, c) in self.text.char_indices() {
+        let text = self.text();
+        for (at, c) in text.char_indices() {
             if units >= offset {
                 byte = Some(at);
                 break;
@@ -675,14 +695,14 @@ impl HandleMessage {
             units += c.len_utf16();
         }
         // Right after the last character is still a caret position; past it is nothing.
-        let Some(byte) = byte.or((units == offset).then_some(self.text.len())) else {
+        let Some(byte) = byte.or((units == offset).then_some(text.len())) else {
             return Ok(JsValue::UNDEFINED);
         };
-        let message = self.buf.message();
+        let message = self.message();
         let Some((path, _)) = message.path_at(byte) else {
             return Ok(JsValue::UNDEFINED);
         };
-        let version = version_for(&message, None).map_err(|e| JsError::new(&e))?;
+        let version = version_for(message, None).map_err(|e| JsError::new(&e))?;
         #[derive(Serialize)]
         struct At {
             path: String,
@@ -702,7 +722,7 @@ pub fn parse_many(text: &str) -> Result<JsValue, JsError> {
     let out = js_sys::Array::new();
     for message in file.messages() {
         let part = text.get(message.span().range()).unwrap_or_default();
-        let handle = HandleMessage::from_bytes(part.to_string())?;
+        let handle = HandleMessage::from_text(part.to_string())?;
         out.push(&JsValue::from(handle));
     }
     Ok(out.into())
