@@ -1,7 +1,7 @@
 // parse() and parseMany(): messages kept on the WebAssembly side, read and edited by path.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parse, parseMany } from 'pipehat';
+import { parse, parseFile, parseMany } from 'pipehat';
 
 const text = 'MSH|^~\\&|LAB|HOSP|||20261122||ADT^A04|MSG1|P|2.5.1\rEVN||20261122\r' +
   'PID|1||123^^^HOSP^MR~998^^^SSA^SS||Zoë^Ann\\T\\Lee\rPV1|1|O\r';
@@ -44,4 +44,18 @@ test('parseMany reads every message of a file; bad input is an error, not a trap
   assert.throws(() => parse('hello'), /MSH/);
   assert.throws(() => parse(42), TypeError);
   assert.equal(parse(new TextEncoder().encode(text)).get('PID-5.1'), 'Zoë');
+});
+
+test('parseFile reads a column of values from every message in one call', () => {
+  const file = parseFile(`${text}\n${text.replace('MSG1', 'MSG2').replace('Zoë', 'Roe')}`);
+  assert.equal(file.messageCount, 2);
+  assert.deepEqual([...file.segmentCounts()], [4, 4]);
+  assert.deepEqual(file.values('MSH-10'), ['MSG1', 'MSG2']);
+  assert.deepEqual(file.values('PID-5.1'), ['Zoë', 'Roe']);
+  assert.deepEqual(file.values('PID-5.2', { raw: true }), ['Ann\\T\\Lee', 'Ann\\T\\Lee']);
+  assert.deepEqual(file.values('OBX-5'), [undefined, undefined]);
+  assert.equal(file.message(1).get('MSH-10'), 'MSG2');
+  assert.throws(() => file.message(2), /no message 2/);
+  assert.throws(() => file.values('???'), /not a path/);
+  file.free();
 });

@@ -595,6 +595,99 @@ mod parsed {
 
     /// The dependent's type, named for `self_cell`.
     pub(crate) type Message<'a> = pipehat::Message<'a>;
+
+    self_cell::self_cell!(
+        /// The text of a file and the parser's view of it.
+        pub(crate) struct ParsedFile {
+            owner: String,
+            #[covariant]
+            dependent: File,
+        }
+        impl {Debug}
+    );
+
+    /// The dependent's type, named for `self_cell`.
+    pub(crate) type File<'a> = pipehat::File<'a>;
+}
+
+/// A whole file parsed once and kept on the Rust side, read a column at a time: one boundary
+/// crossing per question for all its messages, however many (`parseFile(text)`).
+#[wasm_bindgen(js_name = HL7File)]
+#[derive(Debug)]
+pub struct HandleFile {
+    parsed: parsed::ParsedFile,
+}
+
+#[wasm_bindgen(js_class = HL7File)]
+impl HandleFile {
+    /// Parses every message of `text` (a file, batch or MLLP stream).
+    #[wasm_bindgen(constructor)]
+    pub fn new(text: String) -> HandleFile {
+        HandleFile {
+            parsed: parsed::ParsedFile::new(text, |text| pipehat::File::parse(text.as_bytes())),
+        }
+    }
+
+    /// Parses every message of UTF-8 `bytes` (invalid sequences become U+FFFD). Passing bytes
+    /// is how JavaScript hands over big text fast: `TextEncoder` is native, wasm-bindgen's
+    /// string copy walks the text a character at a time.
+    #[wasm_bindgen(js_name = fromBytes)]
+    pub fn from_bytes(bytes: Vec<u8>) -> HandleFile {
+        HandleFile::new(utf8(bytes))
+    }
+
+    /// How many readable messages it holds.
+    #[wasm_bindgen(getter, js_name = messageCount)]
+    pub fn message_count(&self) -> usize {
+        self.parsed.borrow_dependent().messages().len()
+    }
+
+    /// Each message's segment count.
+    #[wasm_bindgen(js_name = segmentCounts)]
+    pub fn segment_counts(&self) -> Vec<u32> {
+        self.parsed
+            .borrow_dependent()
+            .messages()
+            .iter()
+            .map(|m| u32::try_from(m.segments().len()).unwrap_or(u32::MAX))
+            .collect()
+    }
+
+    /// The value at `path` in every message, decoded (or raw); `undefined` where absent.
+    #[wasm_bindgen(unchecked_return_type = "(string | undefined)[]")]
+    pub fn values(&self, path: &str, raw: bool) -> Result<JsValue, JsError> {
+        let path: pipehat::Path = path.parse().map_err(|e: pipehat::PathError| {
+            JsError::new(&format!("'{path}' is not a path: {e}"))
+        })?;
+        let out = js_sys::Array::new();
+        for message in self.parsed.borrow_dependent().messages() {
+            out.push(&match message.get(&path) {
+                None => JsValue::UNDEFINED,
+                Some(element) if raw => {
+                    JsValue::from_str(&String::from_utf8_lossy(element.as_bytes()))
+                }
+                Some(element) => JsValue::from_str(&element.text()),
+            });
+        }
+        Ok(out.into())
+    }
+
+    /// Message `index` (from 0) as its own handle, to edit or read further.
+    pub fn message(&self, index: usize) -> Result<HandleMessage, JsError> {
+        let file = self.parsed.borrow_dependent();
+        let message = file.messages().get(index).ok_or_else(|| {
+            JsError::new(&format!(
+                "no message {index}: the file has {}",
+                file.messages().len()
+            ))
+        })?;
+        let text = self.parsed.borrow_owner();
+        HandleMessage::from_text(
+            text.get(message.span().range())
+                .unwrap_or_default()
+                .to_string(),
+        )
+    }
 }
 
 /// A parsed message kept on the Rust side, for JavaScript to read and edit without sending the
@@ -615,6 +708,12 @@ impl HandleMessage {
             Err(error) => return Err(JsError::new(&error.to_string())),
         };
         HandleMessage::from_text(text.get(span.range()).unwrap_or(text).to_string())
+    }
+
+    /// Parses the first message of UTF-8 `bytes` (see [`HandleFile::from_bytes`]).
+    #[wasm_bindgen(js_name = fromBytes)]
+    pub fn from_bytes(bytes: Vec<u8>) -> Result<HandleMessage, JsError> {
+        HandleMessage::new(&utf8(bytes))
     }
 
     fn from_text(text: String) -> Result<HandleMessage, JsError> {
@@ -726,6 +825,11 @@ pub fn parse_many(text: &str) -> Result<JsValue, JsError> {
         out.push(&JsValue::from(handle));
     }
     Ok(out.into())
+}
+
+/// `bytes` as text, invalid UTF-8 replaced.
+fn utf8(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// The one place Rust values become JavaScript values.
