@@ -2,6 +2,36 @@
 // generated bindings (gen/, made by `cargo xtask build-pkg`); all HL7 work happens in Rust.
 import * as bindings from './gen/pipehat.js';
 
+/**
+ * What pipehat throws for input or options it cannot use: an `Error` with a `code` saying what
+ * kind (`input`, `path`, `version`, `options`, `profile`, `policy`, `key-required`, `json`,
+ * `edit`, `range`) and, where one applies, a `location` (`byteOffset` into the input's UTF-8).
+ * Wrong argument types are `TypeError`s instead.
+ */
+export class PipehatError extends Error {
+  constructor(message, code, location) {
+    super(message);
+    this.name = 'PipehatError';
+    this.code = code;
+    if (location !== undefined) this.location = location;
+  }
+}
+
+/** Runs a call into the wasm, turning its coded errors into PipehatErrors. */
+function guard(call) {
+  try {
+    return call();
+  } catch (error) {
+    const text = error instanceof Error ? error.message : '';
+    if (text.startsWith('\u0001')) {
+      const end = text.indexOf('\u0001', 1);
+      const [code, offset] = text.slice(1, end).split('@');
+      throw new PipehatError(text.slice(end + 1), code, offset === undefined ? undefined : { byteOffset: Number(offset) });
+    }
+    throw error;
+  }
+}
+
 let ready = false;
 
 /** Strings cross into wasm as UTF-8 bytes: `TextEncoder` is native and fast on big text. */
@@ -24,8 +54,8 @@ function assertReady() {
  */
 export function segments(input) {
   assertReady();
-  if (typeof input === 'string') return bindings.segmentsOfText(input);
-  if (input instanceof Uint8Array) return bindings.segmentsOfBytes(input);
+  if (typeof input === 'string') return guard(() => bindings.segmentsOfText(input));
+  if (input instanceof Uint8Array) return guard(() => bindings.segmentsOfBytes(input));
   throw new TypeError(`segments(input): input must be a string or a Uint8Array, not ${input === null ? 'null' : typeof input}`);
 }
 
@@ -38,7 +68,7 @@ export function describe(path, version) {
   assertReady();
   if (typeof path !== 'string') throw new TypeError(`describe(path): path must be a string, not ${typeof path}`);
   if (version !== undefined && typeof version !== 'string') throw new TypeError(`describe(path, version): version must be a string, not ${typeof version}`);
-  return bindings.describe(path, version);
+  return guard(() => bindings.describe(path, version));
 }
 
 /**
@@ -49,7 +79,7 @@ export function describe(path, version) {
 export function validate(text, options) {
   assertReady();
   if (typeof text !== 'string') throw new TypeError(`validate(text): text must be a string, not ${typeof text}`);
-  return bindings.validate(text, options);
+  return guard(() => bindings.validate(text, options));
 }
 
 /**
@@ -60,7 +90,7 @@ export function validate(text, options) {
 export function validateAll(text, options) {
   assertReady();
   if (typeof text !== 'string') throw new TypeError(`validateAll(text): text must be a string, not ${typeof text}`);
-  return bindings.validateAll(text, options);
+  return guard(() => bindings.validateAll(text, options));
 }
 
 /**
@@ -70,7 +100,7 @@ export function validateAll(text, options) {
 export function profileFromXml(xml) {
   assertReady();
   if (typeof xml !== 'string') throw new TypeError(`profileFromXml(xml): xml must be a string, not ${typeof xml}`);
-  return bindings.profileFromXml(xml);
+  return guard(() => bindings.profileFromXml(xml));
 }
 
 /**
@@ -86,7 +116,7 @@ export function anonymize(text, options) {
   // A misspelt option must not silently fall back to defaults: this is about patient data.
   checkKeys(options, ['preset', 'policy', 'key', 'keepOriginals'], 'option');
   checkKeys(options?.policy, ['preset', 'fields', 'dataTypes', 'segments'], 'policy key');
-  return bindings.anonymize(text, options);
+  return guard(() => bindings.anonymize(text, options));
 }
 
 /**
@@ -116,7 +146,7 @@ export function toJSON(text, options = {}) {
   assertReady();
   if (typeof text !== 'string') throw new TypeError(`toJSON(text): text must be a string, not ${typeof text}`);
   checkKeys(options, ['lossless', 'names', 'version'], 'option', 'toJSON');
-  return bindings.toJson(text, options.lossless === true, options.names === true, options.version);
+  return guard(() => bindings.toJson(text, options.lossless === true, options.names === true, options.version));
 }
 
 /**
@@ -126,7 +156,7 @@ export function toJSON(text, options = {}) {
  */
 export function fromJSON(value) {
   assertReady();
-  return bindings.fromJson(value);
+  return guard(() => bindings.fromJson(value));
 }
 
 /**
@@ -143,7 +173,7 @@ export function ack(text, options = {}) {
   checkKeys(options, ['code', 'controlId', 'timestamp'], 'option', 'ack');
   const timestamp = options.timestamp ?? hl7Now();
   const controlId = options.controlId ?? `ACK${timestamp}`;
-  return bindings.ackAll(text, options.code, controlId, timestamp);
+  return guard(() => bindings.ackAll(text, options.code, controlId, timestamp));
 }
 
 /**
@@ -159,7 +189,7 @@ export function get(text, path, options = {}) {
   if (typeof text !== 'string') throw new TypeError(`get(text, path): text must be a string, not ${typeof text}`);
   if (typeof path !== 'string') throw new TypeError(`get(text, path): path must be a string, not ${typeof path}`);
   checkKeys(options, ['raw'], 'option', 'get');
-  return bindings.getAll(text, path, options.raw === true);
+  return guard(() => bindings.getAll(text, path, options.raw === true));
 }
 
 /** Now as HL7 writes it: YYYYMMDDHHMMSS+ZZZZ, local time. */
@@ -183,7 +213,7 @@ export function parse(input) {
     : input instanceof Uint8Array ? input
     : undefined;
   if (bytes === undefined) throw new TypeError(`parse(input): input must be a string or a Uint8Array, not ${input === null ? 'null' : typeof input}`);
-  return wrap(bindings.HL7Message.fromBytes(bytes));
+  return wrap(guard(() => bindings.HL7Message.fromBytes(bytes)));
 }
 
 /**
@@ -193,16 +223,23 @@ export function parse(input) {
 export function parseMany(text) {
   assertReady();
   if (typeof text !== 'string') throw new TypeError(`parseMany(text): text must be a string, not ${typeof text}`);
-  return bindings.parseMany(text).map(wrap);
+  return guard(() => bindings.parseMany(text)).map(wrap);
 }
 
-/** The generated class takes `raw` positionally; users pass `{ raw }`. */
+/** The generated class takes `raw` positionally; users pass `{ raw }`. Errors become PipehatErrors. */
 function wrap(message) {
   const get = message.get.bind(message);
+  const set = message.set.bind(message);
+  const pathAt = message.pathAt.bind(message);
   message.get = (path, options = {}) => {
     if (typeof path !== 'string') throw new TypeError(`get(path): path must be a string, not ${typeof path}`);
-    return get(path, options.raw === true);
+    return guard(() => get(path, options.raw === true));
   };
+  message.set = (path, value) => {
+    if (typeof path !== 'string' || typeof value !== 'string') throw new TypeError('set(path, value): path and value must be strings');
+    return guard(() => set(path, value));
+  };
+  message.pathAt = (offset) => guard(() => pathAt(offset));
   return message;
 }
 
@@ -219,13 +256,13 @@ export function parseFile(text) {
     : text instanceof Uint8Array ? text
     : undefined;
   if (bytes === undefined) throw new TypeError(`parseFile(text): text must be a string or a Uint8Array, not ${text === null ? 'null' : typeof text}`);
-  const file = bindings.HL7File.fromBytes(bytes);
+  const file = guard(() => bindings.HL7File.fromBytes(bytes));
   const values = file.values.bind(file);
   file.values = (path, options = {}) => {
     if (typeof path !== 'string') throw new TypeError(`values(path): path must be a string, not ${typeof path}`);
-    return values(path, options.raw === true);
+    return guard(() => values(path, options.raw === true));
   };
   const message = file.message.bind(file);
-  file.message = (index) => wrap(message(index));
+  file.message = (index) => wrap(guard(() => message(index)));
   return file;
 }

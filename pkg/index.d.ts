@@ -349,6 +349,19 @@ export interface HL7File {
 /** Parses every message of a file once, to read it a column at a time: the fastest way through big files. */
 export function parseFile(text: string | Uint8Array): HL7File;
 
+/** What kind of problem a {@link PipehatError} reports. */
+export type PipehatErrorCode =
+  | 'input' | 'path' | 'version' | 'options' | 'profile' | 'policy' | 'key-required' | 'json' | 'edit' | 'range' | 'internal';
+
+/** What pipehat throws for input or options it cannot use (wrong argument types are `TypeError`s). */
+export class PipehatError extends Error {
+  readonly name: 'PipehatError';
+  /** What kind of problem. */
+  readonly code: PipehatErrorCode;
+  /** Where in the input, when the problem has a place. */
+  readonly location?: { byteOffset: number };
+}
+
 /** Where the WebAssembly module comes from, for `init`. */
 export type InitInput =
   | string

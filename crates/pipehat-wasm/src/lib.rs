@@ -182,7 +182,14 @@ pub fn describe_path(path: &str, version: Option<&str>) -> Result<DescriptionInf
 /// `describe(path, version)`: names and types from the HL7 dictionary for a path.
 #[wasm_bindgen(unchecked_return_type = "Description")]
 pub fn describe(path: &str, version: Option<String>) -> Result<JsValue, JsError> {
-    let description = describe_path(path, version.as_deref()).map_err(|e| JsError::new(&e))?;
+    let description = describe_path(path, version.as_deref()).map_err(|e| {
+        let code = if e.contains("names no HL7 v2 version") {
+            "version"
+        } else {
+            "path"
+        };
+        fail(code, e)
+    })?;
     to_js(&description)
 }
 
@@ -362,7 +369,7 @@ pub fn validate_all(
     #[wasm_bindgen(unchecked_param_type = "ValidateOptions | undefined")] options: JsValue,
 ) -> Result<JsValue, JsError> {
     let options = validate_options(options)?;
-    let report = validate_file_text(text, &options).map_err(|e| JsError::new(&e))?;
+    let report = validate_file_text(text, &options).map_err(|e| fail("input", e))?;
     to_js(&report)
 }
 
@@ -370,7 +377,7 @@ fn validate_options(options: JsValue) -> Result<ValidateOptions, JsError> {
     if options.is_undefined() || options.is_null() {
         Ok(ValidateOptions::default())
     } else {
-        serde_wasm_bindgen::from_value(options).map_err(|e| JsError::new(&e.to_string()))
+        serde_wasm_bindgen::from_value(options).map_err(|e| fail("options", e))
     }
 }
 
@@ -378,8 +385,7 @@ fn validate_options(options: JsValue) -> Result<ValidateOptions, JsError> {
 /// takes.
 #[wasm_bindgen(js_name = profileFromXml, unchecked_return_type = "Profile")]
 pub fn profile_from_xml(text: &str) -> Result<JsValue, JsError> {
-    let profile =
-        pipehat_validate::Profile::from_xml(text).map_err(|e| JsError::new(&e.to_string()))?;
+    let profile = pipehat_validate::Profile::from_xml(text).map_err(|e| fail("profile", e))?;
     to_js(&profile)
 }
 
@@ -390,7 +396,7 @@ pub fn validate(
     #[wasm_bindgen(unchecked_param_type = "ValidateOptions | undefined")] options: JsValue,
 ) -> Result<JsValue, JsError> {
     let options = validate_options(options)?;
-    let report = validate_text(text, &options).map_err(|e| JsError::new(&e))?;
+    let report = validate_text(text, &options).map_err(|e| fail("input", e))?;
     to_js(&report)
 }
 
@@ -420,14 +426,19 @@ pub struct AnonymizedInfo {
 }
 
 /// Anonymizes every message of `text`.
-pub fn anonymize_text(text: &str, options: AnonymizeOptions) -> Result<AnonymizedInfo, String> {
+///
+/// # Errors
+/// When the policy pseudonymizes without a key, or an override key is not a path.
+pub fn anonymize_text(
+    text: &str,
+    options: AnonymizeOptions,
+) -> Result<AnonymizedInfo, pipehat_deid::Error> {
     let mut policy = options.policy.unwrap_or_default();
     if let Some(preset) = options.preset {
         policy.preset = preset;
     }
     let anonymizer =
-        pipehat_deid::Anonymizer::new(&policy, options.key.as_deref().map(str::as_bytes))
-            .map_err(|e| e.to_string())?
+        pipehat_deid::Anonymizer::new(&policy, options.key.as_deref().map(str::as_bytes))?
             .keep_originals(options.keep_originals.unwrap_or(false));
     let output = anonymizer.anonymize(text.as_bytes());
     Ok(AnonymizedInfo {
@@ -448,9 +459,12 @@ pub fn anonymize(
     let options = if options.is_undefined() || options.is_null() {
         AnonymizeOptions::default()
     } else {
-        serde_wasm_bindgen::from_value(options).map_err(|e| JsError::new(&e.to_string()))?
+        serde_wasm_bindgen::from_value(options).map_err(|e| fail("options", e))?
     };
-    let output = anonymize_text(text, options).map_err(|e| JsError::new(&e))?;
+    let output = anonymize_text(text, options).map_err(|e| match e {
+        pipehat_deid::Error::KeyRequired => fail("key-required", e),
+        pipehat_deid::Error::Policy(_) => fail("policy", e),
+    })?;
     to_js(&output)
 }
 
@@ -487,7 +501,8 @@ pub fn to_json(
     let out = js_sys::Array::new();
     for message in file.messages() {
         let value = if names {
-            let version = version_for(message, version.as_deref()).map_err(|e| JsError::new(&e))?;
+            let version =
+                version_for(message, version.as_deref()).map_err(|e| fail("version", e))?;
             to_js(&pipehat::json::Named(message, &version))?
         } else {
             to_js(&pipehat::json::Readable(message))?
@@ -503,8 +518,8 @@ pub fn from_json(
     #[wasm_bindgen(unchecked_param_type = "unknown")] value: JsValue,
 ) -> Result<Vec<u8>, JsError> {
     let file: pipehat::json::LosslessFile = serde_wasm_bindgen::from_value(value)
-        .map_err(|e| JsError::new(&format!("not pipehat's lossless JSON: {e}")))?;
-    pipehat::json::from_lossless(&file).map_err(|e| JsError::new(&e.to_string()))
+        .map_err(|e| fail("json", format!("not pipehat's lossless JSON: {e}")))?;
+    pipehat::json::from_lossless(&file).map_err(|e| fail("json", e))
 }
 
 /// `ack(text, code, controlId, timestamp)`: an acknowledgment for every message of `text`,
@@ -519,7 +534,8 @@ pub fn ack_all(
 ) -> Result<Vec<String>, JsError> {
     let file = pipehat::File::parse(text.as_bytes());
     if file.messages().is_empty() {
-        return Err(JsError::new(
+        return Err(fail(
+            "input",
             "no HL7 v2 message (a line starting with MSH) in the input",
         ));
     }
@@ -532,9 +548,10 @@ pub fn ack_all(
         Some("CE") => Some(pipehat::AckCode::CommitError),
         Some("CR") => Some(pipehat::AckCode::CommitReject),
         Some(other) => {
-            return Err(JsError::new(&format!(
-                "'{other}' is not an acknowledgment code (AA, AE, AR, CA, CE, CR)"
-            )));
+            return Err(fail(
+                "options",
+                format!("'{other}' is not an acknowledgment code (AA, AE, AR, CA, CE, CR)"),
+            ));
         }
     };
     let mut acks = Vec::with_capacity(file.messages().len());
@@ -567,7 +584,7 @@ pub fn ack_all(
 pub fn get_all(text: &str, path: &str, raw: bool) -> Result<JsValue, JsError> {
     let path: pipehat::Path = path
         .parse()
-        .map_err(|e: pipehat::PathError| JsError::new(&format!("'{path}' is not a path: {e}")))?;
+        .map_err(|e: pipehat::PathError| fail("path", format!("'{path}' is not a path: {e}")))?;
     let file = pipehat::File::parse(text.as_bytes());
     let values: js_sys::Array = file
         .messages()
@@ -657,7 +674,7 @@ impl HandleFile {
     #[wasm_bindgen(unchecked_return_type = "(string | undefined)[]")]
     pub fn values(&self, path: &str, raw: bool) -> Result<JsValue, JsError> {
         let path: pipehat::Path = path.parse().map_err(|e: pipehat::PathError| {
-            JsError::new(&format!("'{path}' is not a path: {e}"))
+            fail("path", format!("'{path}' is not a path: {e}"))
         })?;
         let out = js_sys::Array::new();
         for message in self.parsed.borrow_dependent().messages() {
@@ -676,10 +693,10 @@ impl HandleFile {
     pub fn message(&self, index: usize) -> Result<HandleMessage, JsError> {
         let file = self.parsed.borrow_dependent();
         let message = file.messages().get(index).ok_or_else(|| {
-            JsError::new(&format!(
-                "no message {index}: the file has {}",
-                file.messages().len()
-            ))
+            fail(
+                "range",
+                format!("no message {index}: the file has {}", file.messages().len()),
+            )
         })?;
         let text = self.parsed.borrow_owner();
         HandleMessage::from_text(
@@ -705,7 +722,7 @@ impl HandleMessage {
     pub fn new(text: &str) -> Result<HandleMessage, JsError> {
         let span = match pipehat::Message::parse(text.as_bytes()) {
             Ok(message) => message.span(),
-            Err(error) => return Err(JsError::new(&error.to_string())),
+            Err(error) => return Err(fail_at("input", error.span().start, &error)),
         };
         HandleMessage::from_text(text.get(span.range()).unwrap_or(text).to_string())
     }
@@ -718,7 +735,7 @@ impl HandleMessage {
 
     fn from_text(text: String) -> Result<HandleMessage, JsError> {
         let parsed = parsed::Parsed::try_new(text, |text| pipehat::Message::parse(text.as_bytes()))
-            .map_err(|e| JsError::new(&e.to_string()))?;
+            .map_err(|e| fail_at("input", e.span().start, &e))?;
         Ok(HandleMessage { parsed })
     }
 
@@ -745,7 +762,7 @@ impl HandleMessage {
     /// The value at `path`, decoded (or raw, as written); `undefined` when absent.
     pub fn get(&self, path: &str, raw: bool) -> Result<Option<String>, JsError> {
         let path: pipehat::Path = path.parse().map_err(|e: pipehat::PathError| {
-            JsError::new(&format!("'{path}' is not a path: {e}"))
+            fail("path", format!("'{path}' is not a path: {e}"))
         })?;
         Ok(self.message().get(&path).map(|element| {
             if raw {
@@ -760,9 +777,9 @@ impl HandleMessage {
     /// repetitions and components are created).
     pub fn set(&mut self, path: &str, value: &str) -> Result<(), JsError> {
         let mut buf = pipehat::MessageBuf::parse(self.text().as_bytes().to_vec())
-            .map_err(|e| JsError::new(&e.to_string()))?;
+            .map_err(|e| fail_at("input", e.span().start, &e))?;
         buf.set(path, value.as_bytes())
-            .map_err(|e| JsError::new(&format!("cannot set {path}: {e}")))?;
+            .map_err(|e| fail("edit", format!("cannot set {path}: {e}")))?;
         *self = HandleMessage::from_text(String::from_utf8_lossy(buf.as_bytes()).into_owned())?;
         Ok(())
     }
@@ -801,7 +818,7 @@ impl HandleMessage {
         let Some((path, _)) = message.path_at(byte) else {
             return Ok(JsValue::UNDEFINED);
         };
-        let version = version_for(message, None).map_err(|e| JsError::new(&e))?;
+        let version = version_for(message, None).map_err(|e| fail("version", e))?;
         #[derive(Serialize)]
         struct At {
             path: String,
@@ -832,9 +849,20 @@ fn utf8(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
+/// An error for JavaScript, with a code `core.js` turns into a `PipehatError`'s `code`: the
+/// message travels as `\u{1}code\u{1}text` (JS errors from wasm carry only a message).
+fn fail(code: &str, message: impl core::fmt::Display) -> JsError {
+    JsError::new(&format!("\u{1}{code}\u{1}{message}"))
+}
+
+/// Like [`fail`], with the byte offset in the input where the problem is.
+fn fail_at(code: &str, offset: usize, message: impl core::fmt::Display) -> JsError {
+    JsError::new(&format!("\u{1}{code}@{offset}\u{1}{message}"))
+}
+
 /// The one place Rust values become JavaScript values.
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|error| JsError::new(&error.to_string()))
+        .map_err(|error| fail("internal", error))
 }
