@@ -223,6 +223,57 @@ describe('viewer', () => {
     await context.close();
   });
 
+  test('a file of many messages: opened or dropped, listed, filtered, each one viewable', async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const log = recordRequests(context);
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${app.origin}/`);
+    await page.getByRole('textbox', { name: 'Message' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    const loaded = log.requests.length;
+
+    const second = MESSAGE.replace('MSG00001', 'MSG00002').replace('EVERYMAN^ADAM', 'ROE^JANE').replace('19610615', '19610631');
+    const third = MESSAGE.replace('MSG00001', 'MSG00003').replace('ADT^A01^ADT_A01', 'ADT^A08^ADT_A01');
+    const file = [MESSAGE, second, third].join('\r\n') + '\r';
+    log.phase = 'open';
+    await page.locator('#open-file').setInputFiles({ name: 'feed.hl7', mimeType: 'text/plain', buffer: Buffer.from(file) });
+    const rows = page.getByRole('list', { name: 'Messages' }).locator('.message-row');
+    await rows.nth(2).waitFor();
+    assert.equal(await page.locator('.file-name').textContent(), 'feed.hl7');
+    assert.deepEqual(await rows.locator('.control-id').allTextContents(), ['MSG00001', 'MSG00002', 'MSG00003']);
+    assert.deepEqual(await rows.locator('.patient').allTextContents(), ['EVERYMAN, ADAM', 'ROE, JANE', 'EVERYMAN, ADAM']);
+    assert.deepEqual(await rows.locator('.kind').allTextContents(), ['ADT^A01', 'ADT^A01', 'ADT^A08']);
+    assert.deepEqual(await rows.locator('.status').allTextContents(), ['valid', '1 error', 'valid']);
+
+    // Picking a message shows it; the filter narrows the list.
+    await rows.nth(1).click();
+    const value = (path) => page.locator('tr', { has: page.locator('th', { hasText: new RegExp(`^${path.replace(/[.[\]]/g, '\\$&')}$`) }) }).locator('.value');
+    await page.waitForFunction(() => [...document.querySelectorAll('tr')].some((tr) => tr.textContent.includes('MSG00002')));
+    assert.equal(await value('PID-5.1').textContent(), 'ROE');
+    await page.getByRole('tab', { name: /Findings/ }).click();
+    await page.locator('.finding.error', { hasText: 'PID-7' }).waitFor();
+    await page.getByLabel('Filter messages').fill('roe');
+    assert.deepEqual(await rows.locator('.control-id').allTextContents(), ['MSG00002']);
+    await page.screenshot({ path: `${artifacts}/viewer-file.png`, fullPage: true });
+
+    // Dropping a file on the input reads it the same way.
+    log.phase = 'drop';
+    const transfer = await page.evaluateHandle((text) => {
+      const data = new DataTransfer();
+      data.items.add(new File([text], 'dropped.hl7', { type: 'text/plain' }));
+      return data;
+    }, [third, MESSAGE].join('\r'));
+    await page.dispatchEvent('#message', 'drop', { dataTransfer: transfer });
+    await page.locator('.file-name', { hasText: 'dropped.hl7' }).waitFor();
+    assert.equal(await page.locator('.messages .count').textContent(), '2');
+
+    assert.deepEqual(log.requests.slice(loaded), [], 'no request while opening, dropping and reading files');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test('negative control: the recorder catches a cross-origin request', async () => {
     const context = await browser.newContext();
     const log = recordRequests(context);

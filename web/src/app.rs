@@ -6,7 +6,8 @@ use pipehat_deid::Preset;
 use wasm_bindgen::prelude::*;
 
 use crate::model::{
-    AnonymizedView, FindingRow, MessageView, anonymized, caret, findings, message_view,
+    AnonymizedView, FindingRow, MessageRow, MessageView, anonymized, caret, findings, message_rows,
+    message_view,
 };
 
 #[wasm_bindgen]
@@ -44,8 +45,28 @@ enum Tab {
 pub fn App() -> impl IntoView {
     let (text, set_text) = signal(String::new());
     let (tab, set_tab) = signal(Tab::Structure);
-    let view = Memo::new(move |_| text.with(|text| message_view(text)));
-    let report = Memo::new(move |_| text.with(|text| findings(text)));
+    // Which message of a file the views show (from 0).
+    let (selected, set_selected) = signal(0usize);
+    let (file_name, set_file_name) = signal(None::<String>);
+    let rows = Memo::new(move |_| text.with(|text| message_rows(text)));
+    let view = Memo::new(move |_| text.with(|text| message_view(text, selected.get())));
+    let report = Memo::new(move |_| text.with(|text| findings(text, selected.get())));
+    let replace_text = move |new: String| {
+        set_selected.set(0);
+        set_text.set(new);
+    };
+    // A file opened or dropped: read here, in the page (File.text()), never uploaded.
+    let load = move |file: web_sys::File| {
+        let name = file.name();
+        leptos::task::spawn_local(async move {
+            if let Ok(value) = wasm_bindgen_futures::JsFuture::from(file.text()).await
+                && let Some(content) = value.as_string()
+            {
+                set_file_name.set(Some(name));
+                replace_text(content);
+            }
+        });
+    };
     let errors = move || report.with(|r| r.iter().filter(|f| f.severity == "error").count());
     // Where the caret is, in UTF-16 units (what the textarea reports).
     let (position, set_position) = signal(0usize);
@@ -82,9 +103,31 @@ pub fn App() -> impl IntoView {
             <section class="pane">
                 <div class="input-head">
                     <label for="message">"Message"</label>
-                    <button class="quiet" on:click=move |_| set_text.set(SAMPLE.to_string())>
-                        "Load a sample"
-                    </button>
+                    <span class="file-name">{move || file_name.get().unwrap_or_default()}</span>
+                    <span class="actions">
+                        <label class="button quiet" for="open-file">"Open a file"</label>
+                        <input
+                            id="open-file"
+                            class="visually-hidden"
+                            type="file"
+                            accept=".hl7,.txt,.dat,.msg,.er7,text/plain"
+                            on:change=move |event| {
+                                let input: web_sys::HtmlInputElement = event_target(&event);
+                                if let Some(file) = input.files().and_then(|files| files.get(0)) {
+                                    load(file);
+                                }
+                            }
+                        />
+                        <button
+                            class="quiet"
+                            on:click=move |_| {
+                                set_file_name.set(None);
+                                replace_text(SAMPLE.to_string());
+                            }
+                        >
+                            "Load a sample"
+                        </button>
+                    </span>
                 </div>
                 <textarea
                     id="message"
@@ -92,8 +135,20 @@ pub fn App() -> impl IntoView {
                     placeholder="Paste an HL7 v2 message (MSH|^~\\&|…)"
                     prop:value=text
                     on:input=move |event| {
-                        set_text.set(event_target_value(&event));
+                        set_file_name.set(None);
+                        replace_text(event_target_value(&event));
                         track(event);
+                    }
+                    on:dragover=move |event: web_sys::DragEvent| event.prevent_default()
+                    on:drop=move |event: web_sys::DragEvent| {
+                        event.prevent_default();
+                        if let Some(file) = event
+                            .data_transfer()
+                            .and_then(|transfer| transfer.files())
+                            .and_then(|files| files.get(0))
+                        {
+                            load(file);
+                        }
                     }
                     on:keyup=move |event| track(event.into())
                     on:click=move |event| track(event.into())
@@ -104,6 +159,10 @@ pub fn App() -> impl IntoView {
                 </p>
             </section>
             <section class="pane">
+                {move || {
+                    (rows.with(Vec::len) > 1)
+                        .then(|| view! { <Messages rows=rows selected=selected select=set_selected/> })
+                }}
                 <div role="tablist" aria-label="Views" class="tabs">
                     {tab_button(Tab::Structure, "Structure")}
                     {tab_button(Tab::Findings, "Findings")}
@@ -269,5 +328,90 @@ fn Anonymize(text: ReadSignal<String>) -> impl IntoView {
                     .collect_view()
             }}
         </ul>
+    }
+}
+
+/// The messages of a file, to pick one; filtered by what is typed.
+#[component]
+fn Messages(
+    rows: Memo<Vec<MessageRow>>,
+    selected: ReadSignal<usize>,
+    select: WriteSignal<usize>,
+) -> impl IntoView {
+    /// Rows drawn at once: a file of thousands lists the first ones; the filter finds others.
+    const SHOWN: usize = 200;
+    let (filter, set_filter) = signal(String::new());
+    let matching = Memo::new(move |_| {
+        let needle = filter.get().to_lowercase();
+        rows.with(|rows| {
+            rows.iter()
+                .filter(|r| {
+                    needle.is_empty()
+                        || [&r.kind, &r.control_id, &r.patient]
+                            .iter()
+                            .any(|field| field.to_lowercase().contains(&needle))
+                })
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    });
+    view! {
+        <div class="messages">
+            <div class="messages-head">
+                <h2>"Messages " <span class="count">{move || rows.with(Vec::len)}</span></h2>
+                <input
+                    type="search"
+                    aria-label="Filter messages"
+                    placeholder="Filter: type, control id, patient"
+                    prop:value=filter
+                    on:input=move |event| set_filter.set(event_target_value(&event))
+                />
+            </div>
+            <ul class="message-list" aria-label="Messages">
+                {move || {
+                    matching
+                        .get()
+                        .into_iter()
+                        .take(SHOWN)
+                        .map(|row| {
+                            let index = row.index;
+                            let bad = row.errors > 0;
+                            view! {
+                                <li>
+                                    <button
+                                        class="message-row"
+                                        class:current=move || selected.get() == index
+                                        aria-current=move || (selected.get() == index).then_some("true")
+                                        on:click=move |_| select.set(index)
+                                    >
+                                        <span class="number">{index + 1}</span>
+                                        <span class="kind">{row.kind}</span>
+                                        <span class="control-id">{row.control_id}</span>
+                                        <span class="patient">{row.patient}</span>
+                                        <span class="status" class:bad=bad>
+                                            {match row.errors {
+                                                0 => "valid".to_string(),
+                                                1 => "1 error".to_string(),
+                                                n => format!("{n} errors"),
+                                            }}
+                                        </span>
+                                    </button>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+            <p class="hint">
+                {move || {
+                    let shown = matching.with(Vec::len);
+                    if shown > SHOWN {
+                        format!("Showing {SHOWN} of {shown}: filter to find the others.")
+                    } else {
+                        String::new()
+                    }
+                }}
+            </p>
+        </div>
     }
 }

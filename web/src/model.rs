@@ -56,10 +56,10 @@ fn version_of(message: &Message<'_>) -> Version {
         .map_or(Version::LATEST, |r| r.version)
 }
 
-/// The structure of the first message in `text`.
-pub fn message_view(text: &str) -> MessageView {
+/// The structure of message `index` (from 0) of `text`.
+pub fn message_view(text: &str, index: usize) -> MessageView {
     let file = File::parse(text.as_bytes());
-    let Some(message) = file.messages().first() else {
+    let Some(message) = file.messages().get(index).or(file.messages().first()) else {
         return MessageView {
             error: (!text.trim().is_empty()).then(|| {
                 file.unreadable().first().map_or_else(
@@ -213,10 +213,10 @@ pub struct FindingRow {
     pub column: usize,
 }
 
-/// The first message's validation, against its own version, tolerant preset.
-pub fn findings(text: &str) -> Vec<FindingRow> {
+/// Message `index`'s validation, against its own version, tolerant preset.
+pub fn findings(text: &str, index: usize) -> Vec<FindingRow> {
     let file = File::parse(text.as_bytes());
-    let Some(message) = file.messages().first() else {
+    let Some(message) = file.messages().get(index).or(file.messages().first()) else {
         return Vec::new();
     };
     let report = validate(message, &Options::default());
@@ -310,4 +310,55 @@ pub fn caret(text: &str, offset: usize) -> Option<String> {
     } else {
         format!("{path} — {label}{data_type}")
     })
+}
+
+/// One message of a file, as the message list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct MessageRow {
+    /// Its position in the file, from 0.
+    pub index: usize,
+    /// MSH-9, e.g. `ADT^A01`.
+    pub kind: String,
+    /// MSH-10.
+    pub control_id: String,
+    /// The patient's name (PID-5, first repetition), e.g. `EVERYMAN, ADAM`.
+    pub patient: String,
+    /// How many validation errors it has.
+    pub errors: usize,
+}
+
+/// Every message of `text`, with what tells them apart.
+pub fn message_rows(text: &str) -> Vec<MessageRow> {
+    let file = File::parse(text.as_bytes());
+    let value = |message: &Message<'_>, path: &str| {
+        message
+            .get(&path.parse().expect("a fixed path"))
+            .map(|e| e.text().into_owned())
+            .unwrap_or_default()
+    };
+    file.messages()
+        .iter()
+        .enumerate()
+        .map(|(index, message)| {
+            let family = value(message, "PID-5.1");
+            let given = value(message, "PID-5.2");
+            MessageRow {
+                index,
+                kind: value(message, "MSH-9.1")
+                    + &Some(value(message, "MSH-9.2"))
+                        .filter(|t| !t.is_empty())
+                        .map(|t| format!("^{t}"))
+                        .unwrap_or_default(),
+                control_id: value(message, "MSH-10"),
+                patient: match (family.is_empty(), given.is_empty()) {
+                    (true, _) => String::new(),
+                    (false, true) => family,
+                    (false, false) => format!("{family}, {given}"),
+                },
+                errors: validate(message, &Options::default())
+                    .with_severity(Severity::Error)
+                    .count(),
+            }
+        })
+        .collect()
 }
