@@ -274,6 +274,32 @@ describe('viewer', () => {
     await context.close();
   });
 
+  test('a 100 MB paste gets a clear message and the page keeps working', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${app.origin}/`);
+    const input = page.getByRole('textbox', { name: 'Message' });
+    await input.waitFor();
+    // A paste of 100 MB, as the browser delivers it to the page.
+    await input.evaluate((area, message) => {
+      const data = new DataTransfer();
+      data.setData('text/plain', (message + '\n').repeat(Math.ceil(100_000_000 / (message.length + 1))));
+      area.focus();
+      area.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    }, MESSAGE);
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.match(await alert.textContent(), /^This text is 100\.\d MB: the viewer reads up to 64 MB at once/);
+    // Still alive: a normal message afterwards is read as usual.
+    await input.fill(MESSAGE);
+    await page.getByText('Patient Name / Family Name').waitFor();
+    assert.equal(await page.getByRole('alert').count(), 0);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test('negative control: the recorder catches a cross-origin request', async () => {
     const context = await browser.newContext();
     const log = recordRequests(context);

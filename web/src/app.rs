@@ -33,6 +33,9 @@ PV1|1|I|2000^2012^01||||004777^ATTEND^AARON^A|||SUR||||ADM|A0\n\
 OBX|1|NM|8302-2^Body height^LN||178|cm^centimeter^UCUM|||||F\n\
 NTE|1||Adam called from 555-555-2004 about his stay";
 
+/// The most text the viewer reads at once (64 MB): more is refused with a clear message.
+const MAX_TEXT: usize = 64_000_000;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tab {
     Structure,
@@ -48,11 +51,37 @@ pub fn App() -> impl IntoView {
     // Which message of a file the views show (from 0).
     let (selected, set_selected) = signal(0usize);
     let (file_name, set_file_name) = signal(None::<String>);
-    let rows = Memo::new(move |_| text.with(|text| message_rows(text)));
-    let view = Memo::new(move |_| text.with(|text| message_view(text, selected.get())));
-    let report = Memo::new(move |_| text.with(|text| findings(text, selected.get())));
+    // Beyond this the page would freeze reading it all at once: say so instead.
+    let too_big = Memo::new(move |_| text.with(|text| text.len() > MAX_TEXT));
+    let rows = Memo::new(move |_| {
+        if too_big.get() {
+            return Vec::new();
+        }
+        text.with(|text| message_rows(text))
+    });
+    let view = Memo::new(move |_| {
+        if too_big.get() {
+            return MessageView::default();
+        }
+        text.with(|text| message_view(text, selected.get()))
+    });
+    let report = Memo::new(move |_| {
+        if too_big.get() {
+            return Vec::new();
+        }
+        text.with(|text| findings(text, selected.get()))
+    });
+    // What the text area shows. It is set only when the text comes from elsewhere (a file, the
+    // sample): writing the user's own typing back into it would copy it all on every key.
+    let (shown, set_shown) = signal(String::new());
     let replace_text = move |new: String| {
         set_selected.set(0);
+        // A file too big to read is not put in the text area either.
+        set_shown.set(if new.len() > MAX_TEXT {
+            String::new()
+        } else {
+            new.clone()
+        });
         set_text.set(new);
     };
     // A file opened or dropped: read here, in the page (File.text()), never uploaded.
@@ -70,7 +99,12 @@ pub fn App() -> impl IntoView {
     let errors = move || report.with(|r| r.iter().filter(|f| f.severity == "error").count());
     // Where the caret is, in UTF-16 units (what the textarea reports).
     let (position, set_position) = signal(0usize);
-    let here = Memo::new(move |_| text.with(|text| caret(text, position.get())));
+    let here = Memo::new(move |_| {
+        if text.with(String::len) > MAX_TEXT {
+            return None;
+        }
+        text.with(|text| caret(text, position.get()))
+    });
     let track = move |event: leptos::ev::Event| {
         let area: leptos::web_sys::HtmlTextAreaElement = event_target(&event);
         if let Ok(Some(at)) = area.selection_start() {
@@ -133,11 +167,25 @@ pub fn App() -> impl IntoView {
                     id="message"
                     spellcheck="false"
                     placeholder="Paste an HL7 v2 message (MSH|^~\\&|…)"
-                    prop:value=text
+                    prop:value=shown
                     on:input=move |event| {
                         set_file_name.set(None);
-                        replace_text(event_target_value(&event));
+                        set_selected.set(0);
+                        set_text.set(event_target_value(&event));
                         track(event);
+                    }
+                    on:paste=move |event: web_sys::ClipboardEvent| {
+                        // A huge paste would freeze the text area itself (the browser lays out
+                        // every line): keep it out, and say why.
+                        let pasted = event
+                            .clipboard_data()
+                            .and_then(|data| data.get_data("text").ok())
+                            .unwrap_or_default();
+                        if pasted.len() > MAX_TEXT {
+                            event.prevent_default();
+                            set_file_name.set(None);
+                            replace_text(pasted);
+                        }
                     }
                     on:dragover=move |event: web_sys::DragEvent| event.prevent_default()
                     on:drop=move |event: web_sys::DragEvent| {
@@ -154,6 +202,21 @@ pub fn App() -> impl IntoView {
                     on:click=move |event| track(event.into())
                     on:select=track
                 ></textarea>
+                {move || {
+                    too_big
+                        .get()
+                        .then(|| {
+                            let size = text.with(String::len) as f64 / 1_000_000.0;
+                            view! {
+                                <p class="problem" role="alert">
+                                    {format!(
+                                        "This text is {size:.1} MB: the viewer reads up to {} MB at once. Split the file, or use the command line (npx pipehat validate / anonymize), which reads any size.",
+                                        MAX_TEXT / 1_000_000,
+                                    )}
+                                </p>
+                            }
+                        })
+                }}
                 <p class="caret" aria-live="polite" aria-label="Element at the cursor">
                     {move || here.get().unwrap_or_default()}
                 </p>
@@ -266,8 +329,12 @@ fn Findings(report: Memo<Vec<FindingRow>>) -> impl IntoView {
 fn Anonymize(text: ReadSignal<String>) -> impl IntoView {
     let (preset, set_preset) = signal(Preset::SafeHarbor);
     let (key, set_key) = signal(String::new());
-    let output: Memo<AnonymizedView> =
-        Memo::new(move |_| text.with(|text| key.with(|key| anonymized(text, preset.get(), key))));
+    let output: Memo<AnonymizedView> = Memo::new(move |_| {
+        if text.with(String::len) > MAX_TEXT {
+            return AnonymizedView::default();
+        }
+        text.with(|text| key.with(|key| anonymized(text, preset.get(), key)))
+    });
     view! {
         <h2>"Anonymize"</h2>
         <div class="controls">
