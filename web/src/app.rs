@@ -36,6 +36,10 @@ NTE|1||Adam called from 555-555-2004 about his stay";
 /// The most text the viewer reads at once (64 MB): more is refused with a clear message.
 const MAX_TEXT: usize = 64_000_000;
 
+/// The most text put in the text area for editing (1 MB): a bigger file is read and listed,
+/// but not shown there.
+const MAX_EDITABLE: usize = 1_000_000;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tab {
     Structure,
@@ -76,8 +80,9 @@ pub fn App() -> impl IntoView {
     let (shown, set_shown) = signal(String::new());
     let replace_text = move |new: String| {
         set_selected.set(0);
-        // A file too big to read is not put in the text area either.
-        set_shown.set(if new.len() > MAX_TEXT {
+        // A big file is not put in the text area: the browser lays out every line of it
+        // (seconds for a few MB); the views read it from memory instead.
+        set_shown.set(if new.len() > MAX_EDITABLE {
             String::new()
         } else {
             new.clone()

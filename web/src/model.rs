@@ -336,10 +336,14 @@ pub fn message_rows(text: &str) -> Vec<MessageRow> {
             .map(|e| e.text().into_owned())
             .unwrap_or_default()
     };
+    // One validator and one line index for the file: validating message by message would
+    // index the whole file's lines again for each message.
+    let reports = pipehat_validate::Validator::new().validate_file(&file, &Options::default());
     file.messages()
         .iter()
+        .zip(reports)
         .enumerate()
-        .map(|(index, message)| {
+        .map(|(index, (message, report))| {
             let family = value(message, "PID-5.1");
             let given = value(message, "PID-5.2");
             MessageRow {
@@ -355,9 +359,7 @@ pub fn message_rows(text: &str) -> Vec<MessageRow> {
                     (false, true) => family,
                     (false, false) => format!("{family}, {given}"),
                 },
-                errors: validate(message, &Options::default())
-                    .with_severity(Severity::Error)
-                    .count(),
+                errors: report.with_severity(Severity::Error).count(),
             }
         })
         .collect()

@@ -442,7 +442,37 @@ impl Validator {
         };
         let mut run = Run::new(message, options, &mut self.versions);
         run.run();
-        run.finish()
+        run.finish(None)
+    }
+
+    /// Validates every message of a file, in order. Finds each finding's line:column in one
+    /// index of the file's lines, where validating its messages one by one would index the
+    /// whole file again for each message (each message's input is the whole file).
+    ///
+    /// ```
+    /// use pipehat_validate::{Options, Validator};
+    ///
+    /// let file = pipehat::File::parse(b"MSH|^~\\&|A|B|||20261122||ADT^A04|1|P|2.5.1\rEVN||20261122\rPID|1||7||DOE\rPV1|1|O\r\n\
+    ///                                   MSH|^~\\&|A|B|||20261122||ADT^A04|2|P|2.5.1\rEVN||20261122\rPID|1||7||DOE||19800230\rPV1|1|O\r");
+    /// let reports = Validator::new().validate_file(&file, &Options::default());
+    /// assert!(reports[0].is_valid());
+    /// assert_eq!(reports[1].findings[0].location.line, 7); // the file's line, not the message's
+    /// ```
+    #[must_use]
+    pub fn validate_file(
+        &mut self,
+        file: &pipehat::File<'_>,
+        options: &Options<'_>,
+    ) -> Vec<Report> {
+        let lines = pipehat::position::LineIndex::new(file.input());
+        file.messages()
+            .iter()
+            .map(|message| {
+                let mut run = Run::new(message, options, &mut self.versions);
+                run.run();
+                run.finish(Some(&lines))
+            })
+            .collect()
     }
 }
 
@@ -1759,12 +1789,21 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
         }
     }
 
-    fn finish(self) -> Report {
+    /// The report, each finding located by `lines` (an index of the message's input), or by
+    /// one made here when there are findings to locate.
+    fn finish(self, lines: Option<&pipehat::position::LineIndex<'_>>) -> Report {
         let mut findings = self.findings;
         findings.sort_by_key(|(_, order)| *order);
         let mut findings: Vec<Finding> = findings.into_iter().map(|(f, _)| f).collect();
         if !findings.is_empty() {
-            let lines = pipehat::position::LineIndex::new(self.message.input());
+            let owned;
+            let lines = match lines {
+                Some(lines) => lines,
+                None => {
+                    owned = pipehat::position::LineIndex::new(self.message.input());
+                    &owned
+                }
+            };
             for finding in &mut findings {
                 let at = lines.line_column(finding.location.span[0]);
                 finding.location.line = at.line;

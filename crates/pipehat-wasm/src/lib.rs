@@ -278,7 +278,10 @@ pub fn validate_file_text(text: &str, options: &ValidateOptions) -> Result<FileR
     // One converter for the whole file: messages come in order, so it only moves forward.
     let mut utf16 = Utf16Offsets::new(text);
     let mut messages = Vec::with_capacity(file.messages().len());
-    for (i, message) in file.messages().iter().enumerate() {
+    // One validator and one line index for the whole file (validating message by message
+    // would index every line of the file again for each message).
+    let reports = pipehat_validate::Validator::new().validate_file(&file, &rust_options(options)?);
+    for (i, (message, report)) in file.messages().iter().zip(reports).enumerate() {
         let control_id = message
             .get(&"MSH-10".parse().expect("a fixed path"))
             .map(|e| e.text().into_owned())
@@ -287,7 +290,7 @@ pub fn validate_file_text(text: &str, options: &ValidateOptions) -> Result<FileR
             index: i + 1,
             control_id,
             line: lines.line_column(message.span().start).line,
-            report: validate_message(&mut utf16, message, options)?,
+            report: report_info(&mut utf16, report),
         });
     }
     let unreadable = file
@@ -304,11 +307,8 @@ pub fn validate_file_text(text: &str, options: &ValidateOptions) -> Result<FileR
     })
 }
 
-fn validate_message(
-    utf16: &mut Utf16Offsets<'_>,
-    message: &pipehat::Message<'_>,
-    options: &ValidateOptions,
-) -> Result<ReportInfo, String> {
+/// The validator's options from JavaScript's.
+fn rust_options(options: &ValidateOptions) -> Result<pipehat_validate::Options<'_>, String> {
     let version = match options.version.as_deref() {
         None => None,
         Some(v) => Some(
@@ -320,16 +320,26 @@ fn validate_message(
     if let Some(profile) = &options.profile {
         profile.check().map_err(|e| e.to_string())?;
     }
-    let report = pipehat_validate::validate(
-        message,
-        &pipehat_validate::Options {
-            version,
-            preset: options.preset.unwrap_or_default(),
-            with_values: options.with_values.unwrap_or(true),
-            dictionary: None,
-            profile: options.profile.as_ref(),
-        },
-    );
+    Ok(pipehat_validate::Options {
+        version,
+        preset: options.preset.unwrap_or_default(),
+        with_values: options.with_values.unwrap_or(true),
+        dictionary: None,
+        profile: options.profile.as_ref(),
+    })
+}
+
+fn validate_message(
+    utf16: &mut Utf16Offsets<'_>,
+    message: &pipehat::Message<'_>,
+    options: &ValidateOptions,
+) -> Result<ReportInfo, String> {
+    let report = pipehat_validate::validate(message, &rust_options(options)?);
+    Ok(report_info(utf16, report))
+}
+
+/// A report with UTF-16 spans, as JavaScript gets it.
+fn report_info(utf16: &mut Utf16Offsets<'_>, report: pipehat_validate::Report) -> ReportInfo {
     let valid = report.is_valid();
     let mut findings = report.findings;
     // Utf16Offsets is fastest moving forward: convert every offset in order.
@@ -354,12 +364,12 @@ fn validate_message(
         .zip(spans)
         .map(|(finding, text_span)| FindingInfo { finding, text_span })
         .collect();
-    Ok(ReportInfo {
+    ReportInfo {
         version: report.version,
         structure: report.structure,
         valid,
         findings,
-    })
+    }
 }
 
 /// `validateAll(text, options)`: the reports of every message in a file.
@@ -555,6 +565,13 @@ pub fn ack_all(
         }
     };
     let mut acks = Vec::with_capacity(file.messages().len());
+    // Validated as one file (one line index), only when the findings decide.
+    let mut reports = match fixed {
+        Some(_) => Vec::new(),
+        None => pipehat_validate::Validator::new()
+            .validate_file(&file, &pipehat_validate::Options::default()),
+    }
+    .into_iter();
     for (i, message) in file.messages().iter().enumerate() {
         let id = if file.messages().len() > 1 {
             format!("{control_id}-{}", i + 1)
@@ -564,8 +581,9 @@ pub fn ack_all(
         let ack = match fixed {
             Some(code) => pipehat::Acknowledgment::new(code, id, timestamp),
             None => {
-                let report =
-                    pipehat_validate::validate(message, &pipehat_validate::Options::default());
+                let report = reports.next().unwrap_or_else(|| {
+                    pipehat_validate::validate(message, &pipehat_validate::Options::default())
+                });
                 let mut ack = pipehat::Acknowledgment::new(report.ack_code(), id, timestamp);
                 for error in report.ack_errors() {
                     ack = ack.error(error);
