@@ -53,8 +53,10 @@ for (let i = 0; i < 20; i += 1) {
     const t0 = performance.now();
     area.value = area.value.replace(/PID\|1\|\|\d+/, `PID|1||${1000 + i}`);
     area.dispatchEvent(new Event('input', { bubbles: true }));
+    // Leptos updates the DOM in tasks queued by the input event: wait for them to run.
+    await new Promise((resolve) => setTimeout(resolve, 0));
     const updated = performance.now() - t0;
-    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    await new Promise((resolve) => requestAnimationFrame(() => resolve()));
     return { updated, painted: performance.now() - t0 };
   }, i));
 }
@@ -63,4 +65,4 @@ await app.close();
 
 console.log(`first contentful paint: ${median(paints).toFixed(0)} ms (median of 5; app ready ${median(ready)} ms)  target ≤ 1000 ms`);
 console.log(`20 MB file (${messages} messages) listed: ${listed} ms  target ≤ 1000 ms`);
-console.log(`keystroke in a 4 KB message: DOM updated ${median(keystrokes.map((k) => k.updated)).toFixed(1)} ms, next frame ${median(keystrokes.map((k) => k.painted)).toFixed(1)} ms (median of 20)  target ≤ 16 ms`);
+console.log(`keystroke in a 4 KB message: re-parsed and DOM updated ${median(keystrokes.map((k) => k.updated)).toFixed(1)} ms, next frame ${median(keystrokes.map((k) => k.painted)).toFixed(1)} ms (median of 20)  target ≤ 16 ms`);
