@@ -36,10 +36,16 @@ const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 await page.goto(`${app.origin}/`);
 await page.getByRole('textbox', { name: 'Message' }).waitFor();
 const messages = corpus.toString('utf8').split('\n').filter((l) => l).length;
+// The file reaches the page through the test harness (Playwright sends it base64 over CDP):
+// that part is timed apart, and left out of the viewer's own time.
+await page.evaluate(() => document.getElementById('open-file').addEventListener('change', () => { window.chosenAt = performance.now(); }, { capture: true }));
 let start = Date.now();
 await page.locator('#open-file').setInputFiles({ name: 'corpus.hl7', mimeType: 'text/plain', buffer: corpus });
+const handedOver = Date.now() - start;
 await page.locator('.messages .count', { hasText: String(messages) }).waitFor({ timeout: 600_000 });
-const listed = Date.now() - start;
+// In the page: from the file chosen (its change event) to the list on screen.
+const listed = await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(performance.now() - window.chosenAt))));
+
 
 // Typing in a 4 KB message: one keystroke's input event to the DOM updated (synchronous in
 // Leptos), then to the next frame painted.
@@ -64,5 +70,5 @@ await browser.close();
 await app.close();
 
 console.log(`first contentful paint: ${median(paints).toFixed(0)} ms (median of 5; app ready ${median(ready)} ms)  target ≤ 1000 ms`);
-console.log(`20 MB file (${messages} messages) listed: ${listed} ms  target ≤ 1000 ms`);
+console.log(`20 MB file (${messages} messages) listed: ${listed.toFixed(0)} ms from choosing it to the list painted (the harness took ${handedOver} ms to hand it over)  target ≤ 1000 ms`);
 console.log(`keystroke in a 4 KB message: re-parsed and DOM updated ${median(keystrokes.map((k) => k.updated)).toFixed(1)} ms, next frame ${median(keystrokes.map((k) => k.painted)).toFixed(1)} ms (median of 20)  target ≤ 16 ms`);

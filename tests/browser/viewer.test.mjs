@@ -245,6 +245,8 @@ describe('viewer', () => {
     assert.deepEqual(await rows.locator('.control-id').allTextContents(), ['MSG00001', 'MSG00002', 'MSG00003']);
     assert.deepEqual(await rows.locator('.patient').allTextContents(), ['EVERYMAN, ADAM', 'ROE, JANE', 'EVERYMAN, ADAM']);
     assert.deepEqual(await rows.locator('.kind').allTextContents(), ['ADT^A01', 'ADT^A01', 'ADT^A08']);
+    // Validation fills in the statuses in the background.
+    await page.waitForFunction(() => ![...document.querySelectorAll('.message-row .status')].some((s) => s.textContent.includes('checking')));
     assert.deepEqual(await rows.locator('.status').allTextContents(), ['valid', '1 error', 'valid']);
 
     // Picking a message shows it; the filter narrows the list.

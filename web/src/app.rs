@@ -6,8 +6,8 @@ use pipehat_deid::Preset;
 use wasm_bindgen::prelude::*;
 
 use crate::model::{
-    AnonymizedView, FindingRow, MessageRow, MessageView, anonymized, caret, findings, message_rows,
-    message_view,
+    AnonymizedView, FindingRow, MessageRow, MessageView, anonymized, caret, error_counts, findings,
+    message_rows, message_view,
 };
 
 #[wasm_bindgen]
@@ -35,6 +35,22 @@ NTE|1||Adam called from 555-555-2004 about his stay";
 
 /// The most text the viewer reads at once (64 MB): more is refused with a clear message.
 const MAX_TEXT: usize = 64_000_000;
+
+/// How many messages the background check validates between two frames.
+const CHECK_STEP: usize = 100;
+
+/// Lets the browser run (paint, handle input) before the next step of background work.
+async fn yield_to_browser() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        set_timeout(
+            move || {
+                let _ = resolve.call0(&JsValue::NULL);
+            },
+            std::time::Duration::ZERO,
+        );
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
 
 /// The most text put in the text area for editing (1 MB): a bigger file is read and listed,
 /// but not shown there.
@@ -89,18 +105,51 @@ pub fn App() -> impl IntoView {
         });
         set_text.set(new);
     };
-    // A file opened or dropped: read here, in the page (File.text()), never uploaded.
+    // A file opened or dropped: read here, in the page, never uploaded. As bytes: one copy
+    // into wasm, where a JS string would cross a character at a time.
     let load = move |file: web_sys::File| {
         let name = file.name();
         leptos::task::spawn_local(async move {
-            if let Ok(value) = wasm_bindgen_futures::JsFuture::from(file.text()).await
-                && let Some(content) = value.as_string()
-            {
+            if let Ok(buffer) = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
+                let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+                let content = String::from_utf8(bytes)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
                 set_file_name.set(Some(name));
                 replace_text(content);
             }
         });
     };
+    // Each message's error count, checked in the background a step at a time so a big file
+    // is listed at once and the page stays responsive; a newer text stops an older check.
+    let statuses = RwSignal::new(Vec::<usize>::new());
+    let generation = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let content = text.get();
+        let mine = generation.get_value() + 1;
+        generation.set_value(mine);
+        statuses.set(Vec::new());
+        if content.len() > MAX_TEXT {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            let file = pipehat::File::parse(content.as_bytes());
+            if file.messages().len() < 2 {
+                return;
+            }
+            let lines = pipehat::position::LineIndex::new(content.as_bytes());
+            let mut validator = pipehat_validate::Validator::new();
+            let mut from = 0;
+            while from < file.messages().len() {
+                yield_to_browser().await;
+                if generation.get_value() != mine {
+                    return;
+                }
+                let counts = error_counts(&file, &lines, &mut validator, from, from + CHECK_STEP);
+                from += CHECK_STEP;
+                statuses.update(|all| all.extend(counts));
+            }
+        });
+    });
     let errors = move || report.with(|r| r.iter().filter(|f| f.severity == "error").count());
     // Where the caret is, in UTF-16 units (what the textarea reports).
     let (position, set_position) = signal(0usize);
@@ -229,7 +278,16 @@ pub fn App() -> impl IntoView {
             <section class="pane">
                 {move || {
                     (rows.with(Vec::len) > 1)
-                        .then(|| view! { <Messages rows=rows selected=selected select=set_selected/> })
+                        .then(|| {
+                            view! {
+                                <Messages
+                                    rows=rows
+                                    statuses=statuses.read_only()
+                                    selected=selected
+                                    select=set_selected
+                                />
+                            }
+                        })
                 }}
                 <div role="tablist" aria-label="Views" class="tabs">
                     {tab_button(Tab::Structure, "Structure")}
@@ -407,6 +465,7 @@ fn Anonymize(text: ReadSignal<String>) -> impl IntoView {
 #[component]
 fn Messages(
     rows: Memo<Vec<MessageRow>>,
+    statuses: ReadSignal<Vec<usize>>,
     selected: ReadSignal<usize>,
     select: WriteSignal<usize>,
 ) -> impl IntoView {
@@ -447,7 +506,7 @@ fn Messages(
                         .take(SHOWN)
                         .map(|row| {
                             let index = row.index;
-                            let bad = row.errors > 0;
+                            let errors = move || statuses.with(|all| all.get(index).copied());
                             view! {
                                 <li>
                                     <button
@@ -460,11 +519,15 @@ fn Messages(
                                         <span class="kind">{row.kind}</span>
                                         <span class="control-id">{row.control_id}</span>
                                         <span class="patient">{row.patient}</span>
-                                        <span class="status" class:bad=bad>
-                                            {match row.errors {
-                                                0 => "valid".to_string(),
-                                                1 => "1 error".to_string(),
-                                                n => format!("{n} errors"),
+                                        <span
+                                            class="status"
+                                            class:bad=move || errors().is_some_and(|n| n > 0)
+                                        >
+                                            {move || match errors() {
+                                                None => "checking…".to_string(),
+                                                Some(0) => "valid".to_string(),
+                                                Some(1) => "1 error".to_string(),
+                                                Some(n) => format!("{n} errors"),
                                             }}
                                         </span>
                                     </button>

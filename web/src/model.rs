@@ -323,11 +323,12 @@ pub struct MessageRow {
     pub control_id: String,
     /// The patient's name (PID-5, first repetition), e.g. `EVERYMAN, ADAM`.
     pub patient: String,
-    /// How many validation errors it has.
-    pub errors: usize,
+    /// How many validation errors it has, once checked.
+    pub errors: Option<usize>,
 }
 
-/// Every message of `text`, with what tells them apart.
+/// Every message of `text`, with what tells them apart (validation comes separately, in steps:
+/// see [`error_counts`]).
 pub fn message_rows(text: &str) -> Vec<MessageRow> {
     let file = File::parse(text.as_bytes());
     let value = |message: &Message<'_>, path: &str| {
@@ -336,14 +337,10 @@ pub fn message_rows(text: &str) -> Vec<MessageRow> {
             .map(|e| e.text().into_owned())
             .unwrap_or_default()
     };
-    // One validator and one line index for the file: validating message by message would
-    // index the whole file's lines again for each message.
-    let reports = pipehat_validate::Validator::new().validate_file(&file, &Options::default());
     file.messages()
         .iter()
-        .zip(reports)
         .enumerate()
-        .map(|(index, (message, report))| {
+        .map(|(index, message)| {
             let family = value(message, "PID-5.1");
             let given = value(message, "PID-5.2");
             MessageRow {
@@ -359,8 +356,30 @@ pub fn message_rows(text: &str) -> Vec<MessageRow> {
                     (false, true) => family,
                     (false, false) => format!("{family}, {given}"),
                 },
-                errors: report.with_severity(Severity::Error).count(),
+                errors: None,
             }
+        })
+        .collect()
+}
+
+/// The error counts of messages `from..to` of `file`, validated with `validator` against the
+/// file's line index: a step of the background check of a big file.
+pub fn error_counts(
+    file: &File<'_>,
+    lines: &pipehat::position::LineIndex<'_>,
+    validator: &mut pipehat_validate::Validator,
+    from: usize,
+    to: usize,
+) -> Vec<usize> {
+    file.messages()
+        .get(from..to.min(file.messages().len()))
+        .unwrap_or_default()
+        .iter()
+        .map(|message| {
+            validator
+                .validate_in(message, &Options::default(), lines)
+                .with_severity(Severity::Error)
+                .count()
         })
         .collect()
 }

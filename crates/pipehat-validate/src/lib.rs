@@ -413,6 +413,15 @@ impl Validator {
     /// Validates one message, like [`validate`].
     #[must_use]
     pub fn validate(&mut self, message: &Message<'_>, options: &Options<'_>) -> Report {
+        self.validate_with(message, options, None)
+    }
+
+    fn validate_with(
+        &mut self,
+        message: &Message<'_>,
+        options: &Options<'_>,
+        lines: Option<&pipehat::position::LineIndex<'_>>,
+    ) -> Report {
         // A profile's custom segments join the dictionary of the version the message is checked in.
         let merged = options
             .profile
@@ -442,7 +451,20 @@ impl Validator {
         };
         let mut run = Run::new(message, options, &mut self.versions);
         run.run();
-        run.finish(None)
+        run.finish(lines)
+    }
+
+    /// Validates one message of a file whose line index the caller keeps (`lines` indexes
+    /// `message.input()`): for working through a big file in steps without indexing it again
+    /// for each message, as [`Validator::validate_file`] does in one go.
+    #[must_use]
+    pub fn validate_in(
+        &mut self,
+        message: &Message<'_>,
+        options: &Options<'_>,
+        lines: &pipehat::position::LineIndex<'_>,
+    ) -> Report {
+        self.validate_with(message, options, Some(lines))
     }
 
     /// Validates every message of a file, in order. Finds each finding's line:column in one
@@ -467,11 +489,7 @@ impl Validator {
         let lines = pipehat::position::LineIndex::new(file.input());
         file.messages()
             .iter()
-            .map(|message| {
-                let mut run = Run::new(message, options, &mut self.versions);
-                run.run();
-                run.finish(Some(&lines))
-            })
+            .map(|message| self.validate_in(message, options, &lines))
             .collect()
     }
 }
