@@ -71,7 +71,7 @@ pub fn field_categories(version: Version, segment: &str, field: usize) -> Vec<Ca
         return vec![Category::Allowed];
     }
     let definition = version.field(segment, field);
-    let plan = FieldPlan::new(version, id, 1, field, definition, None);
+    let plan = FieldPlan::new(version, id, field, definition, None);
     if !plan.defined {
         return vec![Category::Unknown];
     }
@@ -390,9 +390,13 @@ impl Anonymizer {
         if let Sink::Write { out, .. } = sink {
             out.extend_from_slice(id);
         }
-        let definition = core::str::from_utf8(id)
-            .ok()
-            .and_then(|id| context.version.segment(id));
+        // What this segment's fields are, from the dictionary and the policy: looked up once
+        // per segment id and version, then taken out of the state while the fields are done.
+        let slot = state.segment_plan(context.version, id);
+        let mut plans = match slot {
+            Some(index) => core::mem::take(&mut state.segment_plans[index]),
+            None => SegmentPlans::new(context.version, id),
+        };
         let value_type = (id == b"OBX")
             .then(|| {
                 segment
@@ -400,6 +404,11 @@ impl Anonymizer {
                     .map(|f| f.text().trim().to_ascii_uppercase())
             })
             .flatten();
+        let place = Place {
+            segment: id,
+            occurrence,
+            number: 0,
+        };
         let delimiters = segment.delimiters();
         for (i, field) in segment.fields().enumerate() {
             let number = i + 1;
@@ -417,78 +426,103 @@ impl Anonymizer {
                 }
                 continue;
             }
-            let field_rules = self.policy.has_field_rules(id, number);
-            if listed(ALLOWED_FIELDS, id, number) && !field_rules {
+            let plan = plans.field(
+                &self.policy,
+                context.version,
+                id,
+                number,
+                value_type.as_deref(),
+            );
+            let place = Place { number, ..place };
+            if plan.copy {
                 if let Sink::Write { out, .. } = sink {
                     out.extend_from_slice(raw);
                 }
                 continue;
             }
-            let definition = definition.as_ref().and_then(|d| d.field(number));
-            let plan = FieldPlan::new(
-                context.version,
-                id,
-                occurrence,
-                number,
-                definition,
-                value_type.as_deref(),
-            );
-            let field_type = plan.field_type;
-            if is_binary(field_type) && !raw.is_empty() {
-                let method = self
-                    .policy
-                    .method(id, number, 1, 1, field_type, Category::Binary);
-                if method == Method::Remove {
-                    if let Sink::Write { changes, .. } = sink {
-                        changes.push(Change {
-                            message: context.message,
-                            path: plan.path(None, None, None),
-                            category: Category::Binary,
-                            method,
-                            original: self.keep_originals.then(|| field.text().into_owned()),
-                        });
-                    }
-                    continue;
+            if plan.binary_removed && !raw.is_empty() {
+                if let Sink::Write { changes, .. } = sink {
+                    changes.push(Change {
+                        message: context.message,
+                        path: place.path(None, None, None),
+                        category: Category::Binary,
+                        method: Method::Remove,
+                        original: self.keep_originals.then(|| field.text().into_owned()),
+                    });
                 }
+                continue;
             }
-            self.field(&plan, field, context, delimiters, sink, state);
+            self.field(plan, &place, raw, context, delimiters, sink, state);
+        }
+        if let Some(index) = slot {
+            state.segment_plans[index] = plans;
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn field(
         &self,
-        plan: &FieldPlan<'_>,
-        field: pipehat::Field<'_>,
+        plan: &mut FieldPlan,
+        place: &Place<'_>,
+        raw: &[u8],
         context: &Context,
         delimiters: Delimiters,
         sink: &mut Sink<'_>,
         state: &mut State,
     ) {
-        for (r, repetition) in field.repetitions().enumerate() {
+        let (repetition_sep, component_sep, subcomponent_sep) = (
+            delimiters.repetition(),
+            delimiters.component(),
+            delimiters.subcomponent(),
+        );
+        let has = |sep: Option<u8>, bytes: &[u8]| {
+            sep.is_some_and(|sep| memchr::memchr(sep, bytes).is_some())
+        };
+        // The common case: one value, no repetitions, components or subcomponents.
+        if !has(repetition_sep, raw) && !has(component_sep, raw) && !has(subcomponent_sep, raw) {
+            let at = Position {
+                repetition: 1,
+                component: 1,
+                subcomponent: 1,
+                multi_component: false,
+                multi_sub: false,
+            };
+            let (leaf, method) = plan.leaf(&self.policy, context.version, place, 1, 1);
+            self.leaf(
+                &leaf,
+                method,
+                place,
+                &at,
+                raw,
+                context,
+                delimiters,
+                sink,
+                state,
+                || None,
+            );
+            return;
+        }
+        for (r, repetition) in split(raw, repetition_sep).enumerate() {
             if r > 0
                 && let Sink::Write { out, .. } = sink
             {
-                out.push(delimiters.repetition().unwrap_or(b'~'));
+                out.push(repetition_sep.unwrap_or(b'~'));
             }
-            let multi_component = delimiters
-                .component()
-                .is_some_and(|sep| memchr::memchr(sep, repetition.as_bytes()).is_some());
-            for (c, component) in repetition.components().enumerate() {
+            let multi_component = has(component_sep, repetition);
+            let mut previous: Option<&[u8]> = None;
+            for (c, component) in split(repetition, component_sep).enumerate() {
                 if c > 0
                     && let Sink::Write { out, .. } = sink
                 {
-                    out.push(delimiters.component().unwrap_or(b'^'));
+                    out.push(component_sep.unwrap_or(b'^'));
                 }
-                let multi_sub = delimiters
-                    .subcomponent()
-                    .is_some_and(|sep| memchr::memchr(sep, component.as_bytes()).is_some());
-                for (s, subcomponent) in component.subcomponents().enumerate() {
+                let multi_sub = has(subcomponent_sep, component);
+                for (s, subcomponent) in split(component, subcomponent_sep).enumerate() {
                     if s > 0
                         && let Sink::Write { out, .. } = sink
                     {
-                        out.push(delimiters.subcomponent().unwrap_or(b'&'));
+                        out.push(subcomponent_sep.unwrap_or(b'&'));
                     }
-                    let raw = subcomponent.as_bytes();
                     let at = Position {
                         repetition: r + 1,
                         component: c + 1,
@@ -496,9 +530,24 @@ impl Anonymizer {
                         multi_component,
                         multi_sub,
                     };
-                    let sibling = || repetition.component(c).map(|code| code.decoded());
-                    self.leaf(plan, &at, raw, context, delimiters, sink, state, sibling);
+                    let (leaf, method) =
+                        plan.leaf(&self.policy, context.version, place, c + 1, s + 1);
+                    // The code before a display text: the component before this one.
+                    let sibling = || previous.map(|code| escape::decode(code, delimiters));
+                    self.leaf(
+                        &leaf,
+                        method,
+                        place,
+                        &at,
+                        subcomponent,
+                        context,
+                        delimiters,
+                        sink,
+                        state,
+                        sibling,
+                    );
                 }
+                previous = Some(component);
             }
         }
     }
@@ -506,7 +555,9 @@ impl Anonymizer {
     #[allow(clippy::too_many_arguments)]
     fn leaf<'v>(
         &self,
-        plan: &FieldPlan<'_>,
+        leaf: &Leaf,
+        method: Method,
+        place: &Place<'_>,
         at: &Position,
         raw: &[u8],
         context: &Context,
@@ -523,28 +574,7 @@ impl Anonymizer {
         if raw.is_empty() || raw == b"\"\"" {
             return write_raw(sink);
         }
-        let leaf = if plan.defined {
-            plan.adjust(
-                state.leaf(
-                    context.version,
-                    plan.field_type,
-                    plan.table,
-                    at.component,
-                    at.subcomponent,
-                ),
-                at.component,
-            )
-        } else {
-            UNKNOWN
-        };
-        let method = self.policy.method(
-            plan.segment,
-            plan.number,
-            at.component,
-            at.subcomponent,
-            plan.field_type,
-            leaf.category,
-        );
+        let leaf = *leaf;
         if method == Method::Keep {
             return write_raw(sink);
         }
@@ -605,7 +635,7 @@ impl Anonymizer {
                 out.extend_from_slice(&escape::encode(&replaced, delimiters));
                 changes.push(Change {
                     message: context.message,
-                    path: plan.path(
+                    path: place.path(
                         Some(at.repetition),
                         at.multi_component.then_some(at.component),
                         at.multi_sub.then_some(at.subcomponent),
@@ -775,23 +805,30 @@ fn describes(table: Option<u16>, code: &[u8], text: &[u8], version: Version) -> 
 #[derive(Debug, Default)]
 struct State {
     scrubber: Scrubber,
-    leaves: FastMap<(Version, &'static str, Option<u16>, usize, usize), Leaf>,
     codes: FastMap<u16, FastMap<Vec<u8>, bool>>,
+    /// What the fields of each segment id are, by version and id (see [`State::segment_plan`]).
+    segment_plans: Vec<SegmentPlans>,
+    segment_index: FastMap<(Version, u64), usize>,
 }
 
 impl State {
-    fn leaf(
-        &mut self,
-        version: Version,
-        field_type: &'static str,
-        table: Option<u16>,
-        component: usize,
-        subcomponent: usize,
-    ) -> Leaf {
-        *self
-            .leaves
-            .entry((version, field_type, table, component, subcomponent))
-            .or_insert_with(|| category::leaf(version, field_type, table, component, subcomponent))
+    /// The index in `segment_plans` of the plans for segment `id` in `version`, made on first
+    /// use; `None` for an id too long to key (planned afresh each time).
+    fn segment_plan(&mut self, version: Version, id: &[u8]) -> Option<usize> {
+        if id.len() > 7 {
+            return None;
+        }
+        let mut key = [0; 8];
+        key[..id.len()].copy_from_slice(id);
+        key[7] = id.len() as u8;
+        let key = (version, u64::from_le_bytes(key));
+        if let Some(index) = self.segment_index.get(&key) {
+            return Some(*index);
+        }
+        let index = self.segment_plans.len();
+        self.segment_plans.push(SegmentPlans::new(version, id));
+        self.segment_index.insert(key, index);
+        Some(index)
     }
 
     fn in_table(&mut self, table: Option<u16>, value: &[u8], version: Version) -> bool {
@@ -803,6 +840,77 @@ impl State {
         let found = in_table(table, value, version);
         codes.insert(value.to_vec(), found);
         found
+    }
+}
+
+/// The plans for the fields of one segment id in one version, made as the fields are met.
+#[derive(Debug, Default)]
+struct SegmentPlans {
+    definition: Option<pipehat_dict::SegmentDef<'static>>,
+    /// By field number.
+    fields: Vec<Option<FieldPlan>>,
+    /// OBX-5, by OBX-2 (trimmed, upper case; `None` when OBX-2 is absent).
+    values: Vec<(Option<String>, FieldPlan)>,
+}
+
+impl SegmentPlans {
+    fn new(version: Version, id: &[u8]) -> Self {
+        SegmentPlans {
+            definition: core::str::from_utf8(id)
+                .ok()
+                .and_then(|id| version.segment(id)),
+            fields: Vec::new(),
+            values: Vec::new(),
+        }
+    }
+
+    /// The plan for field `number` of segment `id`; `value_type` is OBX-2 for OBX.
+    fn field(
+        &mut self,
+        policy: &Compiled,
+        version: Version,
+        id: &[u8],
+        number: usize,
+        value_type: Option<&str>,
+    ) -> &mut FieldPlan {
+        let definition = &self.definition;
+        let make = || {
+            let field_rules = policy.has_field_rules(id, number);
+            if listed(ALLOWED_FIELDS, id, number) && !field_rules {
+                return FieldPlan {
+                    copy: true,
+                    ..FieldPlan::default()
+                };
+            }
+            let definition = definition.as_ref().and_then(|d| d.field(number));
+            let mut plan = FieldPlan::new(version, id, number, definition, value_type);
+            plan.binary_removed = is_binary(plan.field_type)
+                && policy.method(id, number, 1, 1, plan.field_type, Category::Binary)
+                    == Method::Remove;
+            plan
+        };
+        if id == b"OBX" && number == 5 {
+            let at = match self
+                .values
+                .iter()
+                .position(|(known, _)| known.as_deref() == value_type)
+            {
+                Some(at) => at,
+                None => {
+                    let plan = make();
+                    self.values.push((value_type.map(str::to_owned), plan));
+                    self.values.len() - 1
+                }
+            };
+            return &mut self.values[at].1;
+        }
+        if self.fields.len() <= number {
+            self.fields.resize_with(number + 1, || None);
+        }
+        if self.fields[number].is_none() {
+            self.fields[number] = Some(make());
+        }
+        self.fields[number].as_mut().expect("made above")
     }
 }
 
@@ -826,17 +934,29 @@ struct Context {
     message: Option<usize>,
 }
 
-/// One field and what it is.
-struct FieldPlan<'s> {
-    segment: &'s [u8],
-    occurrence: usize,
-    number: usize,
+/// One field and what it is, whatever segment instance it is in.
+#[derive(Debug, Default)]
+struct FieldPlan {
     field_type: &'static str,
     table: Option<u16>,
     defined: bool,
     concept: bool,
     free_text: bool,
     birth: bool,
+    /// Kept as it is: an allowed field with no rule of its own.
+    copy: bool,
+    /// A payload the policy removes whole.
+    binary_removed: bool,
+    /// Each leaf's category and method, by component and subcomponent (from 0), as met.
+    leaves: Vec<Vec<Option<(Leaf, Method)>>>,
+}
+
+/// Where a field is: its segment, which occurrence of it, and its number.
+#[derive(Debug, Clone, Copy)]
+struct Place<'s> {
+    segment: &'s [u8],
+    occurrence: usize,
+    number: usize,
 }
 
 /// A leaf the dictionary does not define.
@@ -848,13 +968,12 @@ const UNKNOWN: Leaf = Leaf {
     data_type: "",
 };
 
-impl<'s> FieldPlan<'s> {
-    /// Field `number` of segment `id` (its `occurrence`), defined by `definition`; for OBX-5,
-    /// `value_type` is OBX-2 (trimmed, upper case).
+impl FieldPlan {
+    /// Field `number` of segment `id`, defined by `definition`; for OBX-5, `value_type` is
+    /// OBX-2 (trimmed, upper case).
     fn new(
         version: Version,
-        id: &'s [u8],
-        occurrence: usize,
+        id: &[u8],
         number: usize,
         definition: Option<pipehat_dict::ElementDef<'static>>,
         value_type: Option<&str>,
@@ -873,9 +992,6 @@ impl<'s> FieldPlan<'s> {
             };
         }
         FieldPlan {
-            segment: id,
-            occurrence,
-            number,
             field_type,
             table: definition.and_then(|d| d.table),
             defined: definition.is_some(),
@@ -888,7 +1004,56 @@ impl<'s> FieldPlan<'s> {
                     && number == 5
                     && value_type.is_some_and(|t| matches!(t, "ST" | "TX" | "FT"))),
             birth: definition.is_some_and(|d| d.name.contains("Birth")),
+            copy: false,
+            binary_removed: false,
+            leaves: Vec::new(),
         }
+    }
+
+    /// The category and method of component `component`, subcomponent `subcomponent` (from
+    /// 1) of this field at `place`.
+    fn leaf(
+        &mut self,
+        policy: &Compiled,
+        version: Version,
+        place: &Place<'_>,
+        component: usize,
+        subcomponent: usize,
+    ) -> (Leaf, Method) {
+        let (c, s) = (component - 1, subcomponent - 1);
+        if self.leaves.len() <= c {
+            self.leaves.resize_with(c + 1, Vec::new);
+        }
+        if self.leaves[c].len() <= s {
+            self.leaves[c].resize(s + 1, None);
+        }
+        if let Some(found) = self.leaves[c][s] {
+            return found;
+        }
+        let leaf = if self.defined {
+            self.adjust(
+                category::leaf(
+                    version,
+                    self.field_type,
+                    self.table,
+                    component,
+                    subcomponent,
+                ),
+                component,
+            )
+        } else {
+            UNKNOWN
+        };
+        let method = policy.method(
+            place.segment,
+            place.number,
+            component,
+            subcomponent,
+            self.field_type,
+            leaf.category,
+        );
+        self.leaves[c][s] = Some((leaf, method));
+        (leaf, method)
     }
 
     /// A leaf's category as this field changes it: coded concepts allowed, strings of free-text
@@ -903,29 +1068,93 @@ impl<'s> FieldPlan<'s> {
         }
         leaf
     }
+}
 
+impl Place<'_> {
+    /// The path of a value of this field, e.g. `OBX[2]-5`, `PID-3[2].1` (written by hand:
+    /// there is one per changed value).
     fn path(
         &self,
         repetition: Option<usize>,
         component: Option<usize>,
         subcomponent: Option<usize>,
     ) -> String {
-        use core::fmt::Write;
-        let mut path = String::from_utf8_lossy(self.segment).into_owned();
-        if self.occurrence > 1 {
-            let _ = write!(path, "[{}]", self.occurrence);
+        let mut path = String::with_capacity(self.segment.len() + 16);
+        match core::str::from_utf8(self.segment) {
+            Ok(id) => path.push_str(id),
+            Err(_) => path.push_str(&String::from_utf8_lossy(self.segment)),
         }
-        let _ = write!(path, "-{}", self.number);
+        if self.occurrence > 1 {
+            path.push('[');
+            push_number(&mut path, self.occurrence);
+            path.push(']');
+        }
+        path.push('-');
+        push_number(&mut path, self.number);
         if let Some(repetition) = repetition.filter(|r| *r > 1) {
-            let _ = write!(path, "[{repetition}]");
+            path.push('[');
+            push_number(&mut path, repetition);
+            path.push(']');
         }
         if let Some(component) = component.or(subcomponent.map(|_| 1)) {
-            let _ = write!(path, ".{component}");
+            path.push('.');
+            push_number(&mut path, component);
         }
         if let Some(subcomponent) = subcomponent {
-            let _ = write!(path, ".{subcomponent}");
+            path.push('.');
+            push_number(&mut path, subcomponent);
         }
         path
+    }
+}
+
+/// Appends `n` in decimal.
+fn push_number(path: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &digit in &digits[at..] {
+        path.push(char::from(digit));
+    }
+}
+
+/// The parts of `bytes` between `separator`s: always at least one, possibly empty (as the
+/// parser's own iterators split them).
+fn split(bytes: &[u8], separator: Option<u8>) -> Split<'_> {
+    Split {
+        rest: Some(bytes),
+        separator,
+    }
+}
+
+/// See [`split`].
+struct Split<'a> {
+    rest: Option<&'a [u8]>,
+    separator: Option<u8>,
+}
+
+impl<'a> Iterator for Split<'a> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let bytes = self.rest?;
+        match self.separator.and_then(|sep| memchr::memchr(sep, bytes)) {
+            Some(at) => {
+                self.rest = Some(&bytes[at + 1..]);
+                Some(&bytes[..at])
+            }
+            None => {
+                self.rest = None;
+                Some(bytes)
+            }
+        }
     }
 }
 
