@@ -404,11 +404,6 @@ impl Anonymizer {
                     .map(|f| f.text().trim().to_ascii_uppercase())
             })
             .flatten();
-        let place = Place {
-            segment: id,
-            occurrence,
-            number: 0,
-        };
         let delimiters = segment.delimiters();
         for (i, field) in segment.fields().enumerate() {
             let number = i + 1;
@@ -426,6 +421,9 @@ impl Anonymizer {
                 }
                 continue;
             }
+            if raw.is_empty() {
+                continue; // nothing to write, nothing to change
+            }
             let plan = plans.field(
                 &self.policy,
                 context.version,
@@ -433,7 +431,12 @@ impl Anonymizer {
                 number,
                 value_type.as_deref(),
             );
-            let place = Place { number, ..place };
+            let mut place = Place {
+                segment: id,
+                occurrence,
+                number,
+                prefix: String::new(),
+            };
             if plan.copy {
                 if let Sink::Write { out, .. } = sink {
                     out.extend_from_slice(raw);
@@ -452,7 +455,7 @@ impl Anonymizer {
                 }
                 continue;
             }
-            self.field(plan, &place, raw, context, delimiters, sink, state);
+            self.field(plan, &mut place, raw, context, delimiters, sink, state);
         }
         if let Some(index) = slot {
             state.segment_plans[index] = plans;
@@ -463,7 +466,7 @@ impl Anonymizer {
     fn field(
         &self,
         plan: &mut FieldPlan,
-        place: &Place<'_>,
+        place: &mut Place<'_>,
         raw: &[u8],
         context: &Context,
         delimiters: Delimiters,
@@ -475,11 +478,17 @@ impl Anonymizer {
             delimiters.component(),
             delimiters.subcomponent(),
         );
-        let has = |sep: Option<u8>, bytes: &[u8]| {
-            sep.is_some_and(|sep| memchr::memchr(sep, bytes).is_some())
-        };
-        // The common case: one value, no repetitions, components or subcomponents.
-        if !has(repetition_sep, raw) && !has(component_sep, raw) && !has(subcomponent_sep, raw) {
+        // Values are short: a plain loop beats a call to memchr.
+        let has = |sep: Option<u8>, bytes: &[u8]| sep.is_some_and(|sep| bytes.contains(&sep));
+        // The common case: one value, no repetitions, components or subcomponents. (A missing
+        // separator is never in a field, like the field separator.)
+        let field_sep = delimiters.field();
+        let (r, c, s) = (
+            repetition_sep.unwrap_or(field_sep),
+            component_sep.unwrap_or(field_sep),
+            subcomponent_sep.unwrap_or(field_sep),
+        );
+        if !raw.iter().any(|&b| b == r || b == c || b == s) {
             let at = Position {
                 repetition: 1,
                 component: 1,
@@ -557,7 +566,7 @@ impl Anonymizer {
         &self,
         leaf: &Leaf,
         method: Method,
-        place: &Place<'_>,
+        place: &mut Place<'_>,
         at: &Position,
         raw: &[u8],
         context: &Context,
@@ -741,9 +750,8 @@ fn well_formed(
                     .is_ok_and(|id| Version::ALL.iter().any(|v| v.data_type(id).is_some()))
         }
         Category::Code => state.in_table(leaf.table, text, version),
-        Category::CodeText => {
-            code_beside.is_some_and(|code| describes(leaf.table, code.trim_ascii(), text, version))
-        }
+        Category::CodeText => code_beside
+            .is_some_and(|code| state.describes(leaf.table, code.trim_ascii(), text, version)),
         Category::Number => values::is_number(text),
         Category::Time => values::is_time(text),
         Category::State | Category::Country => {
@@ -805,7 +813,14 @@ fn describes(table: Option<u16>, code: &[u8], text: &[u8], version: Version) -> 
 #[derive(Debug, Default)]
 struct State {
     scrubber: Scrubber,
-    codes: FastMap<u16, FastMap<Vec<u8>, bool>>,
+    /// Whether a value is in a table: by the table id (two bytes, little-endian), then the
+    /// value. The first answer stands, whatever the version (see [`State::in_table`]).
+    codes: FastMap<Vec<u8>, bool>,
+    /// Whether a text describes a code, by version, then the table id, the code's length (four
+    /// bytes), the code and the text.
+    descriptions: Vec<(Version, FastMap<Vec<u8>, bool>)>,
+    /// The key being looked up in `codes` or `descriptions`.
+    key: Vec<u8>,
     /// What the fields of each segment id are, by version and id (see [`State::segment_plan`]).
     segment_plans: Vec<SegmentPlans>,
     segment_index: FastMap<(Version, u64), usize>,
@@ -833,12 +848,45 @@ impl State {
 
     fn in_table(&mut self, table: Option<u16>, value: &[u8], version: Version) -> bool {
         let Some(id) = table else { return false };
-        let codes = self.codes.entry(id).or_default();
-        if let Some(found) = codes.get(value) {
+        self.key.clear();
+        self.key.extend_from_slice(&id.to_le_bytes());
+        self.key.extend_from_slice(value);
+        if let Some(found) = self.codes.get(self.key.as_slice()) {
             return *found;
         }
         let found = in_table(table, value, version);
-        codes.insert(value.to_vec(), found);
+        self.codes.insert(self.key.clone(), found);
+        found
+    }
+
+    /// [`describes`], remembered.
+    fn describes(
+        &mut self,
+        table: Option<u16>,
+        code: &[u8],
+        text: &[u8],
+        version: Version,
+    ) -> bool {
+        let Some(id) = table else { return false };
+        let at = match self.descriptions.iter().position(|(v, _)| *v == version) {
+            Some(at) => at,
+            None => {
+                self.descriptions.push((version, FastMap::default()));
+                self.descriptions.len() - 1
+            }
+        };
+        self.key.clear();
+        self.key.extend_from_slice(&id.to_le_bytes());
+        self.key
+            .extend_from_slice(&u32::try_from(code.len()).unwrap_or(u32::MAX).to_le_bytes());
+        self.key.extend_from_slice(code);
+        self.key.extend_from_slice(text);
+        let known = &mut self.descriptions[at].1;
+        if let Some(found) = known.get(self.key.as_slice()) {
+            return *found;
+        }
+        let found = describes(table, code, text, version);
+        known.insert(self.key.clone(), found);
         found
     }
 }
@@ -952,11 +1000,13 @@ struct FieldPlan {
 }
 
 /// Where a field is: its segment, which occurrence of it, and its number.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug)]
 struct Place<'s> {
     segment: &'s [u8],
     occurrence: usize,
     number: usize,
+    /// The start of its values' paths (`OBX[2]-5`), once one was needed.
+    prefix: String,
 }
 
 /// A leaf the dictionary does not define.
@@ -1074,23 +1124,27 @@ impl Place<'_> {
     /// The path of a value of this field, e.g. `OBX[2]-5`, `PID-3[2].1` (written by hand:
     /// there is one per changed value).
     fn path(
-        &self,
+        &mut self,
         repetition: Option<usize>,
         component: Option<usize>,
         subcomponent: Option<usize>,
     ) -> String {
-        let mut path = String::with_capacity(self.segment.len() + 16);
-        match core::str::from_utf8(self.segment) {
-            Ok(id) => path.push_str(id),
-            Err(_) => path.push_str(&String::from_utf8_lossy(self.segment)),
+        if self.prefix.is_empty() {
+            let prefix = &mut self.prefix;
+            match core::str::from_utf8(self.segment) {
+                Ok(id) => prefix.push_str(id),
+                Err(_) => prefix.push_str(&String::from_utf8_lossy(self.segment)),
+            }
+            if self.occurrence > 1 {
+                prefix.push('[');
+                push_number(prefix, self.occurrence);
+                prefix.push(']');
+            }
+            prefix.push('-');
+            push_number(prefix, self.number);
         }
-        if self.occurrence > 1 {
-            path.push('[');
-            push_number(&mut path, self.occurrence);
-            path.push(']');
-        }
-        path.push('-');
-        push_number(&mut path, self.number);
+        let mut path = String::with_capacity(self.prefix.len() + 12);
+        path.push_str(&self.prefix);
         if let Some(repetition) = repetition.filter(|r| *r > 1) {
             path.push('[');
             push_number(&mut path, repetition);
@@ -1110,6 +1164,10 @@ impl Place<'_> {
 
 /// Appends `n` in decimal.
 fn push_number(path: &mut String, mut n: usize) {
+    if n < 10 {
+        path.push(char::from(b'0' + n as u8));
+        return;
+    }
     let mut digits = [0u8; 20];
     let mut at = digits.len();
     loop {
@@ -1145,7 +1203,10 @@ impl<'a> Iterator for Split<'a> {
 
     fn next(&mut self) -> Option<&'a [u8]> {
         let bytes = self.rest?;
-        match self.separator.and_then(|sep| memchr::memchr(sep, bytes)) {
+        match self
+            .separator
+            .and_then(|sep| bytes.iter().position(|&b| b == sep))
+        {
             Some(at) => {
                 self.rest = Some(&bytes[at + 1..]);
                 Some(&bytes[..at])
