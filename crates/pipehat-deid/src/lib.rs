@@ -594,7 +594,11 @@ impl Anonymizer {
         {
             return;
         }
-        let decoded = escape::decode(raw, delimiters);
+        let decoded = if delimiters.escape().is_some_and(|e| raw.contains(&e)) {
+            escape::decode(raw, delimiters)
+        } else {
+            Cow::Borrowed(raw) // what decode gives, without its call
+        };
         let text = decoded.trim_ascii();
         if text.is_empty() {
             return write_raw(sink); // spaces say nothing about anyone
@@ -641,7 +645,11 @@ impl Anonymizer {
                 }
             }
             Sink::Write { out, changes } => {
-                out.extend_from_slice(&escape::encode(&replaced, delimiters));
+                if state.needs_escape(delimiters, &replaced) {
+                    out.extend_from_slice(&escape::encode(&replaced, delimiters));
+                } else {
+                    out.extend_from_slice(&replaced);
+                }
                 changes.push(Change {
                     message: context.message,
                     path: place.path(
@@ -766,17 +774,14 @@ fn well_formed(
 /// a value that already broke its format keeps breaking it the same way, not as a new
 /// missing required value).
 fn redacted(leaf: &Leaf, text: &[u8]) -> &'static [u8] {
-    let keeps_format = match leaf.data_type {
-        "NM" | "SI" => values::is_number(text),
-        "DT" | "DTM" | "TS" | "DIN" => values::parse_date(text).is_some(),
-        "TM" => values::is_time(text),
-        _ => false,
-    };
-    if leaf.formatted && keeps_format {
-        b""
-    } else {
-        REDACTED
-    }
+    let keeps_format = leaf.formatted
+        && match leaf.data_type {
+            "NM" | "SI" => values::is_number(text),
+            "DT" | "DTM" | "TS" | "DIN" => values::parse_date(text).is_some(),
+            "TM" => values::is_time(text),
+            _ => false,
+        };
+    if keeps_format { b"" } else { REDACTED }
 }
 
 /// Whether `value` is a code of `table` in `version` or any other version (a code HL7 defined
@@ -821,6 +826,8 @@ struct State {
     descriptions: Vec<(Version, FastMap<Vec<u8>, bool>)>,
     /// The key being looked up in `codes` or `descriptions`.
     key: Vec<u8>,
+    /// The bytes [`escape::encode`] escapes, for the last delimiters asked about.
+    escaped: Option<(Delimiters, [bool; 256])>,
     /// What the fields of each segment id are, by version and id (see [`State::segment_plan`]).
     segment_plans: Vec<SegmentPlans>,
     segment_index: FastMap<(Version, u64), usize>,
@@ -857,6 +864,33 @@ impl State {
         let found = in_table(table, value, version);
         self.codes.insert(self.key.clone(), found);
         found
+    }
+
+    /// Whether [`escape::encode`] would change `text` under `delimiters`.
+    fn needs_escape(&mut self, delimiters: Delimiters, text: &[u8]) -> bool {
+        let table = match &self.escaped {
+            Some((known, table)) if *known == delimiters => table,
+            _ => {
+                let mut table = [false; 256];
+                for byte in [b'\r', b'\n', 0x0B, 0x1C, delimiters.field()] {
+                    table[usize::from(byte)] = true;
+                }
+                for byte in [
+                    delimiters.component(),
+                    delimiters.repetition(),
+                    delimiters.escape(),
+                    delimiters.subcomponent(),
+                    delimiters.truncation(),
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    table[usize::from(byte)] = true;
+                }
+                &self.escaped.insert((delimiters, table)).1
+            }
+        };
+        text.iter().any(|&b| table[usize::from(b)])
     }
 
     /// [`describes`], remembered.
