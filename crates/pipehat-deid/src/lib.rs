@@ -405,15 +405,16 @@ impl Anonymizer {
             })
             .flatten();
         let delimiters = segment.delimiters();
+        let header = segment.is_header();
         for (i, field) in segment.fields().enumerate() {
             let number = i + 1;
             if let Sink::Write { out, .. } = sink
-                && !(segment.is_header() && number == 2)
+                && !(header && number == 2)
             {
                 out.push(delimiters.field());
             }
             let raw = field.as_bytes();
-            if segment.is_header() && number <= 2 {
+            if header && number <= 2 {
                 if let Sink::Write { out, .. } = sink
                     && number == 2
                 {
@@ -1096,7 +1097,25 @@ impl FieldPlan {
 
     /// The category and method of component `component`, subcomponent `subcomponent` (from
     /// 1) of this field at `place`.
+    #[inline]
     fn leaf(
+        &mut self,
+        policy: &Compiled,
+        version: Version,
+        place: &Place<'_>,
+        component: usize,
+        subcomponent: usize,
+    ) -> (Leaf, Method) {
+        let (c, s) = (component - 1, subcomponent - 1);
+        if let Some(Some(found)) = self.leaves.get(c).and_then(|subs| subs.get(s)) {
+            return *found;
+        }
+        self.new_leaf(policy, version, place, component, subcomponent)
+    }
+
+    /// [`FieldPlan::leaf`] the first time.
+    #[cold]
+    fn new_leaf(
         &mut self,
         policy: &Compiled,
         version: Version,

@@ -493,9 +493,17 @@ impl Scrubber {
             .iter()
             .position(u8::is_ascii_whitespace)
             .unwrap_or(lower.len());
-        let lengths = self.leads.entry(lower[..token].to_vec()).or_default();
-        if let Err(at) = lengths.binary_search_by(|n| lower.len().cmp(n)) {
-            lengths.insert(at, lower.len());
+        // Most values share their first token with one learned before: no new key then.
+        match self.leads.get_mut(&lower[..token]) {
+            Some(lengths) => {
+                if let Err(at) = lengths.binary_search_by(|n| lower.len().cmp(n)) {
+                    lengths.insert(at, lower.len());
+                }
+            }
+            None => {
+                self.leads
+                    .insert(lower[..token].to_vec(), vec![lower.len()]);
+            }
         }
         self.known.entry(lower).or_insert(replacement);
     }
