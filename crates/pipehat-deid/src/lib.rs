@@ -497,10 +497,9 @@ impl Anonymizer {
                 multi_component: false,
                 multi_sub: false,
             };
-            let (leaf, method) = plan.leaf(&self.policy, context.version, place, 1, 1);
+            let slot = plan.leaf(&self.policy, context.version, place, 1, 1);
             self.leaf(
-                &leaf,
-                method,
+                slot,
                 place,
                 &at,
                 raw,
@@ -540,13 +539,11 @@ impl Anonymizer {
                         multi_component,
                         multi_sub,
                     };
-                    let (leaf, method) =
-                        plan.leaf(&self.policy, context.version, place, c + 1, s + 1);
+                    let slot = plan.leaf(&self.policy, context.version, place, c + 1, s + 1);
                     // The code before a display text: the component before this one.
                     let sibling = || previous.map(|code| escape::decode(code, delimiters));
                     self.leaf(
-                        &leaf,
-                        method,
+                        slot,
                         place,
                         &at,
                         subcomponent,
@@ -565,8 +562,7 @@ impl Anonymizer {
     #[allow(clippy::too_many_arguments)]
     fn leaf<'v>(
         &self,
-        leaf: &Leaf,
-        method: Method,
+        slot: &mut LeafPlan,
         place: &mut Place<'_>,
         at: &Position,
         raw: &[u8],
@@ -584,7 +580,7 @@ impl Anonymizer {
         if raw.is_empty() || raw == b"\"\"" {
             return write_raw(sink);
         }
-        let leaf = *leaf;
+        let (leaf, method) = (slot.leaf, slot.method);
         if method == Method::Keep {
             return write_raw(sink);
         }
@@ -611,7 +607,12 @@ impl Anonymizer {
         };
         let valid = match method {
             Method::Generalize | Method::Pseudonymize => {
-                well_formed(&leaf, text, context.version, code_beside.as_deref(), state)
+                if leaf.category == Category::Code && leaf.table.is_some_and(|t| t != 125) {
+                    // What well_formed does for a code, remembered for this position.
+                    Some(slot.in_table(text, || state.in_table(leaf.table, text, context.version)))
+                } else {
+                    well_formed(&leaf, text, context.version, code_beside.as_deref(), state)
+                }
             }
             _ => None,
         };
@@ -1031,7 +1032,30 @@ struct FieldPlan {
     /// A payload the policy removes whole.
     binary_removed: bool,
     /// Each leaf's category and method, by component and subcomponent (from 0), as met.
-    leaves: Vec<Vec<Option<(Leaf, Method)>>>,
+    leaves: Vec<Vec<Option<LeafPlan>>>,
+}
+
+/// One leaf of a field: its category, its method, and the first few codes checked against its
+/// table there (a position holds the same few codes thousands of times).
+#[derive(Debug, Clone)]
+struct LeafPlan {
+    leaf: Leaf,
+    method: Method,
+    codes: Vec<(Box<[u8]>, bool)>,
+}
+
+impl LeafPlan {
+    /// Whether `code` is in the leaf's table, `check` asked the first time.
+    fn in_table(&mut self, code: &[u8], check: impl FnOnce() -> bool) -> bool {
+        if let Some((_, found)) = self.codes.iter().find(|(known, _)| **known == *code) {
+            return *found;
+        }
+        let found = check();
+        if self.codes.len() < 8 {
+            self.codes.push((code.into(), found));
+        }
+        found
+    }
 }
 
 /// Where a field is: its segment, which occurrence of it, and its number.
@@ -1105,12 +1129,15 @@ impl FieldPlan {
         place: &Place<'_>,
         component: usize,
         subcomponent: usize,
-    ) -> (Leaf, Method) {
+    ) -> &mut LeafPlan {
         let (c, s) = (component - 1, subcomponent - 1);
-        if let Some(Some(found)) = self.leaves.get(c).and_then(|subs| subs.get(s)) {
-            return *found;
+        if !matches!(
+            self.leaves.get(c).and_then(|subs| subs.get(s)),
+            Some(Some(_))
+        ) {
+            self.new_leaf(policy, version, place, component, subcomponent);
         }
-        self.new_leaf(policy, version, place, component, subcomponent)
+        self.leaves[c][s].as_mut().expect("made above")
     }
 
     /// [`FieldPlan::leaf`] the first time.
@@ -1122,16 +1149,13 @@ impl FieldPlan {
         place: &Place<'_>,
         component: usize,
         subcomponent: usize,
-    ) -> (Leaf, Method) {
+    ) {
         let (c, s) = (component - 1, subcomponent - 1);
         if self.leaves.len() <= c {
             self.leaves.resize_with(c + 1, Vec::new);
         }
         if self.leaves[c].len() <= s {
             self.leaves[c].resize(s + 1, None);
-        }
-        if let Some(found) = self.leaves[c][s] {
-            return found;
         }
         let leaf = if self.defined {
             self.adjust(
@@ -1155,8 +1179,11 @@ impl FieldPlan {
             self.field_type,
             leaf.category,
         );
-        self.leaves[c][s] = Some((leaf, method));
-        (leaf, method)
+        self.leaves[c][s] = Some(LeafPlan {
+            leaf,
+            method,
+            codes: Vec::new(),
+        });
     }
 
     /// A leaf's category as this field changes it: coded concepts allowed, strings of free-text
