@@ -4,7 +4,9 @@
 //! cargo run --release -p pipehat-deid --example anonymize -- FILE [KEY]
 //! ```
 //!
-//! With a KEY, pseudonymize (keyed, consistent); without, Safe Harbor.
+//! With a KEY, pseudonymize (keyed, consistent); without, Safe Harbor. With `RECEIPT=FILE` in
+//! the environment, the receipt's changes and removals are written to FILE, one a line (to
+//! compare runs).
 
 use std::io::Write;
 use std::time::Instant;
@@ -45,6 +47,19 @@ fn main() {
         seconds,
         input.len() as f64 / 1e6 / seconds
     );
+    if let Some(file) = std::env::var_os("RECEIPT") {
+        let mut lines = String::new();
+        for change in &receipt.changes {
+            lines.push_str(&format!(
+                "{:?} {} {:?} {:?} {:?}\n",
+                change.message, change.path, change.category, change.method, change.original
+            ));
+        }
+        for removal in &receipt.removed {
+            lines.push_str(&format!("{removal:?}\n"));
+        }
+        std::fs::write(file, lines).expect("the receipt file");
+    }
     if std::env::var_os("QUIET").is_none() {
         std::io::stdout().write_all(&output.bytes).expect("stdout");
     }

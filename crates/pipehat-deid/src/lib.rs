@@ -71,7 +71,7 @@ pub fn field_categories(version: Version, segment: &str, field: usize) -> Vec<Ca
         return vec![Category::Allowed];
     }
     let definition = version.field(segment, field);
-    let plan = FieldPlan::new(version, id, 1, field, definition, None);
+    let plan = FieldPlan::new(version, id, field, definition, None);
     if !plan.defined {
         return vec![Category::Unknown];
     }
@@ -390,9 +390,13 @@ impl Anonymizer {
         if let Sink::Write { out, .. } = sink {
             out.extend_from_slice(id);
         }
-        let definition = core::str::from_utf8(id)
-            .ok()
-            .and_then(|id| context.version.segment(id));
+        // What this segment's fields are, from the dictionary and the policy: looked up once
+        // per segment id and version, then taken out of the state while the fields are done.
+        let slot = state.segment_plan(context.version, id);
+        let mut plans = match slot {
+            Some(index) => core::mem::take(&mut state.segment_plans[index]),
+            None => SegmentPlans::new(context.version, id),
+        };
         let value_type = (id == b"OBX")
             .then(|| {
                 segment
@@ -401,15 +405,16 @@ impl Anonymizer {
             })
             .flatten();
         let delimiters = segment.delimiters();
+        let header = segment.is_header();
         for (i, field) in segment.fields().enumerate() {
             let number = i + 1;
             if let Sink::Write { out, .. } = sink
-                && !(segment.is_header() && number == 2)
+                && !(header && number == 2)
             {
                 out.push(delimiters.field());
             }
             let raw = field.as_bytes();
-            if segment.is_header() && number <= 2 {
+            if header && number <= 2 {
                 if let Sink::Write { out, .. } = sink
                     && number == 2
                 {
@@ -417,78 +422,116 @@ impl Anonymizer {
                 }
                 continue;
             }
-            let field_rules = self.policy.has_field_rules(id, number);
-            if listed(ALLOWED_FIELDS, id, number) && !field_rules {
+            if raw.is_empty() {
+                continue; // nothing to write, nothing to change
+            }
+            let plan = plans.field(
+                &self.policy,
+                context.version,
+                id,
+                number,
+                value_type.as_deref(),
+            );
+            let mut place = Place {
+                segment: id,
+                occurrence,
+                number,
+                prefix: String::new(),
+            };
+            if plan.copy {
                 if let Sink::Write { out, .. } = sink {
                     out.extend_from_slice(raw);
                 }
                 continue;
             }
-            let definition = definition.as_ref().and_then(|d| d.field(number));
-            let plan = FieldPlan::new(
-                context.version,
-                id,
-                occurrence,
-                number,
-                definition,
-                value_type.as_deref(),
-            );
-            let field_type = plan.field_type;
-            if is_binary(field_type) && !raw.is_empty() {
-                let method = self
-                    .policy
-                    .method(id, number, 1, 1, field_type, Category::Binary);
-                if method == Method::Remove {
-                    if let Sink::Write { changes, .. } = sink {
-                        changes.push(Change {
-                            message: context.message,
-                            path: plan.path(None, None, None),
-                            category: Category::Binary,
-                            method,
-                            original: self.keep_originals.then(|| field.text().into_owned()),
-                        });
-                    }
-                    continue;
+            if plan.binary_removed && !raw.is_empty() {
+                if let Sink::Write { changes, .. } = sink {
+                    changes.push(Change {
+                        message: context.message,
+                        path: place.path(None, None, None),
+                        category: Category::Binary,
+                        method: Method::Remove,
+                        original: self.keep_originals.then(|| field.text().into_owned()),
+                    });
                 }
+                continue;
             }
-            self.field(&plan, field, context, delimiters, sink, state);
+            self.field(plan, &mut place, raw, context, delimiters, sink, state);
+        }
+        if let Some(index) = slot {
+            state.segment_plans[index] = plans;
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn field(
         &self,
-        plan: &FieldPlan<'_>,
-        field: pipehat::Field<'_>,
+        plan: &mut FieldPlan,
+        place: &mut Place<'_>,
+        raw: &[u8],
         context: &Context,
         delimiters: Delimiters,
         sink: &mut Sink<'_>,
         state: &mut State,
     ) {
-        for (r, repetition) in field.repetitions().enumerate() {
+        let (repetition_sep, component_sep, subcomponent_sep) = (
+            delimiters.repetition(),
+            delimiters.component(),
+            delimiters.subcomponent(),
+        );
+        // Values are short: a plain loop beats a call to memchr.
+        let has = |sep: Option<u8>, bytes: &[u8]| sep.is_some_and(|sep| bytes.contains(&sep));
+        // The common case: one value, no repetitions, components or subcomponents. (A missing
+        // separator is never in a field, like the field separator.)
+        let field_sep = delimiters.field();
+        let (r, c, s) = (
+            repetition_sep.unwrap_or(field_sep),
+            component_sep.unwrap_or(field_sep),
+            subcomponent_sep.unwrap_or(field_sep),
+        );
+        if !raw.iter().any(|&b| b == r || b == c || b == s) {
+            let at = Position {
+                repetition: 1,
+                component: 1,
+                subcomponent: 1,
+                multi_component: false,
+                multi_sub: false,
+            };
+            let slot = plan.leaf(&self.policy, context.version, place, 1, 1);
+            self.leaf(
+                slot,
+                place,
+                &at,
+                raw,
+                context,
+                delimiters,
+                sink,
+                state,
+                || None,
+            );
+            return;
+        }
+        for (r, repetition) in split(raw, repetition_sep).enumerate() {
             if r > 0
                 && let Sink::Write { out, .. } = sink
             {
-                out.push(delimiters.repetition().unwrap_or(b'~'));
+                out.push(repetition_sep.unwrap_or(b'~'));
             }
-            let multi_component = delimiters
-                .component()
-                .is_some_and(|sep| memchr::memchr(sep, repetition.as_bytes()).is_some());
-            for (c, component) in repetition.components().enumerate() {
+            let multi_component = has(component_sep, repetition);
+            let mut previous: Option<&[u8]> = None;
+            for (c, component) in split(repetition, component_sep).enumerate() {
                 if c > 0
                     && let Sink::Write { out, .. } = sink
                 {
-                    out.push(delimiters.component().unwrap_or(b'^'));
+                    out.push(component_sep.unwrap_or(b'^'));
                 }
-                let multi_sub = delimiters
-                    .subcomponent()
-                    .is_some_and(|sep| memchr::memchr(sep, component.as_bytes()).is_some());
-                for (s, subcomponent) in component.subcomponents().enumerate() {
+                let multi_sub = has(subcomponent_sep, component);
+                for (s, subcomponent) in split(component, subcomponent_sep).enumerate() {
                     if s > 0
                         && let Sink::Write { out, .. } = sink
                     {
-                        out.push(delimiters.subcomponent().unwrap_or(b'&'));
+                        out.push(subcomponent_sep.unwrap_or(b'&'));
                     }
-                    let raw = subcomponent.as_bytes();
                     let at = Position {
                         repetition: r + 1,
                         component: c + 1,
@@ -496,9 +539,22 @@ impl Anonymizer {
                         multi_component,
                         multi_sub,
                     };
-                    let sibling = || repetition.component(c).map(|code| code.decoded());
-                    self.leaf(plan, &at, raw, context, delimiters, sink, state, sibling);
+                    let slot = plan.leaf(&self.policy, context.version, place, c + 1, s + 1);
+                    // The code before a display text: the component before this one.
+                    let sibling = || previous.map(|code| escape::decode(code, delimiters));
+                    self.leaf(
+                        slot,
+                        place,
+                        &at,
+                        subcomponent,
+                        context,
+                        delimiters,
+                        sink,
+                        state,
+                        sibling,
+                    );
                 }
+                previous = Some(component);
             }
         }
     }
@@ -506,7 +562,8 @@ impl Anonymizer {
     #[allow(clippy::too_many_arguments)]
     fn leaf<'v>(
         &self,
-        plan: &FieldPlan<'_>,
+        slot: &mut LeafPlan,
+        place: &mut Place<'_>,
         at: &Position,
         raw: &[u8],
         context: &Context,
@@ -523,28 +580,7 @@ impl Anonymizer {
         if raw.is_empty() || raw == b"\"\"" {
             return write_raw(sink);
         }
-        let leaf = if plan.defined {
-            plan.adjust(
-                state.leaf(
-                    context.version,
-                    plan.field_type,
-                    plan.table,
-                    at.component,
-                    at.subcomponent,
-                ),
-                at.component,
-            )
-        } else {
-            UNKNOWN
-        };
-        let method = self.policy.method(
-            plan.segment,
-            plan.number,
-            at.component,
-            at.subcomponent,
-            plan.field_type,
-            leaf.category,
-        );
+        let (leaf, method) = (slot.leaf, slot.method);
         if method == Method::Keep {
             return write_raw(sink);
         }
@@ -555,7 +591,11 @@ impl Anonymizer {
         {
             return;
         }
-        let decoded = escape::decode(raw, delimiters);
+        let decoded = if delimiters.escape().is_some_and(|e| raw.contains(&e)) {
+            escape::decode(raw, delimiters)
+        } else {
+            Cow::Borrowed(raw) // what decode gives, without its call
+        };
         let text = decoded.trim_ascii();
         if text.is_empty() {
             return write_raw(sink); // spaces say nothing about anyone
@@ -567,7 +607,12 @@ impl Anonymizer {
         };
         let valid = match method {
             Method::Generalize | Method::Pseudonymize => {
-                well_formed(&leaf, text, context.version, code_beside.as_deref(), state)
+                if leaf.category == Category::Code && leaf.table.is_some_and(|t| t != 125) {
+                    // What well_formed does for a code, remembered for this position.
+                    Some(slot.in_table(text, || state.in_table(leaf.table, text, context.version)))
+                } else {
+                    well_formed(&leaf, text, context.version, code_beside.as_deref(), state)
+                }
             }
             _ => None,
         };
@@ -602,10 +647,14 @@ impl Anonymizer {
                 }
             }
             Sink::Write { out, changes } => {
-                out.extend_from_slice(&escape::encode(&replaced, delimiters));
+                if state.needs_escape(delimiters, &replaced) {
+                    out.extend_from_slice(&escape::encode(&replaced, delimiters));
+                } else {
+                    out.extend_from_slice(&replaced);
+                }
                 changes.push(Change {
                     message: context.message,
-                    path: plan.path(
+                    path: place.path(
                         Some(at.repetition),
                         at.multi_component.then_some(at.component),
                         at.multi_sub.then_some(at.subcomponent),
@@ -711,9 +760,8 @@ fn well_formed(
                     .is_ok_and(|id| Version::ALL.iter().any(|v| v.data_type(id).is_some()))
         }
         Category::Code => state.in_table(leaf.table, text, version),
-        Category::CodeText => {
-            code_beside.is_some_and(|code| describes(leaf.table, code.trim_ascii(), text, version))
-        }
+        Category::CodeText => code_beside
+            .is_some_and(|code| state.describes(leaf.table, code.trim_ascii(), text, version)),
         Category::Number => values::is_number(text),
         Category::Time => values::is_time(text),
         Category::State | Category::Country => {
@@ -728,17 +776,14 @@ fn well_formed(
 /// a value that already broke its format keeps breaking it the same way, not as a new
 /// missing required value).
 fn redacted(leaf: &Leaf, text: &[u8]) -> &'static [u8] {
-    let keeps_format = match leaf.data_type {
-        "NM" | "SI" => values::is_number(text),
-        "DT" | "DTM" | "TS" | "DIN" => values::parse_date(text).is_some(),
-        "TM" => values::is_time(text),
-        _ => false,
-    };
-    if leaf.formatted && keeps_format {
-        b""
-    } else {
-        REDACTED
-    }
+    let keeps_format = leaf.formatted
+        && match leaf.data_type {
+            "NM" | "SI" => values::is_number(text),
+            "DT" | "DTM" | "TS" | "DIN" => values::parse_date(text).is_some(),
+            "TM" => values::is_time(text),
+            _ => false,
+        };
+    if keeps_format { b"" } else { REDACTED }
 }
 
 /// Whether `value` is a code of `table` in `version` or any other version (a code HL7 defined
@@ -775,34 +820,181 @@ fn describes(table: Option<u16>, code: &[u8], text: &[u8], version: Version) -> 
 #[derive(Debug, Default)]
 struct State {
     scrubber: Scrubber,
-    leaves: FastMap<(Version, &'static str, Option<u16>, usize, usize), Leaf>,
-    codes: FastMap<u16, FastMap<Vec<u8>, bool>>,
+    /// Whether a value is in a table: by the table id (two bytes, little-endian), then the
+    /// value. The first answer stands, whatever the version (see [`State::in_table`]).
+    codes: FastMap<Vec<u8>, bool>,
+    /// Whether a text describes a code, by version, then the table id, the code's length (four
+    /// bytes), the code and the text.
+    descriptions: Vec<(Version, FastMap<Vec<u8>, bool>)>,
+    /// The key being looked up in `codes` or `descriptions`.
+    key: Vec<u8>,
+    /// The bytes [`escape::encode`] escapes, for the last delimiters asked about.
+    escaped: Option<(Delimiters, [bool; 256])>,
+    /// What the fields of each segment id are, by version and id (see [`State::segment_plan`]).
+    segment_plans: Vec<SegmentPlans>,
+    segment_index: FastMap<(Version, u64), usize>,
 }
 
 impl State {
-    fn leaf(
-        &mut self,
-        version: Version,
-        field_type: &'static str,
-        table: Option<u16>,
-        component: usize,
-        subcomponent: usize,
-    ) -> Leaf {
-        *self
-            .leaves
-            .entry((version, field_type, table, component, subcomponent))
-            .or_insert_with(|| category::leaf(version, field_type, table, component, subcomponent))
+    /// The index in `segment_plans` of the plans for segment `id` in `version`, made on first
+    /// use; `None` for an id too long to key (planned afresh each time).
+    fn segment_plan(&mut self, version: Version, id: &[u8]) -> Option<usize> {
+        if id.len() > 7 {
+            return None;
+        }
+        let mut key = [0; 8];
+        key[..id.len()].copy_from_slice(id);
+        key[7] = id.len() as u8;
+        let key = (version, u64::from_le_bytes(key));
+        if let Some(index) = self.segment_index.get(&key) {
+            return Some(*index);
+        }
+        let index = self.segment_plans.len();
+        self.segment_plans.push(SegmentPlans::new(version, id));
+        self.segment_index.insert(key, index);
+        Some(index)
     }
 
     fn in_table(&mut self, table: Option<u16>, value: &[u8], version: Version) -> bool {
         let Some(id) = table else { return false };
-        let codes = self.codes.entry(id).or_default();
-        if let Some(found) = codes.get(value) {
+        self.key.clear();
+        self.key.extend_from_slice(&id.to_le_bytes());
+        self.key.extend_from_slice(value);
+        if let Some(found) = self.codes.get(self.key.as_slice()) {
             return *found;
         }
         let found = in_table(table, value, version);
-        codes.insert(value.to_vec(), found);
+        self.codes.insert(self.key.clone(), found);
         found
+    }
+
+    /// Whether [`escape::encode`] would change `text` under `delimiters`.
+    fn needs_escape(&mut self, delimiters: Delimiters, text: &[u8]) -> bool {
+        let table = match &self.escaped {
+            Some((known, table)) if *known == delimiters => table,
+            _ => {
+                let mut table = [false; 256];
+                for byte in [b'\r', b'\n', 0x0B, 0x1C, delimiters.field()] {
+                    table[usize::from(byte)] = true;
+                }
+                for byte in [
+                    delimiters.component(),
+                    delimiters.repetition(),
+                    delimiters.escape(),
+                    delimiters.subcomponent(),
+                    delimiters.truncation(),
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    table[usize::from(byte)] = true;
+                }
+                &self.escaped.insert((delimiters, table)).1
+            }
+        };
+        text.iter().any(|&b| table[usize::from(b)])
+    }
+
+    /// [`describes`], remembered.
+    fn describes(
+        &mut self,
+        table: Option<u16>,
+        code: &[u8],
+        text: &[u8],
+        version: Version,
+    ) -> bool {
+        let Some(id) = table else { return false };
+        let at = match self.descriptions.iter().position(|(v, _)| *v == version) {
+            Some(at) => at,
+            None => {
+                self.descriptions.push((version, FastMap::default()));
+                self.descriptions.len() - 1
+            }
+        };
+        self.key.clear();
+        self.key.extend_from_slice(&id.to_le_bytes());
+        self.key
+            .extend_from_slice(&u32::try_from(code.len()).unwrap_or(u32::MAX).to_le_bytes());
+        self.key.extend_from_slice(code);
+        self.key.extend_from_slice(text);
+        let known = &mut self.descriptions[at].1;
+        if let Some(found) = known.get(self.key.as_slice()) {
+            return *found;
+        }
+        let found = describes(table, code, text, version);
+        known.insert(self.key.clone(), found);
+        found
+    }
+}
+
+/// The plans for the fields of one segment id in one version, made as the fields are met.
+#[derive(Debug, Default)]
+struct SegmentPlans {
+    definition: Option<pipehat_dict::SegmentDef<'static>>,
+    /// By field number.
+    fields: Vec<Option<FieldPlan>>,
+    /// OBX-5, by OBX-2 (trimmed, upper case; `None` when OBX-2 is absent).
+    values: Vec<(Option<String>, FieldPlan)>,
+}
+
+impl SegmentPlans {
+    fn new(version: Version, id: &[u8]) -> Self {
+        SegmentPlans {
+            definition: core::str::from_utf8(id)
+                .ok()
+                .and_then(|id| version.segment(id)),
+            fields: Vec::new(),
+            values: Vec::new(),
+        }
+    }
+
+    /// The plan for field `number` of segment `id`; `value_type` is OBX-2 for OBX.
+    fn field(
+        &mut self,
+        policy: &Compiled,
+        version: Version,
+        id: &[u8],
+        number: usize,
+        value_type: Option<&str>,
+    ) -> &mut FieldPlan {
+        let definition = &self.definition;
+        let make = || {
+            let field_rules = policy.has_field_rules(id, number);
+            if listed(ALLOWED_FIELDS, id, number) && !field_rules {
+                return FieldPlan {
+                    copy: true,
+                    ..FieldPlan::default()
+                };
+            }
+            let definition = definition.as_ref().and_then(|d| d.field(number));
+            let mut plan = FieldPlan::new(version, id, number, definition, value_type);
+            plan.binary_removed = is_binary(plan.field_type)
+                && policy.method(id, number, 1, 1, plan.field_type, Category::Binary)
+                    == Method::Remove;
+            plan
+        };
+        if id == b"OBX" && number == 5 {
+            let at = match self
+                .values
+                .iter()
+                .position(|(known, _)| known.as_deref() == value_type)
+            {
+                Some(at) => at,
+                None => {
+                    let plan = make();
+                    self.values.push((value_type.map(str::to_owned), plan));
+                    self.values.len() - 1
+                }
+            };
+            return &mut self.values[at].1;
+        }
+        if self.fields.len() <= number {
+            self.fields.resize_with(number + 1, || None);
+        }
+        if self.fields[number].is_none() {
+            self.fields[number] = Some(make());
+        }
+        self.fields[number].as_mut().expect("made above")
     }
 }
 
@@ -826,17 +1018,54 @@ struct Context {
     message: Option<usize>,
 }
 
-/// One field and what it is.
-struct FieldPlan<'s> {
-    segment: &'s [u8],
-    occurrence: usize,
-    number: usize,
+/// One field and what it is, whatever segment instance it is in.
+#[derive(Debug, Default)]
+struct FieldPlan {
     field_type: &'static str,
     table: Option<u16>,
     defined: bool,
     concept: bool,
     free_text: bool,
     birth: bool,
+    /// Kept as it is: an allowed field with no rule of its own.
+    copy: bool,
+    /// A payload the policy removes whole.
+    binary_removed: bool,
+    /// Each leaf's category and method, by component and subcomponent (from 0), as met.
+    leaves: Vec<Vec<Option<LeafPlan>>>,
+}
+
+/// One leaf of a field: its category, its method, and the first few codes checked against its
+/// table there (a position holds the same few codes thousands of times).
+#[derive(Debug, Clone)]
+struct LeafPlan {
+    leaf: Leaf,
+    method: Method,
+    codes: Vec<(Box<[u8]>, bool)>,
+}
+
+impl LeafPlan {
+    /// Whether `code` is in the leaf's table, `check` asked the first time.
+    fn in_table(&mut self, code: &[u8], check: impl FnOnce() -> bool) -> bool {
+        if let Some((_, found)) = self.codes.iter().find(|(known, _)| **known == *code) {
+            return *found;
+        }
+        let found = check();
+        if self.codes.len() < 8 {
+            self.codes.push((code.into(), found));
+        }
+        found
+    }
+}
+
+/// Where a field is: its segment, which occurrence of it, and its number.
+#[derive(Debug)]
+struct Place<'s> {
+    segment: &'s [u8],
+    occurrence: usize,
+    number: usize,
+    /// The start of its values' paths (`OBX[2]-5`), once one was needed.
+    prefix: String,
 }
 
 /// A leaf the dictionary does not define.
@@ -848,13 +1077,12 @@ const UNKNOWN: Leaf = Leaf {
     data_type: "",
 };
 
-impl<'s> FieldPlan<'s> {
-    /// Field `number` of segment `id` (its `occurrence`), defined by `definition`; for OBX-5,
-    /// `value_type` is OBX-2 (trimmed, upper case).
+impl FieldPlan {
+    /// Field `number` of segment `id`, defined by `definition`; for OBX-5, `value_type` is
+    /// OBX-2 (trimmed, upper case).
     fn new(
         version: Version,
-        id: &'s [u8],
-        occurrence: usize,
+        id: &[u8],
         number: usize,
         definition: Option<pipehat_dict::ElementDef<'static>>,
         value_type: Option<&str>,
@@ -873,9 +1101,6 @@ impl<'s> FieldPlan<'s> {
             };
         }
         FieldPlan {
-            segment: id,
-            occurrence,
-            number,
             field_type,
             table: definition.and_then(|d| d.table),
             defined: definition.is_some(),
@@ -888,7 +1113,77 @@ impl<'s> FieldPlan<'s> {
                     && number == 5
                     && value_type.is_some_and(|t| matches!(t, "ST" | "TX" | "FT"))),
             birth: definition.is_some_and(|d| d.name.contains("Birth")),
+            copy: false,
+            binary_removed: false,
+            leaves: Vec::new(),
         }
+    }
+
+    /// The category and method of component `component`, subcomponent `subcomponent` (from
+    /// 1) of this field at `place`.
+    #[inline]
+    fn leaf(
+        &mut self,
+        policy: &Compiled,
+        version: Version,
+        place: &Place<'_>,
+        component: usize,
+        subcomponent: usize,
+    ) -> &mut LeafPlan {
+        let (c, s) = (component - 1, subcomponent - 1);
+        if !matches!(
+            self.leaves.get(c).and_then(|subs| subs.get(s)),
+            Some(Some(_))
+        ) {
+            self.new_leaf(policy, version, place, component, subcomponent);
+        }
+        self.leaves[c][s].as_mut().expect("made above")
+    }
+
+    /// [`FieldPlan::leaf`] the first time.
+    #[cold]
+    fn new_leaf(
+        &mut self,
+        policy: &Compiled,
+        version: Version,
+        place: &Place<'_>,
+        component: usize,
+        subcomponent: usize,
+    ) {
+        let (c, s) = (component - 1, subcomponent - 1);
+        if self.leaves.len() <= c {
+            self.leaves.resize_with(c + 1, Vec::new);
+        }
+        if self.leaves[c].len() <= s {
+            self.leaves[c].resize(s + 1, None);
+        }
+        let leaf = if self.defined {
+            self.adjust(
+                category::leaf(
+                    version,
+                    self.field_type,
+                    self.table,
+                    component,
+                    subcomponent,
+                ),
+                component,
+            )
+        } else {
+            UNKNOWN
+        };
+        let method = policy.method(
+            place.segment,
+            place.number,
+            component,
+            subcomponent,
+            self.field_type,
+            leaf.category,
+        );
+        self.leaves[c][s] = Some(LeafPlan {
+            leaf,
+            method,
+            codes: Vec::new(),
+        });
     }
 
     /// A leaf's category as this field changes it: coded concepts allowed, strings of free-text
@@ -903,29 +1198,104 @@ impl<'s> FieldPlan<'s> {
         }
         leaf
     }
+}
 
+impl Place<'_> {
+    /// The path of a value of this field, e.g. `OBX[2]-5`, `PID-3[2].1` (written by hand:
+    /// there is one per changed value).
     fn path(
-        &self,
+        &mut self,
         repetition: Option<usize>,
         component: Option<usize>,
         subcomponent: Option<usize>,
     ) -> String {
-        use core::fmt::Write;
-        let mut path = String::from_utf8_lossy(self.segment).into_owned();
-        if self.occurrence > 1 {
-            let _ = write!(path, "[{}]", self.occurrence);
+        if self.prefix.is_empty() {
+            let prefix = &mut self.prefix;
+            match core::str::from_utf8(self.segment) {
+                Ok(id) => prefix.push_str(id),
+                Err(_) => prefix.push_str(&String::from_utf8_lossy(self.segment)),
+            }
+            if self.occurrence > 1 {
+                prefix.push('[');
+                push_number(prefix, self.occurrence);
+                prefix.push(']');
+            }
+            prefix.push('-');
+            push_number(prefix, self.number);
         }
-        let _ = write!(path, "-{}", self.number);
+        let mut path = String::with_capacity(self.prefix.len() + 12);
+        path.push_str(&self.prefix);
         if let Some(repetition) = repetition.filter(|r| *r > 1) {
-            let _ = write!(path, "[{repetition}]");
+            path.push('[');
+            push_number(&mut path, repetition);
+            path.push(']');
         }
         if let Some(component) = component.or(subcomponent.map(|_| 1)) {
-            let _ = write!(path, ".{component}");
+            path.push('.');
+            push_number(&mut path, component);
         }
         if let Some(subcomponent) = subcomponent {
-            let _ = write!(path, ".{subcomponent}");
+            path.push('.');
+            push_number(&mut path, subcomponent);
         }
         path
+    }
+}
+
+/// Appends `n` in decimal.
+fn push_number(path: &mut String, mut n: usize) {
+    if n < 10 {
+        path.push(char::from(b'0' + n as u8));
+        return;
+    }
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &digit in &digits[at..] {
+        path.push(char::from(digit));
+    }
+}
+
+/// The parts of `bytes` between `separator`s: always at least one, possibly empty (as the
+/// parser's own iterators split them).
+fn split(bytes: &[u8], separator: Option<u8>) -> Split<'_> {
+    Split {
+        rest: Some(bytes),
+        separator,
+    }
+}
+
+/// See [`split`].
+struct Split<'a> {
+    rest: Option<&'a [u8]>,
+    separator: Option<u8>,
+}
+
+impl<'a> Iterator for Split<'a> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let bytes = self.rest?;
+        match self
+            .separator
+            .and_then(|sep| bytes.iter().position(|&b| b == sep))
+        {
+            Some(at) => {
+                self.rest = Some(&bytes[at + 1..]);
+                Some(&bytes[..at])
+            }
+            None => {
+                self.rest = None;
+                Some(bytes)
+            }
+        }
     }
 }
 

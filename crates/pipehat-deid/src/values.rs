@@ -472,6 +472,13 @@ pub(crate) struct Scrubber {
     known: FastMap<Vec<u8>, Vec<u8>>,
     /// First token in lower case → the lengths of the values starting with it, longest first.
     leads: FastMap<Vec<u8>, Vec<usize>>,
+    /// A Bloom filter of the values in `known` (three bits of one word each, sixteen bits a
+    /// value or more),
+    /// so that most candidate stretches of text that are not a value cost no look-up in the
+    /// large table; made before scrubbing, when `known` has changed.
+    filter: Vec<u64>,
+    /// How many values `filter` holds (it is rebuilt when `known` has more).
+    filtered: usize,
 }
 
 impl Scrubber {
@@ -486,16 +493,27 @@ impl Scrubber {
             .iter()
             .position(u8::is_ascii_whitespace)
             .unwrap_or(lower.len());
-        let lengths = self.leads.entry(lower[..token].to_vec()).or_default();
-        if let Err(at) = lengths.binary_search_by(|n| lower.len().cmp(n)) {
-            lengths.insert(at, lower.len());
+        // Most values share their first token with one learned before: no new key then.
+        match self.leads.get_mut(&lower[..token]) {
+            Some(lengths) => {
+                if let Err(at) = lengths.binary_search_by(|n| lower.len().cmp(n)) {
+                    lengths.insert(at, lower.len());
+                }
+            }
+            None => {
+                self.leads
+                    .insert(lower[..token].to_vec(), vec![lower.len()]);
+            }
         }
         self.known.entry(lower).or_insert(replacement);
     }
 
     /// `text` without any known identifier (matched whole-word, any letter case) and without
     /// anything shaped like an email, a URL, a date or a long number.
-    pub fn scrub(&self, text: &[u8]) -> Vec<u8> {
+    pub fn scrub(&mut self, text: &[u8]) -> Vec<u8> {
+        if self.filtered != self.known.len() {
+            self.build_filter();
+        }
         let lower = text.to_ascii_lowercase();
         // A match must end where a word ends (or where the value itself ends in punctuation).
         let boundary = |j: usize| j == text.len() || !is_word(text[j]) || !is_word(text[j - 1]);
@@ -521,6 +539,24 @@ impl Scrubber {
         out
     }
 
+    /// Fills `filter` with every known value.
+    fn build_filter(&mut self) {
+        let words = (self.known.len() / 4).next_power_of_two().max(64);
+        self.filter = vec![0; words];
+        let keys: Vec<u64> = self.known.keys().map(|value| filter_key(value)).collect();
+        for key in keys {
+            let (word, bits) = filter_bits(key, words);
+            self.filter[word] |= bits;
+        }
+        self.filtered = self.known.len();
+    }
+
+    /// Whether `value` may be known: `false` means it is not.
+    fn may_know(&self, value: &[u8]) -> bool {
+        let (word, bits) = filter_bits(filter_key(value), self.filter.len());
+        self.filter[word] & bits == bits
+    }
+
     /// The longest known value at `i` of `lower` that ends at a boundary.
     fn known_at(
         &self,
@@ -542,12 +578,14 @@ impl Scrubber {
             let Some(lengths) = self.leads.get(&lower[i..j]) else {
                 continue;
             };
-            for &length in lengths {
+            // Longest first: values longer than the rest of the text cannot be here.
+            let fits = lengths.partition_point(|n| *n > lower.len() - i);
+            for &length in &lengths[fits..] {
                 let end = i + length;
                 if best.is_some_and(|(b, _)| b >= end) {
                     break;
                 }
-                if end > lower.len() || !boundary(end) {
+                if end > lower.len() || !boundary(end) || !self.may_know(&lower[i..end]) {
                     continue;
                 }
                 if let Some(replacement) = self.known.get(&lower[i..end]) {
@@ -558,6 +596,34 @@ impl Scrubber {
         }
         best
     }
+}
+
+/// What the Bloom filter knows a value by: its length and its first and last eight bytes,
+/// mixed (cheap to take from any stretch of text).
+fn filter_key(value: &[u8]) -> u64 {
+    let eight = |bytes: &[u8]| {
+        let mut word = [0; 8];
+        word[..bytes.len()].copy_from_slice(bytes);
+        u64::from_le_bytes(word)
+    };
+    let n = value.len();
+    let (first, last) = if n >= 8 {
+        (eight(&value[..8]), eight(&value[n - 8..]))
+    } else {
+        (eight(value), 0)
+    };
+    let mut h = (first ^ last.rotate_left(29) ^ n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    h ^= h >> 32;
+    h = h.wrapping_mul(0xd6e8_feb8_6659_fd93);
+    h ^ (h >> 32)
+}
+
+/// The word (of `words`, a power of two) and the three bits in it of a Bloom filter for a
+/// value of key `key`: one memory access a look-up.
+fn filter_bits(key: u64, words: usize) -> (usize, u64) {
+    let word = (key & (words as u64 - 1)) as usize;
+    let bits = (1 << ((key >> 40) & 63)) | (1 << ((key >> 46) & 63)) | (1 << ((key >> 52) & 63));
+    (word, bits)
 }
 
 fn is_word(byte: u8) -> bool {
