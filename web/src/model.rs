@@ -272,7 +272,7 @@ pub fn anonymized(text: &str, preset: Preset, key: &str) -> AnonymizedView {
                     .receipt
                     .changes
                     .into_iter()
-                    .map(|c| (c.path, c.category.as_str(), c.method.as_str()))
+                    .map(|c| (c.path.to_string(), c.category.as_str(), c.method.as_str()))
                     .collect(),
                 error: None,
             }
