@@ -348,14 +348,7 @@ impl Anonymizer {
                 self.message(message, index, &mut sink, &mut state);
             }
             for segment in &envelope {
-                let mut occurrences = Vec::new();
-                self.segment(
-                    segment,
-                    &envelope_context(),
-                    &mut occurrences,
-                    &mut sink,
-                    &mut state,
-                );
+                self.envelope_segment(segment, &mut sink, &mut state);
             }
         }
 
@@ -403,15 +396,7 @@ impl Anonymizer {
                     self.message(&file.messages()[index], index, &mut sink, &mut state);
                 }
                 Region::Envelope(index) => {
-                    let segment = &envelope[index];
-                    let mut occurrences = Vec::new();
-                    self.segment(
-                        segment,
-                        &envelope_context(),
-                        &mut occurrences,
-                        &mut sink,
-                        &mut state,
-                    );
+                    self.envelope_segment(&envelope[index], &mut sink, &mut state);
                 }
                 Region::Unreadable => removed.push(Removal {
                     start,
@@ -431,6 +416,12 @@ impl Anonymizer {
                 removed,
             },
         }
+    }
+
+    /// A batch or file envelope segment (FHS, BHS, BTS, FTS): anonymized like any segment,
+    /// outside any message.
+    fn envelope_segment(&self, segment: &Segment<'_>, sink: &mut Sink<'_>, state: &mut State) {
+        self.segment(segment, &envelope_context(), &mut Vec::new(), sink, state);
     }
 
     fn message(&self, message: &Message<'_>, index: usize, sink: &mut Sink<'_>, state: &mut State) {

@@ -130,24 +130,24 @@ impl Policy {
 
     /// Whether any value could be pseudonymized, so a key is needed.
     pub(crate) fn needs_key(&self) -> bool {
-        self.preset == Preset::Pseudonymize
-            || self
-                .fields
-                .values()
-                .chain(self.data_types.values())
-                .chain(self.segments.values())
-                .any(|m| *m == Method::Pseudonymize)
+        self.may_use(Method::Pseudonymize)
     }
 
     /// Whether any value could be scrubbed, so identifiers must be collected first.
     pub(crate) fn may_scrub(&self) -> bool {
+        self.may_use(Method::Scrub)
+    }
+
+    /// Whether `method` applies anywhere: the pseudonymize preset uses both keyed methods, and
+    /// an override may name it.
+    fn may_use(&self, method: Method) -> bool {
         self.preset == Preset::Pseudonymize
             || self
                 .fields
                 .values()
                 .chain(self.data_types.values())
                 .chain(self.segments.values())
-                .any(|m| *m == Method::Scrub)
+                .any(|m| *m == method)
     }
 }
 
