@@ -31,6 +31,9 @@ pub enum Category {
     Date,
     /// A date of birth: like [`Category::Date`], and ages over 89 are aggregated.
     BirthDate,
+    /// An age (the value of an age observation: OBX-5 where OBX-3 is an age code or OBX-6 is
+    /// years): kept up to 89; an older age becomes 90, which stands for 90 or older.
+    Age,
     /// A family name (surname, own and partner surname, prefixes).
     FamilyName,
     /// A given or middle name.
@@ -73,6 +76,7 @@ impl Category {
             Category::Time => "time",
             Category::Date => "date",
             Category::BirthDate => "birth-date",
+            Category::Age => "age",
             Category::FamilyName => "family-name",
             Category::GivenName => "given-name",
             Category::Street => "street",
@@ -144,6 +148,12 @@ pub(crate) const CONCEPT_FIELDS: &[(&str, usize)] = &[
     ("PR1", 3), // procedure code
     ("AL1", 3), // allergen code
 ];
+
+/// Observation identifiers (OBX-3.1, LOINC) whose value is a person's age.
+pub(crate) const AGE_CODES: &[&str] = &["30525-0", "21612-7", "29553-5", "21611-9"];
+
+/// Units (OBX-6.1) that make a numeric observation an age in years.
+pub(crate) const AGE_UNITS: &[&str] = &["a", "yr", "yrs", "year", "years", "ann"];
 
 /// Fields of string type that hold free text in practice (TX and FT fields are free text by
 /// type).

@@ -45,7 +45,8 @@ pub use category::Category;
 pub use policy::{Method, Policy, PolicyError, Preset};
 
 use category::{
-    ALLOWED_FIELDS, CONCEPT_FIELDS, FREE_TEXT_FIELDS, Leaf, is_binary, is_coded, listed,
+    AGE_CODES, AGE_UNITS, ALLOWED_FIELDS, CONCEPT_FIELDS, FREE_TEXT_FIELDS, Leaf, is_binary,
+    is_coded, listed,
 };
 use policy::Compiled;
 use values::{FastMap, Keyed, REDACTED, Realistic, Scrubber};
@@ -491,6 +492,20 @@ impl Anonymizer {
                     .map(|f| f.text().trim().to_ascii_uppercase())
             })
             .flatten();
+        // An observation whose value is a person's age (by its code or its unit of years).
+        let age_observation = id == b"OBX"
+            && [(3, AGE_CODES), (6, AGE_UNITS)]
+                .iter()
+                .any(|(field, known)| {
+                    segment
+                        .field(*field)
+                        .and_then(|f| f.component(1))
+                        .is_some_and(|c| {
+                            let text = c.text();
+                            let text = text.trim();
+                            known.iter().any(|k| k.eq_ignore_ascii_case(text))
+                        })
+                });
         let delimiters = segment.delimiters();
         let header = segment.is_header();
         for (i, field) in segment.fields().enumerate() {
@@ -523,6 +538,7 @@ impl Anonymizer {
                 segment: id,
                 occurrence,
                 number,
+                age: number == 5 && age_observation,
             };
             if plan.copy {
                 if let Sink::Write { out, .. } = sink {
@@ -666,7 +682,10 @@ impl Anonymizer {
         if raw.is_empty() || raw == b"\"\"" {
             return write_raw(sink);
         }
-        let (leaf, method) = (slot.leaf, slot.method);
+        let (mut leaf, method) = (slot.leaf, slot.method);
+        if place.age && leaf.category == Category::Number {
+            leaf.category = Category::Age;
+        }
         if method == Method::Keep {
             return write_raw(sink);
         }
@@ -780,6 +799,10 @@ impl Anonymizer {
                 _ => redacted,
             },
             Category::PostalCode => values::generalize_zip(text).map(Cow::Owned).or(redacted),
+            Category::Age => match values::aggregate_age(text) {
+                Some(kept_or_90) => kept_or_90.map(Cow::Borrowed),
+                None => redacted,
+            },
             Category::Allowed => None,
             _ => redacted,
         }
@@ -803,6 +826,11 @@ impl Anonymizer {
         }
         Some(Cow::Owned(match leaf.category {
             Category::Allowed => return None,
+            // An age is no identifier up to 89: pseudonyms aggregate older ones as Safe Harbor.
+            Category::Age => match values::aggregate_age(text) {
+                Some(kept_or_90) => return kept_or_90.map(Cow::Borrowed),
+                None => keyed.token(b"id", text),
+            },
             Category::Date | Category::BirthDate => match values::parse_date(text) {
                 Some(date) => {
                     let mut shifted = values::shift_date(text, date, context.shift);
@@ -1150,6 +1178,8 @@ struct Place<'s> {
     segment: &'s [u8],
     occurrence: usize,
     number: usize,
+    /// Whether its numbers are ages (OBX-5 of an age observation).
+    age: bool,
 }
 
 /// A leaf the dictionary does not define.

@@ -74,7 +74,7 @@ impl Preset {
             (Preset::SafeHarbor, Code | CodeText | Number | Time | State | Country) => {
                 Method::Generalize
             }
-            (Preset::SafeHarbor, Date | BirthDate | PostalCode) => Method::Generalize,
+            (Preset::SafeHarbor, Date | BirthDate | Age | PostalCode) => Method::Generalize,
             (Preset::SafeHarbor, _) => Method::Redact,
             (Preset::Pseudonymize, _) => Method::Pseudonymize,
         }

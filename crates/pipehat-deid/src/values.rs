@@ -703,6 +703,16 @@ fn pattern(text: &[u8], start: usize) -> Option<(usize, &'static [u8])> {
     }
 }
 
+/// An age kept, or aggregated: `Some(None)` keeps a well-formed age up to 89, `Some(Some(90))`
+/// replaces an older one (90 stands for 90 or older); `None` for a value that is no number.
+pub(crate) fn aggregate_age(value: &[u8]) -> Option<Option<&'static [u8]>> {
+    if !is_number(value) {
+        return None;
+    }
+    let age: f64 = core::str::from_utf8(value).ok()?.parse().ok()?;
+    Some((age > 89.0).then_some(&b"90"[..]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -186,3 +186,33 @@ fn pseudonymizing_needs_a_key() {
     let message = Message::parse(BATCH.split(|b| *b == b'\r').nth(1).unwrap());
     assert!(message.is_ok());
 }
+
+#[test]
+fn ages_over_89_become_90_in_both_presets() {
+    let input = b"MSH|^~\\&|LAB|HOSP|||20260105||ORU^R01|M1|P|2.5.1\r\
+        PID|1||MRN1^^^HOSP^MR||DOE^JANE\r\
+        OBX|1|NM|30525-0^Age^LN||93|a\r\
+        OBX|2|NM|21612-7^Age reported^LN||45|a\r\
+        OBX|3|NM|8302-2^Body height^LN||178|cm\r\
+        OBX|4|NM|99999^Whatever^L||104|yr\r";
+    let safe = Anonymizer::new(&Policy::default(), None)
+        .unwrap()
+        .anonymize(input);
+    let pseudo = pseudonymize(b"k1").anonymize(input);
+    for output in [&safe.bytes, &pseudo.bytes] {
+        assert_eq!(get(output, 0, "OBX[1]-5"), "90");
+        assert_eq!(get(output, 0, "OBX[2]-5"), "45");
+        assert_eq!(get(output, 0, "OBX[3]-5"), "178"); // a height, not an age
+        assert_eq!(get(output, 0, "OBX[4]-5"), "90"); // years by its unit
+    }
+    let change = safe
+        .receipt
+        .changes
+        .iter()
+        .find(|c| c.path == "OBX-5")
+        .unwrap();
+    assert_eq!(
+        (change.category, change.method),
+        (Category::Age, Method::Generalize)
+    );
+}
