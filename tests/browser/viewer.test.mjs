@@ -4,6 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from './server.mjs';
@@ -273,6 +274,44 @@ describe('viewer', () => {
 
     assert.deepEqual(log.requests.slice(loaded), [], 'no request while opening, dropping and reading files');
     assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test('what is copied or downloaded is proper HL7: CR terminators; an ACK to copy', async () => {
+    const context = await browser.newContext({ acceptDownloads: true });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.origin });
+    const log = recordRequests(context);
+    const page = await context.newPage();
+    await page.goto(`${app.origin}/`);
+    const input = page.getByRole('textbox', { name: 'Message' });
+    await input.waitFor();
+    await page.waitForLoadState('networkidle');
+    log.phase = 'copy';
+    // Typed text comes back from the text area with LF; the copy has CR.
+    await input.fill(MESSAGE.replace('19610615', '19610631'));
+    await page.getByRole('tab', { name: /Findings/ }).click();
+    const ack = page.getByLabel('Acknowledgment');
+    await ack.waitFor();
+    assert.match(await ack.textContent(), /^MSH\|\^~\\&\|GHH LAB\|GHH\|ADT1\|GOOD HEALTH HOSPITAL\|\d{14}\|\|ACK\^A01\^ACK\|ACK\d{14}\|P\|2\.5\.1\nMSA\|AE\|MSG00001\nERR\|/);
+    await page.getByRole('button', { name: 'Copy the ACK' }).click();
+    const copiedAck = await page.evaluate(() => navigator.clipboard.readText());
+    assert.match(copiedAck, /\rMSA\|AE\|MSG00001\r/);
+    assert.ok(!copiedAck.includes('\n'));
+
+    await page.getByRole('tab', { name: /Anonymize/ }).click();
+    await page.getByRole('button', { name: 'Copy', exact: true }).click();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    assert.ok(copied.startsWith('MSH|^~\\&|ADT1|GOOD HEALTH HOSPITAL|GHH LAB|GHH|2026||ADT^A01^ADT_A01|REDACTED|P|2.5.1\r'), copied);
+    assert.ok(!copied.includes('\n') && !copied.includes('EVERYMAN'), copied);
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download' }).click(),
+    ]);
+    assert.equal(file.suggestedFilename(), 'message.hl7');
+    const downloaded = readFileSync(await file.path(), 'utf8');
+    assert.equal(downloaded, copied);
+    assert.deepEqual(crossOrigin(log, app.origin), [], 'no cross-origin request');
+    assert.ok(log.requests.every((r) => r.phase === 'load' || r.url.startsWith('blob:')), 'only the download\'s own blob: URL');
     await context.close();
   });
 

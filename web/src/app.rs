@@ -6,8 +6,8 @@ use pipehat_deid::Preset;
 use wasm_bindgen::prelude::*;
 
 use crate::model::{
-    AnonymizedView, FindingRow, MessageRow, MessageView, anonymized, caret, error_counts, findings,
-    message_rows, message_view,
+    AnonymizedView, FindingRow, MessageRow, MessageView, acknowledgment, anonymized, caret,
+    error_counts, findings, hl7_line_ends, message_rows, message_view,
 };
 
 #[wasm_bindgen]
@@ -22,6 +22,52 @@ fn generate_key() -> String {
     let mut bytes = [0u8; 32];
     get_random_values(&mut bytes);
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Puts `text` on the clipboard (the page's own clipboard permission; nothing is sent).
+fn copy_to_clipboard(text: String) {
+    if let Some(window) = web_sys::window() {
+        let promise = window.navigator().clipboard().write_text(&text);
+        leptos::task::spawn_local(async move {
+            let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+        });
+    }
+}
+
+/// Offers `text` as a file download, made in the page (a `blob:` URL, never a server).
+fn download(name: &str, text: &str) {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/plain");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Some(document) = web_sys::window().and_then(|w| w.document())
+        && let Ok(element) = document.create_element("a")
+        && let Ok(anchor) = element.dyn_into::<web_sys::HtmlAnchorElement>()
+    {
+        anchor.set_href(&url);
+        anchor.set_download(name);
+        anchor.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// Now, as HL7 writes a timestamp (`YYYYMMDDHHMMSS`), in the browser's time zone.
+fn hl7_now() -> String {
+    let now = js_sys::Date::new_0();
+    format!(
+        "{:04}{:02}{:02}{:02}{:02}{:02}",
+        now.get_full_year(),
+        now.get_month() + 1,
+        now.get_date(),
+        now.get_hours(),
+        now.get_minutes(),
+        now.get_seconds()
+    )
 }
 
 /// A sample for first-time users: an admission with the usual identifiers (all invented).
@@ -297,8 +343,13 @@ pub fn App() -> impl IntoView {
                 <div role="tabpanel" class="panel">
                     {move || match tab.get() {
                         Tab::Structure => view! { <Structure view=view/> }.into_any(),
-                        Tab::Findings => view! { <Findings report=report/> }.into_any(),
-                        Tab::Anonymize => view! { <Anonymize text=text/> }.into_any(),
+                        Tab::Findings => {
+                            view! { <Findings report=report text=text selected=selected/> }
+                                .into_any()
+                        }
+                        Tab::Anonymize => {
+                            view! { <Anonymize text=text file_name=file_name/> }.into_any()
+                        }
                     }}
                 </div>
             </section>
@@ -359,7 +410,18 @@ fn Structure(view: Memo<MessageView>) -> impl IntoView {
 
 /// The validation findings, errors first.
 #[component]
-fn Findings(report: Memo<Vec<FindingRow>>) -> impl IntoView {
+fn Findings(
+    report: Memo<Vec<FindingRow>>,
+    text: ReadSignal<String>,
+    selected: ReadSignal<usize>,
+) -> impl IntoView {
+    // The acknowledgment a receiver would send for this message, with CR terminators.
+    let ack = Memo::new(move |_| {
+        if text.with(String::len) > MAX_TEXT {
+            return None;
+        }
+        text.with(|text| acknowledgment(text, selected.get(), &hl7_now()))
+    });
     view! {
         <h2>"Findings " <span class="count">{move || report.with(Vec::len)}</span></h2>
         <p class="hint">"Checked against the message's HL7 version (tolerant preset)."</p>
@@ -384,12 +446,21 @@ fn Findings(report: Memo<Vec<FindingRow>>) -> impl IntoView {
                     .collect_view()
             }}
         </ul>
+        <div class="ack">
+            <h3>"Acknowledgment"</h3>
+            <pre class="ack-text" aria-label="Acknowledgment">
+                {move || ack.get().unwrap_or_default().replace('\r', "\n")}
+            </pre>
+            <button on:click=move |_| copy_to_clipboard(ack.get().unwrap_or_default())>
+                "Copy the ACK"
+            </button>
+        </div>
     }
 }
 
 /// An anonymized copy of the input, and what changed.
 #[component]
-fn Anonymize(text: ReadSignal<String>) -> impl IntoView {
+fn Anonymize(text: ReadSignal<String>, file_name: ReadSignal<Option<String>>) -> impl IntoView {
     let (preset, set_preset) = signal(Preset::SafeHarbor);
     let (key, set_key) = signal(String::new());
     let output: Memo<AnonymizedView> = Memo::new(move |_| {
@@ -398,6 +469,16 @@ fn Anonymize(text: ReadSignal<String>) -> impl IntoView {
         }
         text.with(|text| key.with(|key| anonymized(text, preset.get(), key)))
     });
+    // What is copied or downloaded: a file's own line ends, or CR for typed or pasted text
+    // (the text area turned every CR into LF).
+    let result = move || {
+        let text = output.with(|o| o.text.clone());
+        if file_name.with(Option::is_some) {
+            text
+        } else {
+            hl7_line_ends(&text)
+        }
+    };
     view! {
         <h2>"Anonymize"</h2>
         <div class="controls">
@@ -434,6 +515,24 @@ fn Anonymize(text: ReadSignal<String>) -> impl IntoView {
             </label>
         </div>
         {move || output.with(|o| o.error.clone()).map(|e| view! { <p class="problem">{e}</p> })}
+        <div class="controls">
+            <button on:click=move |_| copy_to_clipboard(result())>"Copy"</button>
+            <button on:click=move |_| {
+                let name = file_name
+                    .get()
+                    .map_or_else(|| "message.hl7".to_string(), |n| format!("anonymized-{n}"));
+                download(&name, &result());
+            }>"Download"</button>
+            <span class="hint">
+                {move || {
+                    if file_name.with(Option::is_some) {
+                        "Line ends as in the file."
+                    } else {
+                        "Segments end with CR, as HL7 wants."
+                    }
+                }}
+            </span>
+        </div>
         <pre class="anonymized" aria-label="Anonymized message">
             {move || output.with(|o| o.text.replace('\r', "\n"))}
         </pre>

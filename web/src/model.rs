@@ -383,3 +383,23 @@ pub fn error_counts(
         })
         .collect()
 }
+
+/// `text` with every line end (CR LF, LF, CR) as HL7's segment terminator, CR: what a text
+/// area gives back has LF, which a receiving system may not accept.
+pub fn hl7_line_ends(text: &str) -> String {
+    text.replace("\r\n", "\r").replace('\n', "\r")
+}
+
+/// The acknowledgment for message `index` of `text`: AA, AE or AR from its validation, each
+/// finding an ERR segment; MSH-7 and the control id from `timestamp` (`YYYYMMDDHHMMSS`).
+pub fn acknowledgment(text: &str, index: usize, timestamp: &str) -> Option<String> {
+    let file = File::parse(text.as_bytes());
+    let message = file.messages().get(index).or(file.messages().first())?;
+    let report = validate(message, &Options::default());
+    let mut ack =
+        pipehat::Acknowledgment::new(report.ack_code(), format!("ACK{timestamp}"), timestamp);
+    for error in report.ack_errors() {
+        ack = ack.error(error);
+    }
+    Some(String::from_utf8_lossy(&ack.build(message)).into_owned())
+}
