@@ -13,19 +13,13 @@
 //!
 //! Without the corpus (a user's fresh clone) the tests skip loudly; with `CI` set they fail.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use pipehat::{Delimiters, File, Message};
 use pipehat_deid::{Anonymizer, Policy, Preset};
 use pipehat_dict::Version;
 
 const MARK: &str = "QXZQXZ";
-const NOT_MESSAGES: &[&str] = &[
-    "SOURCES.md",
-    "TEST_SUITES.md",
-    "ANALYSIS.txt",
-    "ANALYSIS_files.txt",
-];
 
 /// Fields whose values may be kept whatever they hold (docs/deidentification.md).
 const ALLOWED: &[(&str, usize)] = &[
@@ -76,48 +70,12 @@ const FREE_TEXT: &[(&str, usize)] = &[
     ("ORC", 16),
 ];
 
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("PIPEHAT_CORPUS").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"),
-        PathBuf::from,
-    );
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "CI is set but the corpus is missing at {}",
-        dir.display()
-    );
-    eprintln!(
-        "\n*** SKIPPED: no HL7 corpus at {} (set PIPEHAT_CORPUS, or check out ../shared) ***\n",
-        dir.display()
-    );
-    None
-}
-
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
-        .map(|entry| entry.expect("directory entry").path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            files(&path, out);
-        } else if !NOT_MESSAGES.contains(&path.file_name().and_then(|n| n.to_str()).unwrap_or("")) {
-            out.push(path);
-        }
-    }
-}
-
 /// Every message of the corpus, as its own bytes.
 fn corpus_messages() -> Vec<(PathBuf, Vec<u8>)> {
-    let Some(dir) = corpus_dir() else {
+    let Some(dir) = testkit::corpus_dir() else {
         return Vec::new();
     };
-    let mut all = Vec::new();
-    files(&dir, &mut all);
+    let all = testkit::message_files(&dir);
     assert!(all.len() >= 1_100, "only {} corpus files", all.len());
     let mut messages = Vec::new();
     for path in all {

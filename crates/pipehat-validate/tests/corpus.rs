@@ -6,16 +6,10 @@
 //!
 //! Without the corpus (a user's fresh clone) the test skips loudly; with `CI` set it fails.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use pipehat_validate::{Options, Preset, Severity, validate};
 
-const NOT_MESSAGES: &[&str] = &[
-    "SOURCES.md",
-    "TEST_SUITES.md",
-    "ANALYSIS.txt",
-    "ANALYSIS_files.txt",
-];
 const MIN_FILES: usize = 1_100;
 
 /// Errors the triage found right, as (rule, path without indices): the samples break the
@@ -60,41 +54,6 @@ const TRIAGED: &[(&str, &str)] = &[
     ("structure.too-many", "-"),
 ];
 
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("PIPEHAT_CORPUS").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"),
-        PathBuf::from,
-    );
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "CI is set but the corpus is missing at {}",
-        dir.display()
-    );
-    eprintln!(
-        "\n*** SKIPPED: no HL7 corpus at {} (set PIPEHAT_CORPUS, or check out ../shared) ***\n",
-        dir.display()
-    );
-    None
-}
-
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
-        .map(|entry| entry.expect("directory entry").path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            files(&path, out);
-        } else if !NOT_MESSAGES.contains(&path.file_name().and_then(|n| n.to_str()).unwrap_or("")) {
-            out.push(path);
-        }
-    }
-}
-
 fn without_indices(path: &str) -> String {
     let mut out = String::new();
     let mut skipping = false;
@@ -111,9 +70,10 @@ fn without_indices(path: &str) -> String {
 
 #[test]
 fn every_corpus_message_validates_without_panic() {
-    let Some(dir) = corpus_dir() else { return };
-    let mut all = Vec::new();
-    files(&dir, &mut all);
+    let Some(dir) = testkit::corpus_dir() else {
+        return;
+    };
+    let all = testkit::message_files(&dir);
     assert!(all.len() >= MIN_FILES, "only {} corpus files", all.len());
     let mut messages = 0;
     for path in &all {
@@ -155,10 +115,11 @@ fn every_corpus_message_validates_without_panic() {
 
 #[test]
 fn well_formed_samples_have_only_triaged_errors() {
-    let Some(dir) = corpus_dir() else { return };
-    let mut all = Vec::new();
-    files(&dir.join("cdc-trusted-intermediary"), &mut all);
-    files(&dir.join("ms-fhir-converter"), &mut all);
+    let Some(dir) = testkit::corpus_dir() else {
+        return;
+    };
+    let mut all = testkit::message_files(&dir.join("cdc-trusted-intermediary"));
+    all.extend(testkit::message_files(&dir.join("ms-fhir-converter")));
     let samples: Vec<&PathBuf> = all
         .iter()
         .filter(|p| {

@@ -5,16 +5,6 @@
 //!
 //! Without the corpus (a user's fresh clone) the test skips loudly; with `CI` set it fails.
 
-use std::path::{Path, PathBuf};
-
-/// Files in the corpus that describe it rather than being messages.
-const NOT_MESSAGES: &[&str] = &[
-    "SOURCES.md",
-    "TEST_SUITES.md",
-    "ANALYSIS.txt",
-    "ANALYSIS_files.txt",
-];
-
 /// The corpus has 1,118 message files (321 originals, 797 derived); fewer means a broken copy.
 const MIN_FILES: usize = 1_100;
 
@@ -26,46 +16,12 @@ const LINES_STARTING_MSH: usize = 1_147;
 /// field separator, so they are not MSH segments.
 const MSH_SEGMENTS: usize = LINES_STARTING_MSH - 2;
 
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("PIPEHAT_CORPUS").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"),
-        PathBuf::from,
-    );
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "CI is set but the corpus is missing at {}",
-        dir.display()
-    );
-    eprintln!(
-        "\n*** SKIPPED: no HL7 corpus at {} (set PIPEHAT_CORPUS, or check out ../shared) ***\n",
-        dir.display()
-    );
-    None
-}
-
-fn message_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
-        .map(|entry| entry.expect("directory entry").path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            message_files(&path, out);
-        } else if !NOT_MESSAGES.contains(&path.file_name().and_then(|n| n.to_str()).unwrap_or("")) {
-            out.push(path);
-        }
-    }
-}
-
 #[test]
 fn every_corpus_file_splits_losslessly() {
-    let Some(dir) = corpus_dir() else { return };
-    let mut files = Vec::new();
-    message_files(&dir, &mut files);
+    let Some(dir) = testkit::corpus_dir() else {
+        return;
+    };
+    let files = testkit::message_files(&dir);
     assert!(
         files.len() >= MIN_FILES,
         "only {} files under {}",
