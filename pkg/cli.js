@@ -85,11 +85,15 @@ function validateCommand(args) {
   if (values.profile !== undefined) options.profile = readProfile(values.profile);
 
   const results = [];
-  for (const name of expand(positionals)) {
+  const files = expand(positionals);
+  const progress = progressLine('validating', files.length);
+  for (const [i, name] of files.entries()) {
     const text = name === '-' ? readFileSync(0, 'utf8') : readText(name);
+    progress(i, name, text.length);
     const report = validateAll(text, options);
     results.push({ file: name === '-' ? '<stdin>' : name, ...report });
   }
+  progress.done();
   const out = values.format === 'json' ? JSON.stringify(results, null, 2) + '\n'
     : values.format === 'junit' ? junit(results)
     : text(results);
@@ -139,8 +143,11 @@ function anonymizeCommand(args) {
   }
 
   const receipts = [];
-  for (const name of expand(positionals)) {
+  const files = expand(positionals);
+  const progress = progressLine('anonymizing', files.length);
+  for (const [i, name] of files.entries()) {
     const input = name === '-' ? readFileSync(0, 'utf8') : readText(name);
+    progress(i, name, input.length);
     let result;
     try {
       result = anonymize(input, options);
@@ -155,8 +162,26 @@ function anonymizeCommand(args) {
       process.stdout.write(result.text);
     }
   }
+  progress.done();
   if (values.receipt !== undefined) writeFileSync(values.receipt, JSON.stringify(receipts, null, 2) + '\n');
   return 0;
+}
+
+/**
+ * Progress on stderr for large inputs, only when stderr is a terminal (a pipeline's logs get
+ * nothing): one line rewritten in place, cleared at the end.
+ */
+function progressLine(verb, count) {
+  const shown = { any: false };
+  const show = (i, name, size) => {
+    if (!process.stderr.isTTY || (count < 20 && size < 5_000_000)) return;
+    shown.any = true;
+    process.stderr.write(`\r\x1b[K${verb} ${i + 1}/${count} ${name} (${(size / 1e6).toFixed(1)} MB)`);
+  };
+  show.done = () => {
+    if (shown.any) process.stderr.write('\r\x1b[K');
+  };
+  return show;
 }
 
 /** The one input of a command: a file or `-` (standard input). */

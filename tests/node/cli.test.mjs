@@ -149,3 +149,9 @@ test('ack and get', () => {
   assert.equal(missing.code, 1);
   assert.equal(run(['get', 'PID-5.1']).code, 2);
 });
+
+test('progress goes to a terminal only: a pipeline gets no stray stderr', () => {
+  const { code, err } = run(['validate', 'ok-adt-a04.hl7', 'ok-oru-r01.hl7']);
+  assert.equal(code, 0);
+  assert.equal(err, '');
+});
