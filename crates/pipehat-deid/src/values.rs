@@ -35,23 +35,31 @@ fn two(bytes: &[u8]) -> Option<u32> {
 
 /// A well-formed TM: `HH[MM[SS[.S[S[S[S]]]]]][+/-ZZZZ]`.
 pub(crate) fn is_time(value: &[u8]) -> bool {
-    let (clock, offset) = split_offset(value);
+    whole_digits(value, 6)
+        .is_some_and(|whole| matches!(whole.len(), 2 | 4 | 6) && time_parts_ok(whole))
+}
+
+/// The part of a time or timestamp before its fraction, once its time-zone offset
+/// (`+/-ZZZZ`) and fraction (`.S` to `.SSSS`, allowed only after `full` digits) are found
+/// well-formed; `None` otherwise.
+fn whole_digits(value: &[u8], full: usize) -> Option<&[u8]> {
+    let (stamp, offset) = split_offset(value);
     if !offset.is_none_or(is_offset) {
-        return false;
+        return None;
     }
-    let (whole, fraction) = match memchr::memchr(b'.', clock) {
-        Some(at) => (&clock[..at], Some(&clock[at + 1..])),
-        None => (clock, None),
+    let (whole, fraction) = match memchr::memchr(b'.', stamp) {
+        Some(at) => (&stamp[..at], Some(&stamp[at + 1..])),
+        None => (stamp, None),
     };
     if let Some(fraction) = fraction
-        && (whole.len() != 6
+        && (whole.len() != full
             || fraction.is_empty()
             || fraction.len() > 4
             || !fraction.iter().all(u8::is_ascii_digit))
     {
-        return false;
+        return None;
     }
-    matches!(whole.len(), 2 | 4 | 6) && time_parts_ok(whole)
+    Some(whole)
 }
 
 fn time_parts_ok(digits: &[u8]) -> bool {
@@ -90,22 +98,7 @@ pub(crate) struct Date {
 /// Reads a DT, DTM or TS value: `YYYY[MM[DD[HH[MM[SS[.S…]]]]]][+/-ZZZZ]`, with real months,
 /// days and times.
 pub(crate) fn parse_date(value: &[u8]) -> Option<Date> {
-    let (stamp, offset) = split_offset(value);
-    if !offset.is_none_or(is_offset) {
-        return None;
-    }
-    let (whole, fraction) = match memchr::memchr(b'.', stamp) {
-        Some(at) => (&stamp[..at], Some(&stamp[at + 1..])),
-        None => (stamp, None),
-    };
-    if let Some(fraction) = fraction
-        && (whole.len() != 14
-            || fraction.is_empty()
-            || fraction.len() > 4
-            || !fraction.iter().all(u8::is_ascii_digit))
-    {
-        return None;
-    }
+    let whole = whole_digits(value, 14)?;
     if !matches!(whole.len(), 4 | 6 | 8 | 10 | 12 | 14) || !whole.iter().all(u8::is_ascii_digit) {
         return None;
     }

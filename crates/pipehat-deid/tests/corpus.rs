@@ -356,23 +356,9 @@ fn errors(message: &Message<'_>) -> std::collections::BTreeSet<(String, String)>
         .with_severity(pipehat_validate::Severity::Error)
         .map(|f| {
             let path = f.location.path.as_deref().unwrap_or("-");
-            (f.rule.to_string(), strip_indices(path))
+            (f.rule.to_string(), testkit::without_indices(path))
         })
         .collect()
-}
-
-fn strip_indices(path: &str) -> String {
-    let mut out = String::new();
-    let mut skipping = false;
-    for c in path.chars() {
-        match c {
-            '[' => skipping = true,
-            ']' => skipping = false,
-            _ if !skipping => out.push(c),
-            _ => {}
-        }
-    }
-    out
 }
 
 fn shape(message: &Message<'_>) -> Vec<(Vec<u8>, usize)> {

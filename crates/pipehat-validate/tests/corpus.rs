@@ -54,20 +54,6 @@ const TRIAGED: &[(&str, &str)] = &[
     ("structure.too-many", "-"),
 ];
 
-fn without_indices(path: &str) -> String {
-    let mut out = String::new();
-    let mut skipping = false;
-    for c in path.chars() {
-        match c {
-            '[' => skipping = true,
-            ']' => skipping = false,
-            _ if !skipping => out.push(c),
-            _ => {}
-        }
-    }
-    out
-}
-
 #[test]
 fn every_corpus_message_validates_without_panic() {
     let Some(dir) = testkit::corpus_dir() else {
@@ -143,7 +129,8 @@ fn well_formed_samples_have_only_triaged_errors() {
                 clean += 1;
             }
             for finding in report.with_severity(Severity::Error) {
-                let path_key = without_indices(finding.location.path.as_deref().unwrap_or("-"));
+                let path_key =
+                    testkit::without_indices(finding.location.path.as_deref().unwrap_or("-"));
                 if !TRIAGED.contains(&(finding.rule, path_key.as_str())) {
                     untriaged.push(format!("{}: {finding}", path.display()));
                 }

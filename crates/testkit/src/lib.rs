@@ -70,3 +70,24 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
         }
     }
 }
+
+/// A path without its indices (`OBX[2]-5[1].1` → `OBX-5.1`), to compare findings or changes
+/// by element whatever the occurrence or repetition.
+///
+/// ```
+/// assert_eq!(testkit::without_indices("OBX[2]-5[1].1"), "OBX-5.1");
+/// ```
+#[must_use]
+pub fn without_indices(path: &str) -> String {
+    let mut out = String::new();
+    let mut skipping = false;
+    for c in path.chars() {
+        match c {
+            '[' => skipping = true,
+            ']' => skipping = false,
+            _ if !skipping => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
