@@ -2,12 +2,13 @@
 //! the dictionary's names, its validation findings, and an anonymized copy.
 
 use leptos::prelude::*;
-use pipehat_deid::Preset;
 use wasm_bindgen::prelude::*;
 
+use crate::anonymize::Anonymize;
+use crate::messages::Messages;
 use crate::model::{
-    AnonymizedView, FindingRow, MessageRow, MessageView, acknowledgment, anonymized, caret,
-    error_counts, findings, hl7_line_ends, message_rows, message_view,
+    FindingRow, MessageView, acknowledgment, caret, error_counts, findings, message_rows,
+    message_view,
 };
 
 #[wasm_bindgen]
@@ -18,14 +19,14 @@ extern "C" {
 }
 
 /// A new key for pseudonyms: 256 random bits as hex, made here and kept only in this page.
-fn generate_key() -> String {
+pub(crate) fn generate_key() -> String {
     let mut bytes = [0u8; 32];
     get_random_values(&mut bytes);
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Puts `text` on the clipboard (the page's own clipboard permission; nothing is sent).
-fn copy_to_clipboard(text: String) {
+pub(crate) fn copy_to_clipboard(text: String) {
     if let Some(window) = web_sys::window() {
         let promise = window.navigator().clipboard().write_text(&text);
         leptos::task::spawn_local(async move {
@@ -35,7 +36,7 @@ fn copy_to_clipboard(text: String) {
 }
 
 /// Offers `text` as a file download, made in the page (a `blob:` URL, never a server).
-fn download(name: &str, text: &str) {
+pub(crate) fn download(name: &str, text: &str) {
     let parts = js_sys::Array::of1(&JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("text/plain");
@@ -80,7 +81,7 @@ OBX|1|NM|8302-2^Body height^LN||178|cm^centimeter^UCUM|||||F\n\
 NTE|1||Adam called from 555-555-2004 about his stay";
 
 /// The most text the viewer reads at once (64 MB): more is refused with a clear message.
-const MAX_TEXT: usize = 64_000_000;
+pub(crate) const MAX_TEXT: usize = 64_000_000;
 
 /// How many messages the background check validates between two frames.
 const CHECK_STEP: usize = 100;
@@ -454,198 +455,6 @@ fn Findings(
             <button on:click=move |_| copy_to_clipboard(ack.get().unwrap_or_default())>
                 "Copy the ACK"
             </button>
-        </div>
-    }
-}
-
-/// An anonymized copy of the input, and what changed.
-#[component]
-fn Anonymize(text: ReadSignal<String>, file_name: ReadSignal<Option<String>>) -> impl IntoView {
-    let (preset, set_preset) = signal(Preset::SafeHarbor);
-    let (key, set_key) = signal(String::new());
-    let output: Memo<AnonymizedView> = Memo::new(move |_| {
-        if text.with(String::len) > MAX_TEXT {
-            return AnonymizedView::default();
-        }
-        text.with(|text| key.with(|key| anonymized(text, preset.get(), key)))
-    });
-    // What is copied or downloaded: a file's own line ends, or CR for typed or pasted text
-    // (the text area turned every CR into LF).
-    let result = move || {
-        let text = output.with(|o| o.text.clone());
-        if file_name.with(Option::is_some) {
-            text
-        } else {
-            hl7_line_ends(&text)
-        }
-    };
-    view! {
-        <h2>"Anonymize"</h2>
-        <div class="controls">
-            <label>
-                "Preset "
-                <select
-                    aria-label="Preset"
-                    on:change=move |event| {
-                        set_preset
-                            .set(
-                                if event_target_value(&event) == "pseudonymize" {
-                                    Preset::Pseudonymize
-                                } else {
-                                    Preset::SafeHarbor
-                                },
-                            )
-                    }
-                >
-                    <option value="safe-harbor" selected=true>"Safe Harbor (redact)"</option>
-                    <option value="pseudonymize">"Pseudonymize (keyed)"</option>
-                </select>
-            </label>
-            <label class:hidden=move || preset.get() == Preset::SafeHarbor>
-                "Key "
-                <input
-                    aria-label="Key"
-                    type="text"
-                    spellcheck="false"
-                    autocomplete="off"
-                    prop:value=key
-                    on:input=move |event| set_key.set(event_target_value(&event))
-                />
-                <button on:click=move |_| set_key.set(generate_key())>"Generate"</button>
-            </label>
-        </div>
-        {move || output.with(|o| o.error.clone()).map(|e| view! { <p class="problem">{e}</p> })}
-        <div class="controls">
-            <button on:click=move |_| copy_to_clipboard(result())>"Copy"</button>
-            <button on:click=move |_| {
-                let name = file_name
-                    .get()
-                    .map_or_else(|| "message.hl7".to_string(), |n| format!("anonymized-{n}"));
-                download(&name, &result());
-            }>"Download"</button>
-            <span class="hint">
-                {move || {
-                    if file_name.with(Option::is_some) {
-                        "Line ends as in the file."
-                    } else {
-                        "Segments end with CR, as HL7 wants."
-                    }
-                }}
-            </span>
-        </div>
-        <pre class="anonymized" aria-label="Anonymized message">
-            {move || output.with(|o| o.text.replace('\r', "\n"))}
-        </pre>
-        <h3>{move || format!("{} values changed", output.with(|o| o.changes.len()))}</h3>
-        <ul class="changes" aria-label="Changes">
-            {move || {
-                output
-                    .get()
-                    .changes
-                    .into_iter()
-                    .map(|(path, category, method)| {
-                        view! {
-                            <li>
-                                <span class="path">{path}</span>
-                                " "
-                                <span class="category">{category}</span>
-                                " → "
-                                <span class="method">{method}</span>
-                            </li>
-                        }
-                    })
-                    .collect_view()
-            }}
-        </ul>
-    }
-}
-
-/// The messages of a file, to pick one; filtered by what is typed.
-#[component]
-fn Messages(
-    rows: Memo<Vec<MessageRow>>,
-    statuses: ReadSignal<Vec<usize>>,
-    selected: ReadSignal<usize>,
-    select: WriteSignal<usize>,
-) -> impl IntoView {
-    /// Rows drawn at once: a file of thousands lists the first ones; the filter finds others.
-    const SHOWN: usize = 200;
-    let (filter, set_filter) = signal(String::new());
-    let matching = Memo::new(move |_| {
-        let needle = filter.get().to_lowercase();
-        rows.with(|rows| {
-            rows.iter()
-                .filter(|r| {
-                    needle.is_empty()
-                        || [&r.kind, &r.control_id, &r.patient]
-                            .iter()
-                            .any(|field| field.to_lowercase().contains(&needle))
-                })
-                .cloned()
-                .collect::<Vec<_>>()
-        })
-    });
-    view! {
-        <div class="messages">
-            <div class="messages-head">
-                <h2>"Messages " <span class="count">{move || rows.with(Vec::len)}</span></h2>
-                <input
-                    type="search"
-                    aria-label="Filter messages"
-                    placeholder="Filter: type, control id, patient"
-                    prop:value=filter
-                    on:input=move |event| set_filter.set(event_target_value(&event))
-                />
-            </div>
-            <ul class="message-list" aria-label="Messages">
-                {move || {
-                    matching
-                        .get()
-                        .into_iter()
-                        .take(SHOWN)
-                        .map(|row| {
-                            let index = row.index;
-                            let errors = move || statuses.with(|all| all.get(index).copied());
-                            view! {
-                                <li>
-                                    <button
-                                        class="message-row"
-                                        class:current=move || selected.get() == index
-                                        aria-current=move || (selected.get() == index).then_some("true")
-                                        on:click=move |_| select.set(index)
-                                    >
-                                        <span class="number">{index + 1}</span>
-                                        <span class="kind">{row.kind}</span>
-                                        <span class="control-id">{row.control_id}</span>
-                                        <span class="patient">{row.patient}</span>
-                                        <span
-                                            class="status"
-                                            class:bad=move || errors().is_some_and(|n| n > 0)
-                                        >
-                                            {move || match errors() {
-                                                None => "checking…".to_string(),
-                                                Some(0) => "valid".to_string(),
-                                                Some(1) => "1 error".to_string(),
-                                                Some(n) => format!("{n} errors"),
-                                            }}
-                                        </span>
-                                    </button>
-                                </li>
-                            }
-                        })
-                        .collect_view()
-                }}
-            </ul>
-            <p class="hint">
-                {move || {
-                    let shown = matching.with(Vec::len);
-                    if shown > SHOWN {
-                        format!("Showing {SHOWN} of {shown}: filter to find the others.")
-                    } else {
-                        String::new()
-                    }
-                }}
-            </p>
         </div>
     }
 }

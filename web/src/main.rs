@@ -3,7 +3,9 @@
 //! The page calls the `pipehat` crate directly inside its own wasm, so nothing a user pastes
 //! ever leaves the machine (the page's Content-Security-Policy forbids it besides).
 
+mod anonymize;
 mod app;
+mod messages;
 mod model;
 
 fn main() {
