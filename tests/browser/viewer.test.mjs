@@ -341,6 +341,128 @@ describe('viewer', () => {
     await context.close();
   });
 
+  test('the raw view: coloured, numbered, findings underlined, linked both ways with the structure', async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const log = recordRequests(context);
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${app.origin}/`);
+    const input = page.getByRole('textbox', { name: 'Message' });
+    await input.waitFor();
+    await page.waitForLoadState('networkidle');
+    const loaded = log.requests.length;
+
+    // An invalid birth date, an escape sequence and an HL7 null.
+    const message = MESSAGE.replace('19610615', '19610631').replace('GOOD HEALTH HOSPITAL|GHH LAB', 'GOOD \\T\\ HEALTH|GHH LAB') + '\rNTE|1||""';
+    await input.fill(message);
+    const lines = page.locator('.highlight .line');
+    await lines.nth(4).waitFor();
+    // Every line drawn, in order, exactly as typed (the highlight is a copy of the text).
+    assert.deepEqual(await lines.allTextContents(), message.split('\r'));
+    assert.deepEqual(await page.locator('.gutter .number').allTextContents(), ['1', '2', '3', '4', '5']);
+    assert.deepEqual(
+      await page.locator('.highlight .t.seg').allTextContents(),
+      ['MSH', 'EVN', 'PID', 'PV1', 'NTE'],
+    );
+    assert.equal(await page.locator('.highlight .t.enc').first().textContent(), '^~\\&');
+    assert.equal(await page.locator('.highlight .t.esc').first().textContent(), '\\T\\');
+    // The finding underlined at its exact bytes.
+    assert.deepEqual(await lines.nth(2).locator('.t.error').allTextContents(), ['19610631']);
+
+    // Choosing an element in the structure selects its bytes in the raw view…
+    await page.getByRole('button', { name: 'PID-7', exact: true }).click();
+    const selection = () => input.evaluate((a) => a.value.slice(a.selectionStart, a.selectionEnd));
+    assert.equal(await selection(), '19610631');
+    await page.getByText('PID-7 — Date/Time of Birth (TS)').waitFor();
+    assert.equal(await page.locator('tr.here .path').textContent(), 'PID-7');
+    // …and moving the caret marks the element in the structure.
+    await input.evaluate((area) => {
+      const at = area.value.indexOf('ADAM') + 1;
+      area.setSelectionRange(at, at);
+    });
+    await page.keyboard.press('ArrowRight');
+    await page.locator('tr.here', { hasText: 'PID-5.2' }).waitFor();
+
+    // A finding selects its place too.
+    await page.getByRole('tab', { name: /Findings/ }).click();
+    await page.locator('.finding.error', { hasText: 'PID-7' }).getByRole('button').click();
+    assert.equal(await selection(), '19610631');
+    await page.screenshot({ path: `${artifacts}/viewer-raw.png`, fullPage: true });
+    assert.deepEqual(log.requests.slice(loaded), [], 'no request');
+    assert.deepEqual(errors, [], 'no error in the page');
+    await context.close();
+  });
+
+  test('findings: grouped, checked as chosen (version, strict, a profile), copied as text or JSON', async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const log = recordRequests(context);
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.origin });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${app.origin}/`);
+    const input = page.getByRole('textbox', { name: 'Message' });
+    await input.waitFor();
+    await page.waitForLoadState('networkidle');
+    const loaded = log.requests.length;
+    await input.fill(MESSAGE.replace('19610615', '19610631'));
+
+    // Tabs by keyboard: arrows move and focus.
+    await page.getByRole('tab', { name: 'Structure' }).focus();
+    await page.keyboard.press('ArrowRight');
+    const findingsTab = page.getByRole('tab', { name: /Findings/ });
+    assert.equal(await findingsTab.getAttribute('aria-selected'), 'true');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'tab-findings');
+
+    await page.getByRole('heading', { name: /^Errors/ }).waitFor();
+    const errorList = page.getByRole('list', { name: 'Errors' });
+    assert.match(await errorList.textContent(), /PID-7/);
+
+    // The report, as text and as JSON.
+    await page.getByRole('button', { name: 'Copy report' }).click();
+    await page.waitForFunction(async () => (await navigator.clipboard.readText()).startsWith('HL7 v2.5.1'));
+    const text = await page.evaluate(() => navigator.clipboard.readText());
+    assert.match(text, /^HL7 v2\.5\.1 ADT_A01: 1 errors, \d+ warnings, \d+ infos\n/);
+    assert.match(text, /^3:\d+ error 102 value\.format PID-7: /m);
+    await page.getByRole('button', { name: 'Copy as JSON' }).click();
+    await page.waitForFunction(async () => (await navigator.clipboard.readText()).startsWith('{'));
+    const json = JSON.parse(await page.evaluate(() => navigator.clipboard.readText()));
+    assert.equal(json.version, '2.5.1');
+    assert.ok(json.findings.some((f) => f.location.path === 'PID-7' && f.severity === 'error'), JSON.stringify(json));
+
+    // Strict finds more than tolerant.
+    const count = async () => Number(await page.locator('.panel > h2 .count').textContent());
+    const tolerant = await count();
+    await page.getByLabel('Strict').check();
+    await page.waitForFunction((n) => Number(document.querySelector('.panel > h2 .count').textContent) > n, tolerant);
+
+    // Another version: the names and the check follow it.
+    await page.getByLabel('HL7 version').selectOption('2.3');
+    await page.getByRole('tab', { name: 'Structure' }).click();
+    await page.getByText('HL7 v2.3').waitFor();
+    await page.getByRole('tab', { name: /Findings/ }).click();
+    await page.getByLabel('HL7 version').waitFor();
+    assert.equal(await page.getByLabel('HL7 version').inputValue(), '2.3', 'the choice is kept across tabs');
+
+    // A conformance profile opened from a file: its constraints become findings.
+    const profile = { name: 'test feed', segments: { PID: { fields: { '5.1': { maxLength: 4 }, '19': { usage: 'R' } } } } };
+    await page.locator('#open-profile').setInputFiles({
+      name: 'feed.profile.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(profile)),
+    });
+    await page.getByText('Profile: feed.profile.json').waitFor();
+    await page.locator('.finding', { hasText: 'PID-19' }).waitFor();
+    await page.locator('#open-profile').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"segments": 3}') });
+    await page.getByRole('alert').filter({ hasText: 'broken.json' }).waitFor();
+    await page.getByRole('button', { name: 'Remove the profile' }).click();
+    await page.locator('.finding', { hasText: 'PID-19' }).waitFor({ state: 'detached' });
+    assert.deepEqual(log.requests.slice(loaded), [], 'no request');
+    assert.deepEqual(errors, [], 'no error in the page');
+    await context.close();
+  });
+
   test('negative control: the recorder catches a cross-origin request', async () => {
     const context = await browser.newContext();
     const log = recordRequests(context);

@@ -7,9 +7,11 @@ use wasm_bindgen::prelude::*;
 use crate::anonymize::Anonymize;
 use crate::messages::Messages;
 use crate::model::{
-    FindingRow, MessageView, acknowledgment, caret, error_counts, findings, message_rows,
-    message_view,
+    Checks, FindingRow, Layout, MessageView, acknowledgment, area_offset, byte_offset, caret,
+    error_counts, findings, layout, line_of, line_starts, message_rows, message_view, raw_lines,
+    read_profile, report_text,
 };
+use pipehat_dict::Version;
 
 #[wasm_bindgen]
 extern "C" {
@@ -103,11 +105,64 @@ async fn yield_to_browser() {
 /// but not shown there.
 const MAX_EDITABLE: usize = 1_000_000;
 
+/// Height of a line of the raw view, in CSS pixels (style.css sets the same).
+const LINE_HEIGHT: f64 = 20.0;
+/// Padding of the raw view's text, in CSS pixels (style.css sets the same).
+const PAD_TOP: f64 = 10.0;
+const PAD_LEFT: f64 = 12.0;
+/// Lines drawn beyond the visible ones, above and below.
+const OVERSCAN: usize = 8;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tab {
     Structure,
     Findings,
     Anonymize,
+}
+
+impl Tab {
+    const ALL: [Tab; 3] = [Tab::Structure, Tab::Findings, Tab::Anonymize];
+
+    fn label(self) -> &'static str {
+        match self {
+            Tab::Structure => "Structure",
+            Tab::Findings => "Findings",
+            Tab::Anonymize => "Anonymize",
+        }
+    }
+
+    fn id(self) -> String {
+        format!("tab-{}", self.label().to_lowercase())
+    }
+}
+
+/// Selects bytes `span` of `text` in the text area and scrolls them into view: what a click on
+/// an element or a finding does.
+fn select_in_area(
+    area: &web_sys::HtmlTextAreaElement,
+    text: &str,
+    span: (usize, usize),
+    char_width: f64,
+) {
+    let start = area_offset(text, span.0);
+    let end = area_offset(text, span.1);
+    let _ = area.focus();
+    let _ = area.set_selection_range(start as u32, end as u32);
+    let lines = line_starts(text);
+    let line = line_of(&lines, span.0);
+    let top = PAD_TOP + line as f64 * LINE_HEIGHT;
+    let height = f64::from(area.client_height());
+    let scroll_top = f64::from(area.scroll_top());
+    if top < scroll_top || top + LINE_HEIGHT > scroll_top + height {
+        area.set_scroll_top((top - height / 3.0).max(0.0) as i32);
+    }
+    let column = start - area_offset(text, lines[line]);
+    let left = PAD_LEFT + column as f64 * char_width;
+    let width = f64::from(area.client_width());
+    let scroll_left = f64::from(area.scroll_left());
+    if left < scroll_left || left + 4.0 * char_width > scroll_left + width {
+        area.set_scroll_left((left - width / 3.0).max(0.0) as i32);
+    }
 }
 
 /// The whole page.
@@ -118,6 +173,9 @@ pub fn App() -> impl IntoView {
     // Which message of a file the views show (from 0).
     let (selected, set_selected) = signal(0usize);
     let (file_name, set_file_name) = signal(None::<String>);
+    // How messages are read and checked: version, preset, profile.
+    let checks = RwSignal::new(Checks::default());
+    let chosen_version = Memo::new(move |_| checks.with(|c| c.version));
     // Beyond this the page would freeze reading it all at once: say so instead.
     let too_big = Memo::new(move |_| text.with(|text| text.len() > MAX_TEXT));
     let rows = Memo::new(move |_| {
@@ -130,13 +188,13 @@ pub fn App() -> impl IntoView {
         if too_big.get() {
             return MessageView::default();
         }
-        text.with(|text| message_view(text, selected.get()))
+        text.with(|text| message_view(text, selected.get(), chosen_version.get()))
     });
     let report = Memo::new(move |_| {
         if too_big.get() {
             return Vec::new();
         }
-        text.with(|text| findings(text, selected.get()))
+        checks.with(|checks| text.with(|text| findings(text, selected.get(), checks)))
     });
     // What the text area shows. It is set only when the text comes from elsewhere (a file, the
     // sample): writing the user's own typing back into it would copy it all on every key.
@@ -198,34 +256,119 @@ pub fn App() -> impl IntoView {
         });
     });
     let errors = move || report.with(|r| r.iter().filter(|f| f.severity == "error").count());
-    // Where the caret is, in UTF-16 units (what the textarea reports).
+    // Where the caret is, in the text area's offsets, and as a byte of the text.
     let (position, set_position) = signal(0usize);
+    let caret_byte = Memo::new(move |_| text.with(|text| byte_offset(text, position.get())));
     let here = Memo::new(move |_| {
-        if text.with(String::len) > MAX_TEXT {
+        if text.with(String::len) > MAX_EDITABLE {
             return None;
         }
-        text.with(|text| caret(text, position.get()))
+        text.with(|text| caret(text, position.get(), chosen_version.get()))
     });
+    let area = NodeRef::<leptos::html::Textarea>::new();
+    let measure = NodeRef::<leptos::html::Span>::new();
+    // The raw view's window: scroll position and visible height of the text area.
+    let (scroll, set_scroll) = signal((0.0f64, 0.0f64, 640.0f64));
+    let read_scroll = move || {
+        if let Some(area) = area.get_untracked() {
+            set_scroll.set((
+                f64::from(area.scroll_top()),
+                f64::from(area.scroll_left()),
+                f64::from(area.client_height()),
+            ));
+        }
+    };
     let track = move |event: leptos::ev::Event| {
         let area: leptos::web_sys::HtmlTextAreaElement = event_target(&event);
         if let Ok(Some(at)) = area.selection_start() {
             set_position.set(at as usize);
         }
     };
+    let editable = Memo::new(move |_| text.with(|text| text.len() <= MAX_EDITABLE));
+    let layout = Memo::new(move |_| {
+        if editable.get() {
+            text.with(|text| layout(text))
+        } else {
+            Layout::default()
+        }
+    });
+    let marks = Memo::new(move |_| {
+        report.with(|report| {
+            report
+                .iter()
+                .map(|f| (f.span.0, f.span.1, f.severity))
+                .collect::<Vec<_>>()
+        })
+    });
+    let window = Memo::new(move |_| {
+        let (top, _, height) = scroll.get();
+        let first = (((top - PAD_TOP) / LINE_HEIGHT).floor().max(0.0)) as usize;
+        let visible = (height / LINE_HEIGHT).ceil() as usize + 1;
+        (first.saturating_sub(OVERSCAN), first + visible + OVERSCAN)
+    });
+    let raw = Memo::new(move |_| {
+        let (from, to) = window.get();
+        layout.with(|layout| {
+            marks.with(|marks| text.with(|text| raw_lines(text, layout, from, to, marks)))
+        })
+    });
+    let line_count = move || layout.with(|l| l.lines.len());
+    // Selecting an element's or a finding's bytes in the raw view.
+    let select = Callback::new(move |span: (usize, usize)| {
+        let Some(area) = area.get_untracked() else {
+            return;
+        };
+        if !editable.get_untracked() {
+            return;
+        }
+        let char_width = measure
+            .get_untracked()
+            .map(|m| m.get_bounding_client_rect().width() / 10.0)
+            .filter(|w| *w > 0.0)
+            .unwrap_or(8.0);
+        text.with_untracked(|text| {
+            select_in_area(&area, text, span, char_width);
+            set_position.set(area_offset(text, span.0));
+        });
+        read_scroll();
+    });
 
-    let tab_button = move |which: Tab, label: &'static str| {
+    let tab_button = move |which: Tab| {
         view! {
             <button
                 role="tab"
-                id=format!("tab-{}", label.to_lowercase())
+                id=which.id()
                 aria-selected=move || (tab.get() == which).to_string()
+                aria-controls="panel"
+                tabindex=move || if tab.get() == which { "0" } else { "-1" }
                 class:active=move || tab.get() == which
                 on:click=move |_| set_tab.set(which)
             >
-                {label}
+                {which.label()}
                 {(which == Tab::Findings)
                     .then(|| view! { " " <span class="badge">{errors}</span> })}
             </button>
+        }
+    };
+    // Arrow keys move between tabs (the ARIA tabs pattern), Home and End to the ends.
+    let tab_keys = move |event: web_sys::KeyboardEvent| {
+        let at = Tab::ALL
+            .iter()
+            .position(|t| *t == tab.get_untracked())
+            .unwrap_or(0);
+        let next = match event.key().as_str() {
+            "ArrowRight" => (at + 1) % Tab::ALL.len(),
+            "ArrowLeft" => (at + Tab::ALL.len() - 1) % Tab::ALL.len(),
+            "Home" => 0,
+            "End" => Tab::ALL.len() - 1,
+            _ => return,
+        };
+        event.prevent_default();
+        set_tab.set(Tab::ALL[next]);
+        if let Some(button) = document().get_element_by_id(&Tab::ALL[next].id())
+            && let Ok(button) = button.dyn_into::<web_sys::HtmlElement>()
+        {
+            let _ = button.focus();
         }
     };
 
@@ -264,45 +407,101 @@ pub fn App() -> impl IntoView {
                         </button>
                     </span>
                 </div>
-                <textarea
-                    id="message"
-                    spellcheck="false"
-                    placeholder="Paste an HL7 v2 message (MSH|^~\\&|…)"
-                    prop:value=shown
-                    on:input=move |event| {
-                        set_file_name.set(None);
-                        set_selected.set(0);
-                        set_text.set(event_target_value(&event));
-                        track(event);
-                    }
-                    on:paste=move |event: web_sys::ClipboardEvent| {
-                        // A huge paste would freeze the text area itself (the browser lays out
-                        // every line): keep it out, and say why.
-                        let pasted = event
-                            .clipboard_data()
-                            .and_then(|data| data.get_data("text").ok())
-                            .unwrap_or_default();
-                        if pasted.len() > MAX_TEXT {
-                            event.prevent_default();
-                            set_file_name.set(None);
-                            replace_text(pasted);
-                        }
-                    }
-                    on:dragover=move |event: web_sys::DragEvent| event.prevent_default()
-                    on:drop=move |event: web_sys::DragEvent| {
-                        event.prevent_default();
-                        if let Some(file) = event
-                            .data_transfer()
-                            .and_then(|transfer| transfer.files())
-                            .and_then(|files| files.get(0))
-                        {
-                            load(file);
-                        }
-                    }
-                    on:keyup=move |event| track(event.into())
-                    on:click=move |event| track(event.into())
-                    on:select=track
-                ></textarea>
+                <div class="editor">
+                    <div class="gutter" aria-hidden="true" style:width=move || format!("{}ch", line_count().to_string().len() + 2)>
+                        <div
+                            class="layer"
+                            style:transform=move || format!("translateY({}px)", -scroll.get().0)
+                        >
+                            {move || {
+                                let (from, to) = window.get();
+                                (from..to.min(line_count()))
+                                    .map(|n| {
+                                        view! {
+                                            <div class="number" style:top=format!("{}px", PAD_TOP + n as f64 * LINE_HEIGHT)>
+                                                {n + 1}
+                                            </div>
+                                        }
+                                    })
+                                    .collect_view()
+                            }}
+                        </div>
+                    </div>
+                    <div class="code">
+                        <div class="highlight" aria-hidden="true">
+                            <span class="measure" node_ref=measure>"0000000000"</span>
+                            <div
+                                class="layer"
+                                style:transform=move || {
+                                    let (top, left, _) = scroll.get();
+                                    format!("translate({}px, {}px)", -left, -top)
+                                }
+                            >
+                                <For each=move || raw.get() key=|line| line.clone() let(line)>
+                                    <div
+                                        class="line"
+                                        style:top=format!("{}px", PAD_TOP + line.number as f64 * LINE_HEIGHT)
+                                    >
+                                        {line
+                                            .tokens
+                                            .into_iter()
+                                            .map(|token| {
+                                                view! {
+                                                    <span class=format!("t {} {}", token.kind, token.mark)>{token.text}</span>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </div>
+                                </For>
+                            </div>
+                        </div>
+                        <textarea
+                            id="message"
+                            node_ref=area
+                            spellcheck="false"
+                            wrap="off"
+                            autocomplete="off"
+                            placeholder="Paste an HL7 v2 message (MSH|^~\\&|…)"
+                            prop:value=shown
+                            on:input=move |event| {
+                                set_file_name.set(None);
+                                set_selected.set(0);
+                                set_text.set(event_target_value(&event));
+                                track(event);
+                                read_scroll();
+                            }
+                            on:scroll=move |_| read_scroll()
+                            on:paste=move |event: web_sys::ClipboardEvent| {
+                                // A huge paste would freeze the text area itself (the browser lays out
+                                // every line): keep it out, and say why.
+                                let pasted = event
+                                    .clipboard_data()
+                                    .and_then(|data| data.get_data("text").ok())
+                                    .unwrap_or_default();
+                                if pasted.len() > MAX_TEXT {
+                                    event.prevent_default();
+                                    set_file_name.set(None);
+                                    replace_text(pasted);
+                                }
+                            }
+                            on:dragover=move |event: web_sys::DragEvent| event.prevent_default()
+                            on:drop=move |event: web_sys::DragEvent| {
+                                event.prevent_default();
+                                if let Some(file) = event
+                                    .data_transfer()
+                                    .and_then(|transfer| transfer.files())
+                                    .and_then(|files| files.get(0))
+                                {
+                                    load(file);
+                                }
+                            }
+                            on:keyup=move |event| track(event.into())
+                            on:click=move |event| track(event.into())
+                            on:mouseup=move |_| read_scroll()
+                            on:select=track
+                        ></textarea>
+                    </div>
+                </div>
                 {move || {
                     too_big
                         .get()
@@ -319,7 +518,7 @@ pub fn App() -> impl IntoView {
                         })
                 }}
                 <p class="caret" aria-live="polite" aria-label="Element at the cursor">
-                    {move || here.get().unwrap_or_default()}
+                    {move || here.get().map(|(_, label)| label).unwrap_or_default()}
                 </p>
             </section>
             <section class="pane">
@@ -336,16 +535,30 @@ pub fn App() -> impl IntoView {
                             }
                         })
                 }}
-                <div role="tablist" aria-label="Views" class="tabs">
-                    {tab_button(Tab::Structure, "Structure")}
-                    {tab_button(Tab::Findings, "Findings")}
-                    {tab_button(Tab::Anonymize, "Anonymize")}
+                <div role="tablist" aria-label="Views" class="tabs" on:keydown=tab_keys>
+                    {Tab::ALL.map(tab_button).collect_view()}
                 </div>
-                <div role="tabpanel" class="panel">
+                <div
+                    role="tabpanel"
+                    id="panel"
+                    class="panel"
+                    aria-labelledby=move || tab.get().id()
+                >
                     {move || match tab.get() {
-                        Tab::Structure => view! { <Structure view=view/> }.into_any(),
+                        Tab::Structure => {
+                            view! { <Structure view=view caret=caret_byte select=select/> }
+                                .into_any()
+                        }
                         Tab::Findings => {
-                            view! { <Findings report=report text=text selected=selected/> }
+                            view! {
+                                <Findings
+                                    report=report
+                                    text=text
+                                    selected=selected
+                                    checks=checks
+                                    select=select
+                                />
+                            }
                                 .into_any()
                         }
                         Tab::Anonymize => {
@@ -358,9 +571,14 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Segments, fields, components and subcomponents with their names and decoded values.
+/// Segments, fields, components and subcomponents with their names and decoded values; the
+/// element at the caret is marked, and choosing one selects it in the raw view.
 #[component]
-fn Structure(view: Memo<MessageView>) -> impl IntoView {
+fn Structure(
+    view: Memo<MessageView>,
+    caret: Memo<usize>,
+    select: Callback<(usize, usize)>,
+) -> impl IntoView {
     view! {
         <h2 id="segments-heading">
             "Segments " <span class="count">{move || view.with(|v| v.segments.len())}</span>
@@ -384,23 +602,45 @@ fn Structure(view: Memo<MessageView>) -> impl IntoView {
                     </div>
                     <table class="elements">
                         <tbody>
-                            {segment
-                                .elements
-                                .into_iter()
-                                .map(|e| {
-                                    let data_type = e.data_type.clone();
-                                    view! {
-                                        <tr class=format!("depth-{}", e.depth)>
-                                            <th scope="row" class="path">{e.path}</th>
-                                            <td class="name" title=e.data_type>
-                                                {e.name}
-                                                <span class="type">{data_type}</span>
-                                            </td>
-                                            <td class="value" class:null=e.null>{e.value}</td>
-                                        </tr>
-                                    }
-                                })
-                                .collect_view()}
+                            {
+                                let spans: Vec<(usize, usize)> =
+                                    segment.elements.iter().map(|e| e.span).collect();
+                                segment
+                                    .elements
+                                    .into_iter()
+                                    .enumerate()
+                                    .map(|(i, e)| {
+                                        let data_type = e.data_type.clone();
+                                        let span = e.span;
+                                        // The deepest element holding the caret: the last row
+                                        // of the segment whose bytes include it.
+                                        let spans = spans.clone();
+                                        let current = move || {
+                                            let at = caret.get();
+                                            span.0 <= at && at <= span.1
+                                                && !spans[i + 1..].iter().any(|s| s.0 <= at && at <= s.1)
+                                        };
+                                        view! {
+                                            <tr class=format!("depth-{}", e.depth) class:here=current>
+                                                <th scope="row" class="path">
+                                                    <button
+                                                        class="link"
+                                                        title="Select it in the message"
+                                                        on:click=move |_| select.run(span)
+                                                    >
+                                                        {e.path}
+                                                    </button>
+                                                </th>
+                                                <td class="name" title=e.data_type>
+                                                    {e.name}
+                                                    <span class="type">{data_type}</span>
+                                                </td>
+                                                <td class="value" class:null=e.null>{e.value}</td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()
+                            }
                         </tbody>
                     </table>
                 </li>
@@ -409,44 +649,187 @@ fn Structure(view: Memo<MessageView>) -> impl IntoView {
     }
 }
 
-/// The validation findings, errors first.
+/// How to check: the version, the preset and a conformance profile.
+#[component]
+fn CheckOptions(checks: RwSignal<Checks>) -> impl IntoView {
+    let (profile_error, set_profile_error) = signal(None::<String>);
+    let open_profile = move |event: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&event);
+        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+            return;
+        };
+        let name = file.name();
+        input.set_value("");
+        leptos::task::spawn_local(async move {
+            let Ok(content) = wasm_bindgen_futures::JsFuture::from(file.text()).await else {
+                return;
+            };
+            match read_profile(&content.as_string().unwrap_or_default()) {
+                Ok(profile) => {
+                    set_profile_error.set(None);
+                    checks.update(|c| c.profile = Some((name, std::sync::Arc::new(profile))));
+                }
+                Err(error) => set_profile_error.set(Some(format!("{name}: {error}"))),
+            }
+        });
+    };
+    view! {
+        <div class="controls">
+            <label>
+                "Version "
+                <select
+                    aria-label="HL7 version"
+                    on:change=move |event| {
+                        let chosen = event_target_value(&event);
+                        checks
+                            .update(|c| {
+                                c.version = Version::ALL
+                                    .into_iter()
+                                    .find(|v| v.as_str() == chosen);
+                            })
+                    }
+                >
+                    <option value="" prop:selected=move || checks.with(|c| c.version.is_none())>
+                        "as in MSH-12"
+                    </option>
+                    {Version::ALL
+                        .map(|v| {
+                            view! {
+                                <option
+                                    value=v.as_str()
+                                    prop:selected=move || checks.with(|c| c.version == Some(v))
+                                >
+                                    {format!("v{}", v.as_str())}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
+            <label>
+                <input
+                    type="checkbox"
+                    aria-label="Strict"
+                    prop:checked=move || checks.with(|c| c.strict)
+                    on:change=move |event| {
+                        let input: web_sys::HtmlInputElement = event_target(&event);
+                        checks.update(|c| c.strict = input.checked());
+                    }
+                />
+                " Strict"
+            </label>
+            <label class="button quiet" for="open-profile">"Open a profile"</label>
+            <input
+                id="open-profile"
+                class="visually-hidden"
+                type="file"
+                accept=".xml,.json"
+                on:change=open_profile
+            />
+            {move || {
+                checks
+                    .with(|c| c.profile.as_ref().map(|(name, _)| name.clone()))
+                    .map(|name| {
+                        view! {
+                            <span class="profile-name">"Profile: " {name}</span>
+                            <button
+                                class="quiet"
+                                aria-label="Remove the profile"
+                                on:click=move |_| checks.update(|c| c.profile = None)
+                            >
+                                "×"
+                            </button>
+                        }
+                    })
+            }}
+        </div>
+        {move || profile_error.get().map(|e| view! { <p class="problem" role="alert">{e}</p> })}
+    }
+}
+
+/// The validation findings, grouped by severity; choosing one selects its place in the raw
+/// view. The report copies as text or JSON, and the acknowledgment a receiver would send.
 #[component]
 fn Findings(
     report: Memo<Vec<FindingRow>>,
     text: ReadSignal<String>,
     selected: ReadSignal<usize>,
+    checks: RwSignal<Checks>,
+    select: Callback<(usize, usize)>,
 ) -> impl IntoView {
     // The acknowledgment a receiver would send for this message, with CR terminators.
     let ack = Memo::new(move |_| {
         if text.with(String::len) > MAX_TEXT {
             return None;
         }
-        text.with(|text| acknowledgment(text, selected.get(), &hl7_now()))
+        checks.with(|checks| {
+            text.with(|text| acknowledgment(text, selected.get(), checks, &hl7_now()))
+        })
     });
+    let copy_report = move |json: bool| {
+        let report = checks.with_untracked(|checks| {
+            text.with_untracked(|text| report_text(text, selected.get_untracked(), checks, json))
+        });
+        copy_to_clipboard(report);
+    };
+    let group = move |severity: &'static str, title: &'static str| {
+        let rows = move || {
+            report.with(|r| {
+                r.iter()
+                    .filter(|f| f.severity == severity)
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+        };
+        move || {
+            let rows = rows();
+            (!rows.is_empty()).then(|| {
+                view! {
+                    <h3 class=format!("group {severity}")>
+                        {title} " " <span class="count">{rows.len()}</span>
+                    </h3>
+                    <ul class="findings" aria-label=title>
+                        {rows
+                            .into_iter()
+                            .map(|f| {
+                                let span = f.span;
+                                view! {
+                                    <li class=format!("finding {}", f.severity)>
+                                        <span class="severity">{f.severity}</span>
+                                        <button
+                                            class="where link"
+                                            title="Select it in the message"
+                                            on:click=move |_| select.run(span)
+                                        >
+                                            {format!("{}:{}", f.line, f.column)}
+                                            {(!f.path.is_empty()).then(|| format!(" {}", f.path))}
+                                        </button>
+                                        <span class="message">{f.message}</span>
+                                        <span class="rule">{f.rule}</span>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+            })
+        }
+    };
     view! {
         <h2>"Findings " <span class="count">{move || report.with(Vec::len)}</span></h2>
-        <p class="hint">"Checked against the message's HL7 version (tolerant preset)."</p>
-        <ul class="findings" aria-label="Findings">
-            {move || {
-                report
-                    .get()
-                    .into_iter()
-                    .map(|f| {
-                        view! {
-                            <li class=format!("finding {}", f.severity)>
-                                <span class="severity">{f.severity}</span>
-                                <span class="where">
-                                    {format!("{}:{}", f.line, f.column)}
-                                    {(!f.path.is_empty()).then(|| format!(" {}", f.path))}
-                                </span>
-                                <span class="message">{f.message}</span>
-                                <span class="rule">{f.rule}</span>
-                            </li>
-                        }
-                    })
-                    .collect_view()
-            }}
-        </ul>
+        <CheckOptions checks=checks/>
+        <div class="controls">
+            <button on:click=move |_| copy_report(false)>"Copy report"</button>
+            <button on:click=move |_| copy_report(true)>"Copy as JSON"</button>
+        </div>
+        {move || {
+            report
+                .with(Vec::is_empty)
+                .then(|| view! { <p class="hint">"No findings: the message is valid."</p> })
+        }}
+        {group("error", "Errors")}
+        {group("warning", "Warnings")}
+        {group("info", "Notes")}
         <div class="ack">
             <h3>"Acknowledgment"</h3>
             <pre class="ack-text" aria-label="Acknowledgment">

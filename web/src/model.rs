@@ -4,7 +4,7 @@
 use pipehat::{File, Message, Path};
 use pipehat_deid::{Anonymizer, Policy, Preset};
 use pipehat_dict::Version;
-use pipehat_validate::{Options, Severity, validate};
+use pipehat_validate::{Options, Preset as ValidationPreset, Profile, Severity, validate};
 
 /// One named element of a segment: a field, or a component or subcomponent of it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -21,6 +21,8 @@ pub struct ElementRow {
     pub depth: u8,
     /// The explicit HL7 null (`""`), which tells a receiver to delete the value.
     pub null: bool,
+    /// Where it is in the text: `[start, end)` in bytes.
+    pub span: (usize, usize),
 }
 
 /// A segment with its name and the elements that have values.
@@ -49,6 +51,51 @@ pub struct MessageView {
     pub error: Option<String>,
 }
 
+/// What the user chose for checking messages: a version instead of MSH-12's, the strict preset,
+/// a conformance profile.
+#[derive(Debug, Clone, Default)]
+pub struct Checks {
+    /// The version to read and check against instead of the message's own (MSH-12).
+    pub version: Option<Version>,
+    /// The strict preset instead of the tolerant one.
+    pub strict: bool,
+    /// A conformance profile the user opened, with its file name.
+    pub profile: Option<(String, std::sync::Arc<Profile>)>,
+}
+
+impl Checks {
+    /// The validator's options for these choices.
+    fn options(&self) -> Options<'_> {
+        Options {
+            version: self.version,
+            preset: if self.strict {
+                ValidationPreset::Strict
+            } else {
+                ValidationPreset::Tolerant
+            },
+            profile: self.profile.as_ref().map(|(_, p)| &**p),
+            ..Options::default()
+        }
+    }
+}
+
+/// A conformance profile read from a file the user opened: HL7 v2 XML (`<HL7v2xConformanceProfile>`)
+/// or pipehat's JSON form.
+pub fn read_profile(text: &str) -> Result<Profile, String> {
+    let profile = if text.trim_start().starts_with('<') {
+        Profile::from_xml(text).map_err(|e| e.to_string())?
+    } else {
+        serde_json::from_str::<Profile>(text).map_err(|e| format!("profile: {e}"))?
+    };
+    profile.check().map_err(|e| e.to_string())?;
+    Ok(profile)
+}
+
+/// The version a message is read with: the user's choice, else MSH-12, else the latest.
+fn version_for(message: &Message<'_>, chosen: Option<Version>) -> Version {
+    chosen.unwrap_or_else(|| version_of(message))
+}
+
 fn version_of(message: &Message<'_>) -> Version {
     message
         .get(&"MSH-12.1".parse().expect("a fixed path"))
@@ -56,8 +103,8 @@ fn version_of(message: &Message<'_>) -> Version {
         .map_or(Version::LATEST, |r| r.version)
 }
 
-/// The structure of message `index` (from 0) of `text`.
-pub fn message_view(text: &str, index: usize) -> MessageView {
+/// The structure of message `index` (from 0) of `text`, named in `version` (else its own).
+pub fn message_view(text: &str, index: usize, version: Option<Version>) -> MessageView {
     let file = File::parse(text.as_bytes());
     let Some(message) = file.messages().get(index).or(file.messages().first()) else {
         return MessageView {
@@ -70,7 +117,7 @@ pub fn message_view(text: &str, index: usize) -> MessageView {
             ..MessageView::default()
         };
     };
-    let version = version_of(message);
+    let version = version_for(message, version);
     let mut occurrences: Vec<(Vec<u8>, usize)> = Vec::new();
     let mut segments = Vec::new();
     for (index, segment) in message.segments().enumerate() {
@@ -114,7 +161,7 @@ pub fn message_view(text: &str, index: usize) -> MessageView {
                     &field_path,
                     repetition.text().into_owned(),
                     repetition.is_null(),
-                    0,
+                    (0, repetition.span()),
                 );
                 let components: Vec<_> = repetition.components().collect();
                 if components.len() < 2 || (segment.is_header() && number <= 2) {
@@ -131,7 +178,7 @@ pub fn message_view(text: &str, index: usize) -> MessageView {
                         &component_path,
                         component.text().into_owned(),
                         component.is_null(),
-                        1,
+                        (1, component.span()),
                     );
                     let subcomponents: Vec<_> = component.subcomponents().collect();
                     if subcomponents.len() < 2 {
@@ -148,7 +195,7 @@ pub fn message_view(text: &str, index: usize) -> MessageView {
                             &path,
                             subcomponent.text().into_owned(),
                             subcomponent.is_null(),
-                            2,
+                            (2, subcomponent.span()),
                         );
                     }
                 }
@@ -175,7 +222,7 @@ fn push(
     path: &str,
     value: String,
     null: bool,
-    depth: u8,
+    (depth, span): (u8, pipehat::Span),
 ) {
     let (name, data_type) = match path.parse::<Path>() {
         Ok(parsed) => {
@@ -194,6 +241,7 @@ fn push(
         value: if null { "\"\"".to_string() } else { value },
         depth,
         null,
+        span: (span.start, span.end),
     });
 }
 
@@ -208,18 +256,21 @@ pub struct FindingRow {
     pub rule: &'static str,
     /// What is wrong, in words.
     pub message: String,
-    /// Where: line and column, from 1.
+    /// Where: line, from 1.
     pub line: usize,
+    /// Where: column, from 1.
     pub column: usize,
+    /// Where: `[start, end)` in bytes.
+    pub span: (usize, usize),
 }
 
-/// Message `index`'s validation, against its own version, tolerant preset.
-pub fn findings(text: &str, index: usize) -> Vec<FindingRow> {
+/// Message `index`'s validation, as the user chose to check it.
+pub fn findings(text: &str, index: usize, checks: &Checks) -> Vec<FindingRow> {
     let file = File::parse(text.as_bytes());
     let Some(message) = file.messages().get(index).or(file.messages().first()) else {
         return Vec::new();
     };
-    let report = validate(message, &Options::default());
+    let report = validate(message, &checks.options());
     let mut rows: Vec<FindingRow> = report
         .findings
         .into_iter()
@@ -234,6 +285,7 @@ pub fn findings(text: &str, index: usize) -> Vec<FindingRow> {
             message: f.message,
             line: f.location.line,
             column: f.location.column,
+            span: (f.location.span[0], f.location.span[1]),
         })
         .collect();
     // Errors first, then warnings, then infos; in message order within each.
@@ -281,35 +333,27 @@ pub fn anonymized(text: &str, preset: Preset, key: &str) -> AnonymizedView {
 }
 
 /// What is under the caret: the element's path and name, e.g. `PID-5.1 — Patient Name /
-/// Family Name (ST)`. `offset` counts UTF-16 code units, as the browser's selection does.
-pub fn caret(text: &str, offset: usize) -> Option<String> {
-    // UTF-16 offset → byte offset.
-    let mut units = 0;
-    let mut byte = text.len();
-    for (at, c) in text.char_indices() {
-        if units >= offset {
-            byte = at;
-            break;
-        }
-        units += c.len_utf16();
-    }
+/// Family Name (ST)`. `offset` is the text area's (see [`byte_offset`]).
+pub fn caret(text: &str, offset: usize, version: Option<Version>) -> Option<(String, String)> {
+    let byte = byte_offset(text, offset);
     let file = File::parse(text.as_bytes());
     let message = file.messages().iter().find(|m| {
         let span = m.span();
         span.start <= byte && byte <= span.end
     })?;
     let (path, _) = message.path_at(byte)?;
-    let description = version_of(message).describe(&path);
+    let description = version_for(message, version).describe(&path);
     let label = description.label();
     let data_type = description
         .data_type()
         .map(|t| format!(" ({t})"))
         .unwrap_or_default();
-    Some(if label.is_empty() {
+    let text = if label.is_empty() {
         path.to_string()
     } else {
         format!("{path} — {label}{data_type}")
-    })
+    };
+    Some((path.to_string(), text))
 }
 
 /// One message of a file, as the message list shows it.
@@ -390,16 +434,315 @@ pub fn hl7_line_ends(text: &str) -> String {
     text.replace("\r\n", "\r").replace('\n', "\r")
 }
 
+/// Message `index`'s validation report to copy: as text (one finding a line, as the CLI prints
+/// it) or as JSON (as the npm package and `pipehat validate --format json` give it).
+pub fn report_text(text: &str, index: usize, checks: &Checks, json: bool) -> String {
+    let file = File::parse(text.as_bytes());
+    let Some(message) = file.messages().get(index).or(file.messages().first()) else {
+        return String::new();
+    };
+    let report = validate(message, &checks.options());
+    if json {
+        serde_json::to_string_pretty(&report).unwrap_or_default()
+    } else {
+        report.to_string()
+    }
+}
+
 /// The acknowledgment for message `index` of `text`: AA, AE or AR from its validation, each
 /// finding an ERR segment; MSH-7 and the control id from `timestamp` (`YYYYMMDDHHMMSS`).
-pub fn acknowledgment(text: &str, index: usize, timestamp: &str) -> Option<String> {
+pub fn acknowledgment(
+    text: &str,
+    index: usize,
+    checks: &Checks,
+    timestamp: &str,
+) -> Option<String> {
     let file = File::parse(text.as_bytes());
     let message = file.messages().get(index).or(file.messages().first())?;
-    let report = validate(message, &Options::default());
+    let report = validate(message, &checks.options());
     let mut ack =
         pipehat::Acknowledgment::new(report.ack_code(), format!("ACK{timestamp}"), timestamp);
     for error in report.ack_errors() {
         ack = ack.error(error);
     }
     Some(String::from_utf8_lossy(&ack.build(message)).into_owned())
+}
+
+/// The offset the text area uses for byte `byte` of `text`: UTF-16 code units, with every CR LF
+/// one character (a text area's value has LF line ends only).
+pub fn area_offset(text: &str, byte: usize) -> usize {
+    let byte = floor_char_boundary(text, byte);
+    let before = &text[..byte];
+    let units: usize = before.chars().map(char::len_utf16).sum();
+    units - before.matches("\r\n").count()
+}
+
+/// The byte of `text` at the text area's offset `units` (see [`area_offset`]).
+pub fn byte_offset(text: &str, units: usize) -> usize {
+    let mut seen = 0;
+    let mut previous = '\0';
+    for (at, c) in text.char_indices() {
+        if seen >= units {
+            return at;
+        }
+        // The LF of a CR LF is the CR's character in the text area.
+        if !(c == '\n' && previous == '\r') {
+            seen += c.len_utf16();
+        }
+        previous = c;
+    }
+    text.len()
+}
+
+fn floor_char_boundary(text: &str, mut byte: usize) -> usize {
+    byte = byte.min(text.len());
+    while !text.is_char_boundary(byte) {
+        byte -= 1;
+    }
+    byte
+}
+
+/// Where each line of `text` starts, in bytes (lines end with CR LF, LF or CR, as a text area
+/// shows them); always at least one line.
+pub fn line_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    let mut at = 0;
+    while let Some(found) = memchr::memchr2(b'\r', b'\n', &bytes[at..]) {
+        let end = at + found;
+        at = if bytes[end] == b'\r' && bytes.get(end + 1) == Some(&b'\n') {
+            end + 2
+        } else {
+            end + 1
+        };
+        starts.push(at);
+    }
+    starts
+}
+
+/// The line (from 0) byte `byte` is on.
+pub fn line_of(starts: &[usize], byte: usize) -> usize {
+    starts
+        .partition_point(|&start| start <= byte)
+        .saturating_sub(1)
+}
+
+/// Each message's byte range and delimiters: what the raw view needs to colour a line.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Layout {
+    /// Where each line starts (see [`line_starts`]).
+    pub lines: Vec<usize>,
+    /// Each message's `[start, end)` and its delimiters.
+    pub messages: Vec<(usize, usize, pipehat::Delimiters)>,
+}
+
+/// The raw view's layout of `text`.
+pub fn layout(text: &str) -> Layout {
+    let file = File::parse(text.as_bytes());
+    Layout {
+        lines: line_starts(text),
+        messages: file
+            .messages()
+            .iter()
+            .map(|m| (m.span().start, m.span().end, m.delimiters()))
+            .collect(),
+    }
+}
+
+/// A piece of a line in the raw view: its text, what it is (`seg` a segment id, `sep` a
+/// delimiter, `enc` the encoding characters of MSH-2, `esc` an escape sequence, `` text), and
+/// the severity of a finding it is part of (`error`, `warning`, `info`, or ``).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Token {
+    /// The characters, as in the input.
+    pub text: String,
+    /// What they are, as a CSS class.
+    pub kind: &'static str,
+    /// The most severe finding at these characters, as a CSS class.
+    pub mark: &'static str,
+}
+
+/// One line of the raw view.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RawLine {
+    /// Its number, from 0.
+    pub number: usize,
+    /// Its pieces, in order; they add up to the line without its terminator.
+    pub tokens: Vec<Token>,
+}
+
+/// A finding's place in the raw view: byte range and severity class.
+pub type Mark = (usize, usize, &'static str);
+
+fn severity_rank(mark: &str) -> u8 {
+    match mark {
+        "error" => 3,
+        "warning" => 2,
+        "info" => 1,
+        _ => 0,
+    }
+}
+
+/// Lines `from..to` (from 0) of `text` coloured for the raw view, with `marks` (findings) laid
+/// over them. A mark of no width (a missing value) marks the character before it.
+pub fn raw_lines(
+    text: &str,
+    layout: &Layout,
+    from: usize,
+    to: usize,
+    marks: &[Mark],
+) -> Vec<RawLine> {
+    let bytes = text.as_bytes();
+    let lines = &layout.lines;
+    (from..to.min(lines.len()))
+        .map(|number| {
+            let start = lines[number];
+            let mut end = lines.get(number + 1).copied().unwrap_or(bytes.len());
+            while end > start && matches!(bytes[end - 1], b'\r' | b'\n') {
+                end -= 1;
+            }
+            let delimiters = layout
+                .messages
+                .iter()
+                .find(|(s, e, _)| *s <= start && start < *e)
+                .map(|(_, _, d)| *d);
+            let kinds = match delimiters {
+                Some(delimiters) => line_kinds(&bytes[start..end], delimiters),
+                None => vec![(0, end - start, "")],
+            };
+            RawLine {
+                number,
+                tokens: apply_marks(text, start, end, &kinds, marks),
+            }
+        })
+        .collect()
+}
+
+/// The pieces of one line of a message: (start, end, kind) relative to the line.
+fn line_kinds(line: &[u8], delimiters: pipehat::Delimiters) -> Vec<(usize, usize, &'static str)> {
+    let mut kinds = Vec::new();
+    let field = delimiters.field();
+    let mut at = 0;
+    // The segment id, then for a header (MSH, BHS, FHS) MSH-1 and MSH-2 as they are.
+    let id_end = line.iter().position(|&b| b == field).unwrap_or(line.len());
+    if id_end > 0 && id_end <= 4 {
+        kinds.push((0, id_end, "seg"));
+        at = id_end;
+        if matches!(&line[..id_end], b"MSH" | b"BHS" | b"FHS") && at < line.len() {
+            kinds.push((at, at + 1, "sep"));
+            at += 1;
+            let encoding_end = line[at..]
+                .iter()
+                .position(|&b| b == field)
+                .map_or(line.len(), |p| at + p);
+            if encoding_end > at {
+                kinds.push((at, encoding_end, "enc"));
+            }
+            at = encoding_end;
+        }
+    }
+    let mut plain = at;
+    while at < line.len() {
+        let byte = line[at];
+        if delimiters.escape() == Some(byte) {
+            // An escape sequence runs to the next escape character, within the field.
+            let close = line[at + 1..]
+                .iter()
+                .position(|&b| b == byte || b == field)
+                .map(|p| at + 1 + p)
+                .filter(|&p| line[p] == byte);
+            if let Some(close) = close {
+                if plain < at {
+                    kinds.push((plain, at, ""));
+                }
+                kinds.push((at, close + 1, "esc"));
+                at = close + 1;
+                plain = at;
+                continue;
+            }
+        } else if delimiters.role_of(byte).is_some() {
+            if plain < at {
+                kinds.push((plain, at, ""));
+            }
+            kinds.push((at, at + 1, "sep"));
+            at += 1;
+            plain = at;
+            continue;
+        }
+        at += 1;
+    }
+    if plain < line.len() {
+        kinds.push((plain, line.len(), ""));
+    }
+    kinds
+}
+
+/// Splits the pieces of the line `start..end` of `text` where marks begin and end.
+fn apply_marks(
+    text: &str,
+    start: usize,
+    end: usize,
+    kinds: &[(usize, usize, &'static str)],
+    marks: &[Mark],
+) -> Vec<Token> {
+    // Marks on this line, relative to it, at least one character wide.
+    let here: Vec<(usize, usize, &'static str)> = marks
+        .iter()
+        .filter_map(|&(s, e, severity)| {
+            let (s, e) = if s == e {
+                (s.saturating_sub(1), s)
+            } else {
+                (s, e)
+            };
+            let s = s.max(start);
+            let e = e.min(end);
+            (s < e || (s == e && s == start && end == start)).then(|| {
+                (
+                    floor_char_boundary(text, s) - start,
+                    floor_char_boundary(text, e) - start,
+                    severity,
+                )
+            })
+        })
+        .collect();
+    let line = &text[start..end];
+    let mut tokens = Vec::new();
+    for &(s, e, kind) in kinds {
+        let mut cuts = vec![s, e];
+        for &(ms, me, _) in &here {
+            for cut in [ms, me] {
+                if s < cut && cut < e {
+                    cuts.push(cut);
+                }
+            }
+        }
+        cuts.sort_unstable();
+        cuts.dedup();
+        for pair in cuts.windows(2) {
+            let (a, b) = (pair[0], pair[1]);
+            let mark = here
+                .iter()
+                .filter(|(ms, me, _)| *ms <= a && b <= *me)
+                .map(|(_, _, severity)| *severity)
+                .max_by_key(|severity| severity_rank(severity))
+                .unwrap_or("");
+            let piece = line.get(a..b).unwrap_or_default();
+            // Merge with the previous piece when nothing tells them apart.
+            match tokens.last_mut() {
+                Some(Token {
+                    text,
+                    kind: k,
+                    mark: m,
+                }) if *k == kind && *m == mark => {
+                    text.push_str(piece);
+                }
+                _ => tokens.push(Token {
+                    text: piece.to_string(),
+                    kind,
+                    mark,
+                }),
+            }
+        }
+    }
+    tokens
 }
