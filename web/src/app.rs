@@ -5,11 +5,11 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use crate::anonymize::Anonymize;
+use crate::editor::{Raw, RawView};
 use crate::messages::Messages;
 use crate::model::{
-    Checks, FindingRow, Layout, MessageView, acknowledgment, area_offset, byte_offset, caret,
-    error_counts, findings, layout, line_of, line_starts, message_rows, message_view, raw_lines,
-    read_profile, report_text,
+    Checks, FindingRow, MessageView, acknowledgment, byte_offset, caret, error_counts, findings,
+    message_rows, message_view, read_profile, report_text,
 };
 use pipehat_dict::Version;
 
@@ -105,14 +105,6 @@ async fn yield_to_browser() {
 /// but not shown there.
 const MAX_EDITABLE: usize = 1_000_000;
 
-/// Height of a line of the raw view, in CSS pixels (style.css sets the same).
-const LINE_HEIGHT: f64 = 20.0;
-/// Padding of the raw view's text, in CSS pixels (style.css sets the same).
-const PAD_TOP: f64 = 10.0;
-const PAD_LEFT: f64 = 12.0;
-/// Lines drawn beyond the visible ones, above and below.
-const OVERSCAN: usize = 8;
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tab {
     Structure,
@@ -133,35 +125,6 @@ impl Tab {
 
     fn id(self) -> String {
         format!("tab-{}", self.label().to_lowercase())
-    }
-}
-
-/// Selects bytes `span` of `text` in the text area and scrolls them into view: what a click on
-/// an element or a finding does.
-fn select_in_area(
-    area: &web_sys::HtmlTextAreaElement,
-    text: &str,
-    span: (usize, usize),
-    char_width: f64,
-) {
-    let start = area_offset(text, span.0);
-    let end = area_offset(text, span.1);
-    let _ = area.focus();
-    let _ = area.set_selection_range(start as u32, end as u32);
-    let lines = line_starts(text);
-    let line = line_of(&lines, span.0);
-    let top = PAD_TOP + line as f64 * LINE_HEIGHT;
-    let height = f64::from(area.client_height());
-    let scroll_top = f64::from(area.scroll_top());
-    if top < scroll_top || top + LINE_HEIGHT > scroll_top + height {
-        area.set_scroll_top((top - height / 3.0).max(0.0) as i32);
-    }
-    let column = start - area_offset(text, lines[line]);
-    let left = PAD_LEFT + column as f64 * char_width;
-    let width = f64::from(area.client_width());
-    let scroll_left = f64::from(area.scroll_left());
-    if left < scroll_left || left + 4.0 * char_width > scroll_left + width {
-        area.set_scroll_left((left - width / 3.0).max(0.0) as i32);
     }
 }
 
@@ -256,42 +219,16 @@ pub fn App() -> impl IntoView {
         });
     });
     let errors = move || report.with(|r| r.iter().filter(|f| f.severity == "error").count());
-    // Where the caret is, in the text area's offsets, and as a byte of the text.
-    let (position, set_position) = signal(0usize);
-    let caret_byte = Memo::new(move |_| text.with(|text| byte_offset(text, position.get())));
+    // The raw view: its text area, scroll and caret.
+    let raw = Raw::new();
+    let caret_byte = Memo::new(move |_| text.with(|text| byte_offset(text, raw.position.get())));
     let here = Memo::new(move |_| {
         if text.with(String::len) > MAX_EDITABLE {
             return None;
         }
-        text.with(|text| caret(text, position.get(), chosen_version.get()))
+        text.with(|text| caret(text, raw.position.get(), chosen_version.get()))
     });
-    let area = NodeRef::<leptos::html::Textarea>::new();
-    let measure = NodeRef::<leptos::html::Span>::new();
-    // The raw view's window: scroll position and visible height of the text area.
-    let (scroll, set_scroll) = signal((0.0f64, 0.0f64, 640.0f64));
-    let read_scroll = move || {
-        if let Some(area) = area.get_untracked() {
-            set_scroll.set((
-                f64::from(area.scroll_top()),
-                f64::from(area.scroll_left()),
-                f64::from(area.client_height()),
-            ));
-        }
-    };
-    let track = move |event: leptos::ev::Event| {
-        let area: leptos::web_sys::HtmlTextAreaElement = event_target(&event);
-        if let Ok(Some(at)) = area.selection_start() {
-            set_position.set(at as usize);
-        }
-    };
     let editable = Memo::new(move |_| text.with(|text| text.len() <= MAX_EDITABLE));
-    let layout = Memo::new(move |_| {
-        if editable.get() {
-            text.with(|text| layout(text))
-        } else {
-            Layout::default()
-        }
-    });
     let marks = Memo::new(move |_| {
         report.with(|report| {
             report
@@ -300,37 +237,38 @@ pub fn App() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    let window = Memo::new(move |_| {
-        let (top, _, height) = scroll.get();
-        let first = (((top - PAD_TOP) / LINE_HEIGHT).floor().max(0.0)) as usize;
-        let visible = (height / LINE_HEIGHT).ceil() as usize + 1;
-        (first.saturating_sub(OVERSCAN), first + visible + OVERSCAN)
-    });
-    let raw = Memo::new(move |_| {
-        let (from, to) = window.get();
-        layout.with(|layout| {
-            marks.with(|marks| text.with(|text| raw_lines(text, layout, from, to, marks)))
-        })
-    });
-    let line_count = move || layout.with(|l| l.lines.len());
     // Selecting an element's or a finding's bytes in the raw view.
     let select = Callback::new(move |span: (usize, usize)| {
-        let Some(area) = area.get_untracked() else {
-            return;
-        };
-        if !editable.get_untracked() {
-            return;
+        if editable.get_untracked() {
+            text.with_untracked(|text| raw.select(text, span));
         }
-        let char_width = measure
-            .get_untracked()
-            .map(|m| m.get_bounding_client_rect().width() / 10.0)
-            .filter(|w| *w > 0.0)
-            .unwrap_or(8.0);
-        text.with_untracked(|text| {
-            select_in_area(&area, text, span, char_width);
-            set_position.set(area_offset(text, span.0));
-        });
-        read_scroll();
+    });
+    let on_input = Callback::new(move |value: String| {
+        set_file_name.set(None);
+        set_selected.set(0);
+        set_text.set(value);
+    });
+    // A huge paste would freeze the text area itself (the browser lays out every line): keep
+    // it out, and say why.
+    let on_paste = Callback::new(move |event: web_sys::ClipboardEvent| {
+        let pasted = event
+            .clipboard_data()
+            .and_then(|data| data.get_data("text").ok())
+            .unwrap_or_default();
+        if pasted.len() > MAX_TEXT {
+            event.prevent_default();
+            set_file_name.set(None);
+            replace_text(pasted);
+        }
+    });
+    let on_drop = Callback::new(move |event: web_sys::DragEvent| {
+        if let Some(file) = event
+            .data_transfer()
+            .and_then(|transfer| transfer.files())
+            .and_then(|files| files.get(0))
+        {
+            load(file);
+        }
     });
 
     let tab_button = move |which: Tab| {
@@ -407,101 +345,18 @@ pub fn App() -> impl IntoView {
                         </button>
                     </span>
                 </div>
-                <div class="editor">
-                    <div class="gutter" aria-hidden="true" style:width=move || format!("{}ch", line_count().to_string().len() + 2)>
-                        <div
-                            class="layer"
-                            style:transform=move || format!("translateY({}px)", -scroll.get().0)
-                        >
-                            {move || {
-                                let (from, to) = window.get();
-                                (from..to.min(line_count()))
-                                    .map(|n| {
-                                        view! {
-                                            <div class="number" style:top=format!("{}px", PAD_TOP + n as f64 * LINE_HEIGHT)>
-                                                {n + 1}
-                                            </div>
-                                        }
-                                    })
-                                    .collect_view()
-                            }}
-                        </div>
-                    </div>
-                    <div class="code">
-                        <div class="highlight" aria-hidden="true">
-                            <span class="measure" node_ref=measure>"0000000000"</span>
-                            <div
-                                class="layer"
-                                style:transform=move || {
-                                    let (top, left, _) = scroll.get();
-                                    format!("translate({}px, {}px)", -left, -top)
-                                }
-                            >
-                                <For each=move || raw.get() key=|line| line.clone() let(line)>
-                                    <div
-                                        class="line"
-                                        style:top=format!("{}px", PAD_TOP + line.number as f64 * LINE_HEIGHT)
-                                    >
-                                        {line
-                                            .tokens
-                                            .into_iter()
-                                            .map(|token| {
-                                                view! {
-                                                    <span class=format!("t {} {}", token.kind, token.mark)>{token.text}</span>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </div>
-                                </For>
-                            </div>
-                        </div>
-                        <textarea
-                            id="message"
-                            node_ref=area
-                            spellcheck="false"
-                            wrap="off"
-                            autocomplete="off"
-                            placeholder="Paste an HL7 v2 message (MSH|^~\\&|…)"
-                            prop:value=shown
-                            on:input=move |event| {
-                                set_file_name.set(None);
-                                set_selected.set(0);
-                                set_text.set(event_target_value(&event));
-                                track(event);
-                                read_scroll();
-                            }
-                            on:scroll=move |_| read_scroll()
-                            on:paste=move |event: web_sys::ClipboardEvent| {
-                                // A huge paste would freeze the text area itself (the browser lays out
-                                // every line): keep it out, and say why.
-                                let pasted = event
-                                    .clipboard_data()
-                                    .and_then(|data| data.get_data("text").ok())
-                                    .unwrap_or_default();
-                                if pasted.len() > MAX_TEXT {
-                                    event.prevent_default();
-                                    set_file_name.set(None);
-                                    replace_text(pasted);
-                                }
-                            }
-                            on:dragover=move |event: web_sys::DragEvent| event.prevent_default()
-                            on:drop=move |event: web_sys::DragEvent| {
-                                event.prevent_default();
-                                if let Some(file) = event
-                                    .data_transfer()
-                                    .and_then(|transfer| transfer.files())
-                                    .and_then(|files| files.get(0))
-                                {
-                                    load(file);
-                                }
-                            }
-                            on:keyup=move |event| track(event.into())
-                            on:click=move |event| track(event.into())
-                            on:mouseup=move |_| read_scroll()
-                            on:select=track
-                        ></textarea>
-                    </div>
-                </div>
+                <RawView
+                    raw=raw
+                    text=text
+                    shown=shown
+                    marks=marks
+                    coloured=editable
+                    on_input=on_input
+                    id="message"
+                    placeholder="Paste an HL7 v2 message (MSH|^~\\&|…)"
+                    on_paste=on_paste
+                    on_drop=on_drop
+                />
                 {move || {
                     too_big
                         .get()

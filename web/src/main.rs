@@ -5,6 +5,7 @@
 
 mod anonymize;
 mod app;
+mod editor;
 mod messages;
 mod model;
 
