@@ -429,7 +429,7 @@ pub fn App() -> impl IntoView {
 /// Segments, fields, components and subcomponents with their names and decoded values; the
 /// element at the caret is marked, and choosing one selects it in the raw view.
 #[component]
-fn Structure(
+pub(crate) fn Structure(
     view: Memo<MessageView>,
     caret: Memo<usize>,
     select: Callback<(usize, usize)>,
@@ -627,6 +627,33 @@ fn Findings(
         });
         copy_to_clipboard(report);
     };
+    view! {
+        <h2>"Findings " <span class="count">{move || report.with(Vec::len)}</span></h2>
+        <CheckOptions checks=checks/>
+        <div class="controls">
+            <button on:click=move |_| copy_report(false)>"Copy report"</button>
+            <button on:click=move |_| copy_report(true)>"Copy as JSON"</button>
+        </div>
+        <FindingList report=report select=select/>
+        <div class="ack">
+            <h3>"Acknowledgment"</h3>
+            <pre class="ack-text" aria-label="Acknowledgment">
+                {move || ack.get().unwrap_or_default().replace('\r', "\n")}
+            </pre>
+            <button on:click=move |_| copy_to_clipboard(ack.get().unwrap_or_default())>
+                "Copy the ACK"
+            </button>
+        </div>
+    }
+}
+
+/// Findings grouped by severity (errors, warnings, notes), each with its place, which selects
+/// it in the raw view.
+#[component]
+pub(crate) fn FindingList(
+    #[prop(into)] report: Signal<Vec<FindingRow>>,
+    select: Callback<(usize, usize)>,
+) -> impl IntoView {
     let group = move |severity: &'static str, title: &'static str| {
         let rows = move || {
             report.with(|r| {
@@ -671,12 +698,6 @@ fn Findings(
         }
     };
     view! {
-        <h2>"Findings " <span class="count">{move || report.with(Vec::len)}</span></h2>
-        <CheckOptions checks=checks/>
-        <div class="controls">
-            <button on:click=move |_| copy_report(false)>"Copy report"</button>
-            <button on:click=move |_| copy_report(true)>"Copy as JSON"</button>
-        </div>
         {move || {
             report
                 .with(Vec::is_empty)
@@ -685,14 +706,5 @@ fn Findings(
         {group("error", "Errors")}
         {group("warning", "Warnings")}
         {group("info", "Notes")}
-        <div class="ack">
-            <h3>"Acknowledgment"</h3>
-            <pre class="ack-text" aria-label="Acknowledgment">
-                {move || ack.get().unwrap_or_default().replace('\r', "\n")}
-            </pre>
-            <button on:click=move |_| copy_to_clipboard(ack.get().unwrap_or_default())>
-                "Copy the ACK"
-            </button>
-        </div>
     }
 }

@@ -28,6 +28,8 @@ pub struct Raw {
     scroll: RwSignal<(f64, f64, f64)>,
     /// Where the caret is, in the text area's offsets (see [`area_offset`]).
     pub position: RwSignal<usize>,
+    /// Whether the text area has the focus.
+    pub focused: RwSignal<bool>,
 }
 
 impl Raw {
@@ -38,6 +40,7 @@ impl Raw {
             measure: NodeRef::new(),
             scroll: RwSignal::new((0.0, 0.0, 640.0)),
             position: RwSignal::new(0),
+            focused: RwSignal::new(false),
         }
     }
 
@@ -226,6 +229,8 @@ pub fn RawView(
                         raw.read_scroll();
                     }
                     on:scroll=move |_| raw.read_scroll()
+                    on:focus=move |_| raw.focused.set(true)
+                    on:blur=move |_| raw.focused.set(false)
                     on:paste=move |event: web_sys::ClipboardEvent| {
                         if let Some(on_paste) = on_paste {
                             on_paste.run(event);
