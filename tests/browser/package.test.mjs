@@ -1,13 +1,14 @@
-// The npm package in a real browser (Debian's Chromium): bundled by esbuild into a page, and
-// unbundled in a module web worker — each loading its wasm with `init()` under a CSP that
-// allows nothing but the page's own origin.
+// The npm package in a real browser (Debian's Chromium): bundled by esbuild, built by Vite, and
+// unbundled in a module web worker — each loading its wasm with `init()` under a CSP that allows
+// nothing but the page's own origin.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { build as viteBuild } from 'vite';
 import { chromium } from 'playwright-core';
 import { serve } from './server.mjs';
 
@@ -56,6 +57,27 @@ describe('npm package in the browser', () => {
     });
     cpSync(join(pkg, 'gen/pipehat_bg.wasm'), join(dir, 'dist/pipehat_bg.wasm'));
     writeFileSync(join(dir, 'dist/bundle.html'), page('bundle.js'));
+    // A Vite app: `init()` with no argument finds the wasm that Vite emitted as an asset (the
+    // generated glue names it with `new URL(…, import.meta.url)`, which Vite follows).
+    mkdirSync(join(dir, 'vite-app'));
+    writeFileSync(join(dir, 'vite-app/index.html'), page('./main.js'));
+    writeFileSync(join(dir, 'vite-app/main.js'), `
+      import { init, validate, get } from 'pipehat';
+      init().then(() => {
+        const text = ${JSON.stringify(MESSAGE)};
+        document.getElementById('out').textContent = JSON.stringify({
+          valid: validate(text).valid,
+          name: get(text, 'PID-5.1')[0],
+        });
+      });
+    `);
+    await viteBuild({
+      root: join(dir, 'vite-app'),
+      base: './',
+      logLevel: 'silent',
+      configFile: false,
+      build: { outDir: join(dir, 'vite-dist'), emptyOutDir: true },
+    });
     // A module worker importing the package unbundled; init() finds the wasm beside it.
     writeFileSync(join(dir, 'worker.js'), `
       import { init, validateAll } from './node_modules/pipehat/index.js';
@@ -109,6 +131,12 @@ describe('npm package in the browser', () => {
     assert.ok(out.rules.includes('value.format'));
     assert.equal(out.name, 'DOE');
     assert.equal(out.anonymized, 'PID|1||REDACTED||REDACTED^REDACTED||REDACTED');
+  });
+
+  test('a Vite build: init() with no argument finds the wasm Vite emitted', async () => {
+    const assets = readdirSync(join(dir, 'vite-dist/assets'));
+    assert.ok(assets.some((name) => /^pipehat_bg-.*\.wasm$/.test(name)), assets.join(' '));
+    assert.deepEqual(JSON.parse(await result('vite-dist/index.html')), { valid: false, name: 'DOE' });
   });
 
   test('a module web worker loads its own instance and works off the main thread', async () => {
