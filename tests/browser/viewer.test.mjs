@@ -370,6 +370,14 @@ describe('viewer', () => {
     // The finding underlined at its exact bytes.
     assert.deepEqual(await lines.nth(2).locator('.t.error').allTextContents(), ['19610631']);
 
+    // Coded values with their meaning from the HL7 table; hover or focus tells type and table.
+    const sex = page.locator('tr', { has: page.locator('th', { hasText: /^PID-8$/ }) });
+    assert.equal(await sex.locator('.value').textContent(), 'MMale');
+    assert.equal(await sex.locator('.meaning').textContent(), 'Male');
+    assert.equal(
+      await sex.locator('.name').getAttribute('title'),
+      'PID-8 — Administrative Sex; data type IS; table 0001 Administrative Sex',
+    );
     // Choosing an element in the structure selects its bytes in the raw view…
     await page.getByRole('button', { name: 'PID-7', exact: true }).click();
     const selection = () => input.evaluate((a) => a.value.slice(a.selectionStart, a.selectionEnd));

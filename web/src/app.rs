@@ -467,6 +467,16 @@ pub(crate) fn Structure(
                                     .map(|(i, e)| {
                                         let data_type = e.data_type.clone();
                                         let span = e.span;
+                                        // What hovering or focusing the element tells.
+                                        let about = [
+                                            format!("{} — {}", e.path, e.name),
+                                            if e.data_type.is_empty() { String::new() } else { format!("data type {}", e.data_type) },
+                                            e.table.clone(),
+                                        ]
+                                        .into_iter()
+                                        .filter(|part| !part.is_empty())
+                                        .collect::<Vec<_>>()
+                                        .join("; ");
                                         // The deepest element holding the caret: the last row
                                         // of the segment whose bytes include it.
                                         let spans = spans.clone();
@@ -480,17 +490,21 @@ pub(crate) fn Structure(
                                                 <th scope="row" class="path">
                                                     <button
                                                         class="link"
-                                                        title="Select it in the message"
+                                                        title=format!("{about} (selects it in the message)")
                                                         on:click=move |_| select.run(span)
                                                     >
                                                         {e.path}
                                                     </button>
                                                 </th>
-                                                <td class="name" title=e.data_type>
+                                                <td class="name" title=about>
                                                     {e.name}
                                                     <span class="type">{data_type}</span>
                                                 </td>
-                                                <td class="value" class:null=e.null>{e.value}</td>
+                                                <td class="value" class:null=e.null>
+                                                    {e.value}
+                                                    {(!e.meaning.is_empty())
+                                                        .then(|| view! { <span class="meaning">{e.meaning}</span> })}
+                                                </td>
                                             </tr>
                                         }
                                     })

@@ -23,6 +23,10 @@ pub struct ElementRow {
     pub null: bool,
     /// Where it is in the text: `[start, end)` in bytes.
     pub span: (usize, usize),
+    /// Its HL7 table, e.g. "table 0001 Administrative Sex"; empty when it has none.
+    pub table: String,
+    /// What the value means in that table, e.g. "Female"; empty when the table does not say.
+    pub meaning: String,
 }
 
 /// A segment with its name and the elements that have values.
@@ -224,15 +228,25 @@ fn push(
     null: bool,
     (depth, span): (u8, pipehat::Span),
 ) {
-    let (name, data_type) = match path.parse::<Path>() {
+    let (name, data_type, table) = match path.parse::<Path>() {
         Ok(parsed) => {
             let description = version.describe(&parsed);
             (
                 description.label(),
                 description.data_type().unwrap_or("").to_string(),
+                description.table().map(|id| (id, version.table(id))),
             )
         }
-        Err(_) => (String::new(), String::new()),
+        Err(_) => (String::new(), String::new(), None),
+    };
+    let meaning = table
+        .and_then(|(_, table)| table?.code(&value)?.description)
+        .unwrap_or_default()
+        .to_string();
+    let table = match table {
+        Some((id, Some(table))) => format!("table {id:04} {}", table.name),
+        Some((id, None)) => format!("table {id:04}"),
+        None => String::new(),
     };
     elements.push(ElementRow {
         path: path.to_string(),
@@ -242,6 +256,8 @@ fn push(
         depth,
         null,
         span: (span.start, span.end),
+        table,
+        meaning,
     });
 }
 
