@@ -90,15 +90,7 @@ const CHECK_STEP: usize = 100;
 
 /// Lets the browser run (paint, handle input) before the next step of background work.
 async fn yield_to_browser() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        set_timeout(
-            move || {
-                let _ = resolve.call0(&JsValue::NULL);
-            },
-            std::time::Duration::ZERO,
-        );
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    gloo_timers::future::TimeoutFuture::new(0).await;
 }
 
 /// The most text put in the text area for editing (1 MB): a bigger file is read and listed,
@@ -178,8 +170,7 @@ pub fn App() -> impl IntoView {
     let load = move |file: web_sys::File| {
         let name = file.name();
         leptos::task::spawn_local(async move {
-            if let Ok(buffer) = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
-                let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+            if let Ok(bytes) = gloo_file::futures::read_as_bytes(&file.into()).await {
                 let content = String::from_utf8(bytes)
                     .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
                 set_file_name.set(Some(name));
@@ -530,10 +521,10 @@ fn CheckOptions(checks: RwSignal<Checks>) -> impl IntoView {
         let name = file.name();
         input.set_value("");
         leptos::task::spawn_local(async move {
-            let Ok(content) = wasm_bindgen_futures::JsFuture::from(file.text()).await else {
+            let Ok(content) = gloo_file::futures::read_as_text(&file.into()).await else {
                 return;
             };
-            match read_profile(&content.as_string().unwrap_or_default()) {
+            match read_profile(&content) {
                 Ok(profile) => {
                     set_profile_error.set(None);
                     checks.update(|c| c.profile = Some((name, std::sync::Arc::new(profile))));
