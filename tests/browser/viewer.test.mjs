@@ -103,6 +103,8 @@ describe('viewer', () => {
       'the page loads only its own files',
     );
 
+    await page.screenshot({ path: `${artifacts}/viewer-empty.png`, fullPage: true });
+
     // A real paste: the message goes to the clipboard, then Ctrl+V into the text area.
     log.phase = 'paste';
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.origin });

@@ -392,7 +392,7 @@ pub fn App() -> impl IntoView {
                 >
                     {move || match tab.get() {
                         Tab::Structure => {
-                            view! { <Structure view=view caret=caret_byte select=select/> }
+                            view! { <Structure view=view caret=caret_byte select=select welcome=true/> }
                                 .into_any()
                         }
                         Tab::Findings => {
@@ -424,6 +424,9 @@ pub(crate) fn Structure(
     view: Memo<MessageView>,
     caret: Memo<usize>,
     select: Callback<(usize, usize)>,
+    /// Whether to greet a first-time user while there is no message (the page, not an embed).
+    #[prop(optional)]
+    welcome: bool,
 ) -> impl IntoView {
     view! {
         <h2 id="segments-heading">
@@ -435,7 +438,28 @@ pub(crate) fn Structure(
             </span>
         </h2>
         {move || view.with(|v| v.error.clone()).map(|e| view! { <p class="problem">{e}</p> })}
-        <ol class="segments" aria-label="Segments">
+        {move || {
+            (welcome && view.with(|v| v.segments.is_empty() && v.error.is_none()))
+                .then(|| {
+                    view! {
+                        <div class="welcome">
+                            <p>
+                                "Paste an HL7 v2 message on the left, open or drop a file, or load the sample."
+                            </p>
+                            <ul>
+                                <li>"Every field named from the dictionary of HL7 v2.1 to v2.8.2, with its data type and table."</li>
+                                <li>"Validation findings underlined in the message; the ACK a receiver would send."</li>
+                                <li>"An anonymized copy to share: Safe Harbor, or pseudonyms under your own key."</li>
+                                <li>"Files of thousands of messages, listed and checked."</li>
+                            </ul>
+                            <p class="hint">
+                                "Nothing you paste or open leaves this tab: the page makes no request, and its security policy forbids any."
+                            </p>
+                        </div>
+                    }
+                })
+        }}
+        <ol class="segments" aria-label="Segments" class:hidden=move || view.with(|v| v.segments.is_empty())>
             <For
                 each=move || view.get().segments
                 key=|segment| (segment.number, segment.id.clone(), segment.elements.clone())
