@@ -148,6 +148,12 @@ pub fn RawView(
     });
     let line_count = move || layout.with(|l| l.lines.len());
     let track = move |event: leptos::ev::Event| raw.track(&event);
+    // The text area's real height, once it is on the page (then on scroll, focus and resize).
+    Effect::new(move |_| {
+        if raw.area.get().is_some() {
+            raw.read_scroll();
+        }
+    });
     view! {
         <div class="editor">
             <div
@@ -226,10 +232,12 @@ pub fn RawView(
                     on:input=move |event| {
                         on_input.run(event_target_value(&event));
                         track(event);
-                        raw.read_scroll();
                     }
                     on:scroll=move |_| raw.read_scroll()
-                    on:focus=move |_| raw.focused.set(true)
+                    on:focus=move |_| {
+                        raw.focused.set(true);
+                        raw.read_scroll();
+                    }
                     on:blur=move |_| raw.focused.set(false)
                     on:paste=move |event: web_sys::ClipboardEvent| {
                         if let Some(on_paste) = on_paste {
