@@ -31,6 +31,15 @@ function recordRequests(context) {
   return log;
 }
 
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Opens `text` as a file named `name`, as the "Open a file" button does. */
+async function openFile(page, name, text) {
+  await page.locator('#open-file').setInputFiles({ name, mimeType: 'text/plain', buffer: Buffer.from(text) });
+}
+
 function crossOrigin(log, origin) {
   return log.requests.filter((r) => new URL(r.url).origin !== origin && !r.url.startsWith('data:'));
 }
@@ -242,7 +251,7 @@ describe('viewer', () => {
     const file = [MESSAGE, second, third].join('\r\n') + '\r';
     log.phase = 'open';
     await page.locator('#open-file').setInputFiles({ name: 'feed.hl7', mimeType: 'text/plain', buffer: Buffer.from(file) });
-    const rows = page.getByRole('list', { name: 'Messages' }).locator('.message-row');
+    const rows = page.getByRole('listbox', { name: 'Messages' }).getByRole('option');
     await rows.nth(2).waitFor();
     assert.equal(await page.locator('.file-name').textContent(), 'feed.hl7');
     assert.deepEqual(await rows.locator('.control-id').allTextContents(), ['MSG00001', 'MSG00002', 'MSG00003']);
@@ -314,6 +323,108 @@ describe('viewer', () => {
     assert.equal(downloaded, copied);
     assert.deepEqual(crossOrigin(log, app.origin), [], 'no cross-origin request');
     assert.ok(log.requests.every((r) => r.phase === 'load' || r.url.startsWith('blob:')), 'only the download\'s own blob: URL');
+    await context.close();
+  });
+
+  test('a file of thousands of messages: a virtual list that scrolls to the end and follows the keyboard', async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const log = recordRequests(context);
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+    await page.goto(`${app.origin}/`);
+    await page.getByRole('textbox', { name: 'Message' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    const loaded = log.requests.length;
+
+    // 6,000 small messages, about 3 MB.
+    const COUNT = 6000;
+    const id = (n) => `CTL${String(n).padStart(5, '0')}`;
+    const messages = [];
+    for (let n = 1; n <= COUNT; n++) {
+      messages.push([
+        `MSH|^~\\&|SEND|FAC|RECV|FAC|20260101120000||${n % 3 ? 'ADT^A01^ADT_A01' : 'ADT^A08^ADT_A01'}|${id(n)}|P|2.5.1`,
+        'EVN|A01|20260101120000',
+        `PID|1||MRN${n}^^^FAC^MR||FAMILY${n}^GIVEN^M||19800101|F|||${n} MAIN ST^^SPRINGFIELD^IL^62701`,
+        'PV1|1|I|WARD^101^1||||004777^ATTEND^AARON^A|||SUR||||ADM|A0',
+        `OBX|1|TX|NOTE^Note^L||${'the patient was seen in clinic today and reports no acute distress '.repeat(3)}||||||F`,
+      ].join('\r'));
+    }
+    const file = messages.join('\r\n') + '\r\n';
+    assert.ok(file.length > 2_000_000, `${file.length} bytes`);
+
+    log.phase = 'open';
+    const started = Date.now();
+    await openFile(page, 'thousands.hl7', file);
+    await page.locator('.messages .count', { hasText: String(COUNT) }).waitFor();
+    const list = page.getByRole('listbox', { name: 'Messages' });
+    const options = list.getByRole('option');
+    await options.first().waitFor();
+    const listed = Date.now() - started;
+    assert.ok(listed < 10_000, `listed in ${listed} ms`);
+    const drawn = await options.count();
+    assert.ok(drawn > 5 && drawn < 40, `only the rows in view are in the page (${drawn})`);
+    assert.equal(await options.first().getAttribute('aria-setsize'), String(COUNT));
+
+    // Scrolled to the end: the last message is there, in view.
+    await list.evaluate((element) => { element.scrollTop = element.scrollHeight; });
+    const last = list.getByRole('option', { name: new RegExp(id(COUNT)) });
+    await last.waitFor();
+    const inView = async (option) => {
+      const [box, frame] = [await option.boundingBox(), await list.boundingBox()];
+      return box.y >= frame.y - 1 && box.y + box.height <= frame.y + frame.height + 1;
+    };
+    assert.ok(await inView(last), 'the last row is within the list');
+    assert.ok(await options.count() < 40, 'still only the rows in view');
+    await last.click();
+    const value = (path) => page.locator('tr', { has: page.locator('th', { hasText: new RegExp(`^${escapeRegExp(path)}$`) }) }).locator('.value');
+    await page.waitForFunction((ctl) => [...document.querySelectorAll('tr')].some((tr) => tr.textContent.includes(ctl)), id(COUNT));
+    assert.equal(await value('MSH-10').textContent(), id(COUNT));
+
+    // The keyboard moves the selection and keeps it in view.
+    const current = list.locator('[aria-selected="true"]');
+    const currentId = async () => current.locator('.control-id').textContent();
+    await list.focus();
+    await page.keyboard.press('Home');
+    assert.equal(await currentId(), id(1));
+    assert.equal(await list.evaluate((element) => element.scrollTop), 0);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await currentId(), id(3));
+    await page.waitForFunction((ctl) => [...document.querySelectorAll('tr')].some((tr) => tr.textContent.includes(ctl)), id(3));
+    assert.equal(await value('MSH-10').textContent(), id(3));
+    assert.equal(await list.getAttribute('aria-activedescendant'), 'message-3');
+    await page.keyboard.press('PageDown');
+    const paged = Number((await currentId()).slice(3));
+    assert.ok(paged > 5 && paged < 20, `a page down: ${paged}`);
+    assert.ok(await inView(current));
+    await page.keyboard.press('End');
+    assert.equal(await currentId(), id(COUNT));
+    assert.ok(await inView(current));
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await currentId(), id(COUNT - 1));
+    await page.keyboard.press('PageUp');
+    assert.ok(Number((await currentId()).slice(3)) < COUNT - 5);
+    assert.ok(await inView(current));
+
+    // Background validation reaches the rows in view; the filter still narrows the list.
+    await page.waitForFunction(() => ![...document.querySelectorAll('.message-row .status')].some((s) => s.textContent.includes('checking')), null, { timeout: 30_000 });
+    await page.getByLabel('Filter messages').fill('CTL0599');
+    await page.getByText(`10 of ${COUNT} match.`).waitFor();
+    assert.deepEqual(await options.locator('.control-id').allTextContents(), Array.from({ length: 10 }, (_, i) => id(5990 + i)));
+    assert.deepEqual([...new Set(await options.locator('.status').allTextContents())], ['valid']);
+    await page.getByLabel('Filter messages').fill('');
+    await list.evaluate((element) => { element.scrollTop = element.scrollHeight / 2; });
+    await list.getByRole('option', { name: new RegExp(id(COUNT / 2)) }).waitFor();
+    await list.focus();
+    await page.keyboard.press('End');
+    assert.ok(await inView(list.getByRole('option', { name: new RegExp(id(COUNT)) })));
+    await page.waitForTimeout(200);
+    await page.screenshot({ path: `${artifacts}/viewer-big-file.png`, fullPage: true });
+
+    assert.deepEqual(log.requests.slice(loaded), [], 'no request while listing');
+    assert.deepEqual(errors, []);
     await context.close();
   });
 
