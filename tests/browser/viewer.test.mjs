@@ -31,6 +31,15 @@ function recordRequests(context) {
   return log;
 }
 
+/** The row of the anonymize panel's before/after table for `path` (and message, when given). */
+function changeRow(page, path, message) {
+  let rows = page.locator('table.changes tbody tr', { has: page.locator('th.path', { hasText: new RegExp(`^${escapeRegExp(path)}$`) }) });
+  if (message !== undefined) {
+    rows = rows.filter({ has: page.locator('td.message', { hasText: new RegExp(`^${message}$`) }) });
+  }
+  return rows;
+}
+
 function escapeRegExp(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -188,7 +197,9 @@ describe('viewer', () => {
     for (const gone of ['QXZCANARY', 'PATID1234', '123456789', '19610631', 'ATTEND']) {
       assert.ok(!text.includes(gone), `${gone} survived:\n${text}`);
     }
-    assert.match(await page.locator('.changes').textContent(), /PID-5\.1 family-name → redact/);
+    const family = changeRow(page, 'PID-5.1');
+    assert.deepEqual(await family.locator('td').allTextContents(), ['family-name', 'redact', 'QXZCANARYFAMILY', 'REDACTED']);
+
     // Pseudonyms with a key made in the page.
     await page.getByLabel('Preset').selectOption('pseudonymize');
     await page.getByRole('button', { name: 'Generate' }).click();
@@ -323,6 +334,63 @@ describe('viewer', () => {
     assert.equal(downloaded, copied);
     assert.deepEqual(crossOrigin(log, app.origin), [], 'no cross-origin request');
     assert.ok(log.requests.every((r) => r.phase === 'load' || r.url.startsWith('blob:')), 'only the download\'s own blob: URL');
+    await context.close();
+  });
+
+  test('anonymizing a file: every changed value before and after, by message', async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const log = recordRequests(context);
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+    await page.goto(`${app.origin}/`);
+    await page.getByRole('textbox', { name: 'Message' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    const loaded = log.requests.length;
+
+    log.phase = 'anonymize';
+    const second = MESSAGE.replace('MSG00001', 'MSG00002').replace('EVERYMAN^ADAM', 'QXZROE^QXZJANE').replace('19610615', '19700101');
+    const third = MESSAGE.replace('MSG00001', 'MSG00003').replace('EVERYMAN^ADAM', 'QXZLEE^QXZMAY');
+    await openFile(page, 'feed.hl7', [MESSAGE, second, third].join('\r\n') + '\r\n');
+    await page.getByRole('listbox', { name: 'Messages' }).getByRole('option').nth(2).waitFor();
+    await page.getByRole('tab', { name: 'Anonymize' }).click();
+    const heading = page.locator('#changes-heading');
+    await heading.waitFor();
+    const [, changed] = (await heading.textContent()).match(/^(\d+) values changed in 3 of 3 messages$/);
+    const rows = page.locator('table.changes tbody tr');
+    assert.equal(await rows.count(), Number(changed), 'a small file lists every change');
+    // Each change: its message, path, category, method, then the value before and after.
+    assert.deepEqual(await changeRow(page, 'PID-5.1', 2).locator('td').allTextContents(), ['2', 'family-name', 'redact', 'QXZROE', 'REDACTED']);
+    assert.deepEqual(await changeRow(page, 'PID-5.2', 3).locator('td').allTextContents(), ['3', 'given-name', 'redact', 'QXZMAY', 'REDACTED']);
+    assert.deepEqual(await changeRow(page, 'PID-7', 2).locator('td').allTextContents(), ['2', 'birth-date', 'generalize', '19700101', '1970']);
+    assert.deepEqual(await changeRow(page, 'PID-3[2].1', 1).locator('td').allTextContents(), ['1', 'identifier', 'redact', '123456789', 'REDACTED']);
+
+    // One message's own changes.
+    const picker = page.getByLabel('Changes of');
+    const option = await picker.locator('option[value="1"]').textContent();
+    const [, own] = option.match(/^message 2 \((\d+)\)$/);
+    await picker.selectOption('1');
+    await page.waitForFunction((n) => document.querySelectorAll('table.changes tbody tr').length === n, Number(own));
+    assert.deepEqual([...new Set(await rows.locator('td.message').allTextContents())], ['2']);
+    assert.equal(Number(own) * 3, Number(changed), 'the three messages change the same places');
+
+    // Pseudonyms: the after column shows them, the before column the originals.
+    await page.getByLabel('Preset').selectOption('pseudonymize');
+    await page.getByRole('button', { name: 'Generate' }).click();
+    await page.locator('table.changes td.method', { hasText: 'pseudonymize' }).first().waitFor();
+    const family = changeRow(page, 'PID-5.1', 2).locator('td');
+    assert.equal(await family.nth(3).textContent(), 'QXZROE');
+    const pseudonym = await family.nth(4).textContent();
+    assert.ok(pseudonym && !pseudonym.includes('QXZ') && pseudonym !== 'REDACTED', pseudonym);
+    assert.ok((await page.getByLabel('Anonymized message').textContent()).includes(pseudonym));
+    await page.getByLabel('Preset').selectOption('safe-harbor');
+    await changeRow(page, 'PID-5.1', 2).locator('td', { hasText: 'REDACTED' }).waitFor();
+    await page.waitForTimeout(200);
+    await page.screenshot({ path: `${artifacts}/viewer-anonymized-diff.png`, fullPage: true });
+
+    assert.deepEqual(log.requests.slice(loaded), [], 'the originals stay in the page');
+    assert.deepEqual(errors, []);
     await context.close();
   });
 
