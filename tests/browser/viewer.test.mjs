@@ -199,7 +199,6 @@ describe('viewer', () => {
     }
     const family = changeRow(page, 'PID-5.1');
     assert.deepEqual(await family.locator('td').allTextContents(), ['family-name', 'redact', 'QXZCANARYFAMILY', 'REDACTED']);
-
     // Pseudonyms with a key made in the page.
     await page.getByLabel('Preset').selectOption('pseudonymize');
     await page.getByRole('button', { name: 'Generate' }).click();
@@ -233,8 +232,14 @@ describe('viewer', () => {
       'NTE|1||<svg onload=alert(5)>',
     ].join('\r');
     await input.fill(hostile);
-    for (const tab of ['Structure', 'Findings', 'Anonymize']) {
+    for (const tab of ['Structure', 'Findings', 'Anonymize', 'Compare']) {
       await page.getByRole('tab', { name: new RegExp(tab) }).click();
+      if (tab === 'Compare') {
+        // Compared with a copy of itself whose values moved about: every value shows, as text.
+        await page.getByLabel('Compare with').fill(hostile.replace('alert(2)', 'alert(6)').replace('PID|1||1|', 'PID|1||2|'));
+        await page.locator('table.compare').waitFor();
+        await page.getByText('only differences', { exact: false }).click();
+      }
       await page.waitForTimeout(200);
       const injected = await page.evaluate(() => document.querySelectorAll('main img, main script, main svg, main iframe').length);
       assert.equal(injected, 0, `no element from message text in ${tab}`);
@@ -334,6 +339,87 @@ describe('viewer', () => {
     assert.equal(downloaded, copied);
     assert.deepEqual(crossOrigin(log, app.origin), [], 'no cross-origin request');
     assert.ok(log.requests.every((r) => r.phase === 'load' || r.url.startsWith('blob:')), 'only the download\'s own blob: URL');
+    await context.close();
+  });
+
+  test('comparing two messages of a file value by value, or one with a pasted message', async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const log = recordRequests(context);
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+    await page.goto(`${app.origin}/`);
+    await page.getByRole('textbox', { name: 'Message' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    const loaded = log.requests.length;
+
+    log.phase = 'compare';
+    const second = MESSAGE.replace('MSG00001', 'MSG00002').replace('EVERYMAN^ADAM^A^III', 'ROE^JANE').replace('19610615', '19610631');
+    const third = MESSAGE.replace('MSG00001', 'MSG00003').replace('ADT^A01^ADT_A01', 'ADT^A08^ADT_A01');
+    await openFile(page, 'feed.hl7', [MESSAGE, second, third].join('\r\n') + '\r');
+    await page.getByRole('listbox', { name: 'Messages' }).getByRole('option').nth(2).waitFor();
+    await page.getByRole('tab', { name: 'Compare' }).click();
+
+    // By default: the selected message (the first) against the next one.
+    assert.equal(await page.getByLabel('Message A').inputValue(), '0');
+    assert.equal(await page.getByLabel('Message B').inputValue(), '1');
+    const counts = page.locator('.compare-counts');
+    await counts.waitFor();
+    const [, differences, values] = (await counts.textContent()).match(/^(\d+) differences in (\d+) values$/);
+    assert.equal(differences, '6');
+    const table = page.getByRole('table', { name: 'Comparison' });
+    const visible = table.locator('tbody tr:visible');
+    const row = (path) => table.locator('tbody tr', { has: page.locator('th', { hasText: new RegExp(`^${escapeRegExp(path)}$`) }) });
+    const cells = async (path) => row(path).locator('th, td').allTextContents();
+    // Only the differences, each marked.
+    assert.equal(await visible.count(), 6);
+    assert.deepEqual(await cells('PID-5.2'), ['PID-5.2', 'Patient Name / Given Name', 'ADAM', 'JANE', 'changed']);
+    assert.deepEqual(await cells('PID-5.4'), ['PID-5.4', 'Patient Name / Suffix (e.g., JR or III)', 'III', '—', 'only in A']);
+    assert.deepEqual(await cells('MSH-10'), ['MSH-10', 'Message Control ID', 'MSG00001', 'MSG00002', 'changed']);
+    assert.deepEqual(
+      await visible.locator('th').allTextContents(),
+      ['MSH-10', 'PID-5.1', 'PID-5.2', 'PID-5.3', 'PID-5.4', 'PID-7'],
+      'in message order',
+    );
+    // Every value when the toggle is off.
+    await page.getByLabel('Only differences').uncheck();
+    assert.equal(await visible.count(), Number(values));
+    assert.deepEqual(await cells('PID-3[2].1'), ['PID-3[2].1', 'Patient Identifier List / ID Number', '123456789', '123456789', 'same']);
+    await page.getByLabel('Only differences').check();
+
+    // Another B: the third message differs only in its type and control id.
+    await page.getByLabel('Message B').selectOption('2');
+    await page.locator('.compare-counts', { hasText: /^2 differences in \d+ values$/ }).waitFor();
+    assert.deepEqual(await visible.locator('th').allTextContents(), ['MSH-9.2', 'MSH-10']);
+    // Picking another message in the list moves A when it was not picked by hand.
+    await page.getByRole('listbox', { name: 'Messages' }).getByRole('option').nth(1).click();
+    assert.equal(await page.getByLabel('Message A').inputValue(), '1');
+
+    // A pasted message becomes B: a null, a new segment, a changed name.
+    const pasted = [
+      MESSAGE.replace('MSG00001', 'MSG09999').replace('EVERYMAN^ADAM^A^III', '""'),
+      'OBX|1|NM|8302-2^Body height^LN||178|cm^centimeter^UCUM|||||F',
+    ].join('\n');
+    await page.getByLabel('Compare with').fill(pasted);
+    await page.getByLabel('Message B').waitFor({ state: 'detached' });
+    await page.locator('.compare-counts', { hasText: /^\d+ differences in \d+ values$/ }).waitFor();
+    // A field is its first component: B's null name stands against A's family name.
+    const nullName = row('PID-5.1');
+    await nullName.locator('td.value.null').waitFor();
+    assert.deepEqual(await cells('PID-5.1'), ['PID-5.1', 'Patient Name / Family Name', 'ROE', '""', 'changed']);
+    assert.equal(await nullName.locator('td.value.null').count(), 1, 'the null is shown as such');
+    assert.deepEqual(await cells('PID-5.2'), ['PID-5.2', 'Patient Name / Given Name', 'JANE', '—', 'only in A']);
+    assert.deepEqual(await cells('OBX-5'), ['OBX-5', 'Observation Value', '—', '178', 'only in B']);
+    await page.waitForTimeout(200);
+    await page.screenshot({ path: `${artifacts}/viewer-compare.png`, fullPage: true });
+
+    // Text that is no message says so.
+    await page.getByLabel('Compare with').fill('hello');
+    await page.locator('.problem', { hasText: 'The text to compare with has no HL7 v2 message' }).waitFor();
+
+    assert.deepEqual(log.requests.slice(loaded), [], 'no request while comparing');
+    assert.deepEqual(errors, []);
     await context.close();
   });
 

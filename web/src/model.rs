@@ -100,7 +100,8 @@ fn version_for(message: &Message<'_>, chosen: Option<Version>) -> Version {
     chosen.unwrap_or_else(|| version_of(message))
 }
 
-fn version_of(message: &Message<'_>) -> Version {
+/// The HL7 version `message` is read with: its MSH-12, else the latest.
+pub(crate) fn version_of(message: &Message<'_>) -> Version {
     message
         .get(&"MSH-12.1".parse().expect("a fixed path"))
         .and_then(|e| Version::resolve(&e.text()))
