@@ -31,6 +31,24 @@ function recordRequests(context) {
   return log;
 }
 
+/** The row of the anonymize panel's before/after table for `path` (and message, when given). */
+function changeRow(page, path, message) {
+  let rows = page.locator('table.changes tbody tr', { has: page.locator('th.path', { hasText: new RegExp(`^${escapeRegExp(path)}$`) }) });
+  if (message !== undefined) {
+    rows = rows.filter({ has: page.locator('td.message', { hasText: new RegExp(`^${message}$`) }) });
+  }
+  return rows;
+}
+
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Opens `text` as a file named `name`, as the "Open a file" button does. */
+async function openFile(page, name, text) {
+  await page.locator('#open-file').setInputFiles({ name, mimeType: 'text/plain', buffer: Buffer.from(text) });
+}
+
 function crossOrigin(log, origin) {
   return log.requests.filter((r) => new URL(r.url).origin !== origin && !r.url.startsWith('data:'));
 }
@@ -179,7 +197,8 @@ describe('viewer', () => {
     for (const gone of ['QXZCANARY', 'PATID1234', '123456789', '19610631', 'ATTEND']) {
       assert.ok(!text.includes(gone), `${gone} survived:\n${text}`);
     }
-    assert.match(await page.locator('.changes').textContent(), /PID-5\.1 family-name → redact/);
+    const family = changeRow(page, 'PID-5.1');
+    assert.deepEqual(await family.locator('td').allTextContents(), ['family-name', 'redact', 'QXZCANARYFAMILY', 'REDACTED']);
     // Pseudonyms with a key made in the page.
     await page.getByLabel('Preset').selectOption('pseudonymize');
     await page.getByRole('button', { name: 'Generate' }).click();
@@ -213,8 +232,14 @@ describe('viewer', () => {
       'NTE|1||<svg onload=alert(5)>',
     ].join('\r');
     await input.fill(hostile);
-    for (const tab of ['Structure', 'Findings', 'Anonymize']) {
+    for (const tab of ['Structure', 'Findings', 'Anonymize', 'Compare']) {
       await page.getByRole('tab', { name: new RegExp(tab) }).click();
+      if (tab === 'Compare') {
+        // Compared with a copy of itself whose values moved about: every value shows, as text.
+        await page.getByLabel('Compare with').fill(hostile.replace('alert(2)', 'alert(6)').replace('PID|1||1|', 'PID|1||2|'));
+        await page.locator('table.compare').waitFor();
+        await page.getByText('only differences', { exact: false }).click();
+      }
       await page.waitForTimeout(200);
       const injected = await page.evaluate(() => document.querySelectorAll('main img, main script, main svg, main iframe').length);
       assert.equal(injected, 0, `no element from message text in ${tab}`);
@@ -242,7 +267,7 @@ describe('viewer', () => {
     const file = [MESSAGE, second, third].join('\r\n') + '\r';
     log.phase = 'open';
     await page.locator('#open-file').setInputFiles({ name: 'feed.hl7', mimeType: 'text/plain', buffer: Buffer.from(file) });
-    const rows = page.getByRole('list', { name: 'Messages' }).locator('.message-row');
+    const rows = page.getByRole('listbox', { name: 'Messages' }).getByRole('option');
     await rows.nth(2).waitFor();
     assert.equal(await page.locator('.file-name').textContent(), 'feed.hl7');
     assert.deepEqual(await rows.locator('.control-id').allTextContents(), ['MSG00001', 'MSG00002', 'MSG00003']);
@@ -314,6 +339,246 @@ describe('viewer', () => {
     assert.equal(downloaded, copied);
     assert.deepEqual(crossOrigin(log, app.origin), [], 'no cross-origin request');
     assert.ok(log.requests.every((r) => r.phase === 'load' || r.url.startsWith('blob:')), 'only the download\'s own blob: URL');
+    await context.close();
+  });
+
+  test('comparing two messages of a file value by value, or one with a pasted message', async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const log = recordRequests(context);
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+    await page.goto(`${app.origin}/`);
+    await page.getByRole('textbox', { name: 'Message' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    const loaded = log.requests.length;
+
+    log.phase = 'compare';
+    const second = MESSAGE.replace('MSG00001', 'MSG00002').replace('EVERYMAN^ADAM^A^III', 'ROE^JANE').replace('19610615', '19610631');
+    const third = MESSAGE.replace('MSG00001', 'MSG00003').replace('ADT^A01^ADT_A01', 'ADT^A08^ADT_A01');
+    await openFile(page, 'feed.hl7', [MESSAGE, second, third].join('\r\n') + '\r');
+    await page.getByRole('listbox', { name: 'Messages' }).getByRole('option').nth(2).waitFor();
+    await page.getByRole('tab', { name: 'Compare' }).click();
+
+    // By default: the selected message (the first) against the next one.
+    assert.equal(await page.getByLabel('Message A').inputValue(), '0');
+    assert.equal(await page.getByLabel('Message B').inputValue(), '1');
+    const counts = page.locator('.compare-counts');
+    await counts.waitFor();
+    const [, differences, values] = (await counts.textContent()).match(/^(\d+) differences in (\d+) values$/);
+    assert.equal(differences, '6');
+    const table = page.getByRole('table', { name: 'Comparison' });
+    const visible = table.locator('tbody tr:visible');
+    const row = (path) => table.locator('tbody tr', { has: page.locator('th', { hasText: new RegExp(`^${escapeRegExp(path)}$`) }) });
+    const cells = async (path) => row(path).locator('th, td').allTextContents();
+    // Only the differences, each marked.
+    assert.equal(await visible.count(), 6);
+    assert.deepEqual(await cells('PID-5.2'), ['PID-5.2', 'Patient Name / Given Name', 'ADAM', 'JANE', 'changed']);
+    assert.deepEqual(await cells('PID-5.4'), ['PID-5.4', 'Patient Name / Suffix (e.g., JR or III)', 'III', '—', 'only in A']);
+    assert.deepEqual(await cells('MSH-10'), ['MSH-10', 'Message Control ID', 'MSG00001', 'MSG00002', 'changed']);
+    assert.deepEqual(
+      await visible.locator('th').allTextContents(),
+      ['MSH-10', 'PID-5.1', 'PID-5.2', 'PID-5.3', 'PID-5.4', 'PID-7'],
+      'in message order',
+    );
+    // Every value when the toggle is off.
+    await page.getByLabel('Only differences').uncheck();
+    assert.equal(await visible.count(), Number(values));
+    assert.deepEqual(await cells('PID-3[2].1'), ['PID-3[2].1', 'Patient Identifier List / ID Number', '123456789', '123456789', 'same']);
+    await page.getByLabel('Only differences').check();
+
+    // Another B: the third message differs only in its type and control id.
+    await page.getByLabel('Message B').selectOption('2');
+    await page.locator('.compare-counts', { hasText: /^2 differences in \d+ values$/ }).waitFor();
+    assert.deepEqual(await visible.locator('th').allTextContents(), ['MSH-9.2', 'MSH-10']);
+    // Picking another message in the list moves A when it was not picked by hand.
+    await page.getByRole('listbox', { name: 'Messages' }).getByRole('option').nth(1).click();
+    assert.equal(await page.getByLabel('Message A').inputValue(), '1');
+
+    // A pasted message becomes B: a null, a new segment, a changed name.
+    const pasted = [
+      MESSAGE.replace('MSG00001', 'MSG09999').replace('EVERYMAN^ADAM^A^III', '""'),
+      'OBX|1|NM|8302-2^Body height^LN||178|cm^centimeter^UCUM|||||F',
+    ].join('\n');
+    await page.getByLabel('Compare with').fill(pasted);
+    await page.getByLabel('Message B').waitFor({ state: 'detached' });
+    await page.locator('.compare-counts', { hasText: /^\d+ differences in \d+ values$/ }).waitFor();
+    // A field is its first component: B's null name stands against A's family name.
+    const nullName = row('PID-5.1');
+    await nullName.locator('td.value.null').waitFor();
+    assert.deepEqual(await cells('PID-5.1'), ['PID-5.1', 'Patient Name / Family Name', 'ROE', '""', 'changed']);
+    assert.equal(await nullName.locator('td.value.null').count(), 1, 'the null is shown as such');
+    assert.deepEqual(await cells('PID-5.2'), ['PID-5.2', 'Patient Name / Given Name', 'JANE', '—', 'only in A']);
+    assert.deepEqual(await cells('OBX-5'), ['OBX-5', 'Observation Value', '—', '178', 'only in B']);
+    await page.waitForTimeout(200);
+    await page.screenshot({ path: `${artifacts}/viewer-compare.png`, fullPage: true });
+
+    // Text that is no message says so.
+    await page.getByLabel('Compare with').fill('hello');
+    await page.locator('.problem', { hasText: 'The text to compare with has no HL7 v2 message' }).waitFor();
+
+    assert.deepEqual(log.requests.slice(loaded), [], 'no request while comparing');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test('anonymizing a file: every changed value before and after, by message', async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const log = recordRequests(context);
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+    await page.goto(`${app.origin}/`);
+    await page.getByRole('textbox', { name: 'Message' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    const loaded = log.requests.length;
+
+    log.phase = 'anonymize';
+    const second = MESSAGE.replace('MSG00001', 'MSG00002').replace('EVERYMAN^ADAM', 'QXZROE^QXZJANE').replace('19610615', '19700101');
+    const third = MESSAGE.replace('MSG00001', 'MSG00003').replace('EVERYMAN^ADAM', 'QXZLEE^QXZMAY');
+    await openFile(page, 'feed.hl7', [MESSAGE, second, third].join('\r\n') + '\r\n');
+    await page.getByRole('listbox', { name: 'Messages' }).getByRole('option').nth(2).waitFor();
+    await page.getByRole('tab', { name: 'Anonymize' }).click();
+    const heading = page.locator('#changes-heading');
+    await heading.waitFor();
+    const [, changed] = (await heading.textContent()).match(/^(\d+) values changed in 3 of 3 messages$/);
+    const rows = page.locator('table.changes tbody tr');
+    assert.equal(await rows.count(), Number(changed), 'a small file lists every change');
+    // Each change: its message, path, category, method, then the value before and after.
+    assert.deepEqual(await changeRow(page, 'PID-5.1', 2).locator('td').allTextContents(), ['2', 'family-name', 'redact', 'QXZROE', 'REDACTED']);
+    assert.deepEqual(await changeRow(page, 'PID-5.2', 3).locator('td').allTextContents(), ['3', 'given-name', 'redact', 'QXZMAY', 'REDACTED']);
+    assert.deepEqual(await changeRow(page, 'PID-7', 2).locator('td').allTextContents(), ['2', 'birth-date', 'generalize', '19700101', '1970']);
+    assert.deepEqual(await changeRow(page, 'PID-3[2].1', 1).locator('td').allTextContents(), ['1', 'identifier', 'redact', '123456789', 'REDACTED']);
+
+    // One message's own changes.
+    const picker = page.getByLabel('Changes of');
+    const option = await picker.locator('option[value="1"]').textContent();
+    const [, own] = option.match(/^message 2 \((\d+)\)$/);
+    await picker.selectOption('1');
+    await page.waitForFunction((n) => document.querySelectorAll('table.changes tbody tr').length === n, Number(own));
+    assert.deepEqual([...new Set(await rows.locator('td.message').allTextContents())], ['2']);
+    assert.equal(Number(own) * 3, Number(changed), 'the three messages change the same places');
+
+    // Pseudonyms: the after column shows them, the before column the originals.
+    await page.getByLabel('Preset').selectOption('pseudonymize');
+    await page.getByRole('button', { name: 'Generate' }).click();
+    await page.locator('table.changes td.method', { hasText: 'pseudonymize' }).first().waitFor();
+    const family = changeRow(page, 'PID-5.1', 2).locator('td');
+    assert.equal(await family.nth(3).textContent(), 'QXZROE');
+    const pseudonym = await family.nth(4).textContent();
+    assert.ok(pseudonym && !pseudonym.includes('QXZ') && pseudonym !== 'REDACTED', pseudonym);
+    assert.ok((await page.getByLabel('Anonymized message').textContent()).includes(pseudonym));
+    await page.getByLabel('Preset').selectOption('safe-harbor');
+    await changeRow(page, 'PID-5.1', 2).locator('td', { hasText: 'REDACTED' }).waitFor();
+    await page.waitForTimeout(200);
+    await page.screenshot({ path: `${artifacts}/viewer-anonymized-diff.png`, fullPage: true });
+
+    assert.deepEqual(log.requests.slice(loaded), [], 'the originals stay in the page');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test('a file of thousands of messages: a virtual list that scrolls to the end and follows the keyboard', async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const log = recordRequests(context);
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+    await page.goto(`${app.origin}/`);
+    await page.getByRole('textbox', { name: 'Message' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    const loaded = log.requests.length;
+
+    // 6,000 small messages, about 3 MB.
+    const COUNT = 6000;
+    const id = (n) => `CTL${String(n).padStart(5, '0')}`;
+    const messages = [];
+    for (let n = 1; n <= COUNT; n++) {
+      messages.push([
+        `MSH|^~\\&|SEND|FAC|RECV|FAC|20260101120000||${n % 3 ? 'ADT^A01^ADT_A01' : 'ADT^A08^ADT_A01'}|${id(n)}|P|2.5.1`,
+        'EVN|A01|20260101120000',
+        `PID|1||MRN${n}^^^FAC^MR||FAMILY${n}^GIVEN^M||19800101|F|||${n} MAIN ST^^SPRINGFIELD^IL^62701`,
+        'PV1|1|I|WARD^101^1||||004777^ATTEND^AARON^A|||SUR||||ADM|A0',
+        `OBX|1|TX|NOTE^Note^L||${'the patient was seen in clinic today and reports no acute distress '.repeat(3)}||||||F`,
+      ].join('\r'));
+    }
+    const file = messages.join('\r\n') + '\r\n';
+    assert.ok(file.length > 2_000_000, `${file.length} bytes`);
+
+    log.phase = 'open';
+    const started = Date.now();
+    await openFile(page, 'thousands.hl7', file);
+    await page.locator('.messages .count', { hasText: String(COUNT) }).waitFor();
+    const list = page.getByRole('listbox', { name: 'Messages' });
+    const options = list.getByRole('option');
+    await options.first().waitFor();
+    const listed = Date.now() - started;
+    assert.ok(listed < 10_000, `listed in ${listed} ms`);
+    const drawn = await options.count();
+    assert.ok(drawn > 5 && drawn < 40, `only the rows in view are in the page (${drawn})`);
+    assert.equal(await options.first().getAttribute('aria-setsize'), String(COUNT));
+
+    // Scrolled to the end: the last message is there, in view.
+    await list.evaluate((element) => { element.scrollTop = element.scrollHeight; });
+    const last = list.getByRole('option', { name: new RegExp(id(COUNT)) });
+    await last.waitFor();
+    const inView = async (option) => {
+      const [box, frame] = [await option.boundingBox(), await list.boundingBox()];
+      return box.y >= frame.y - 1 && box.y + box.height <= frame.y + frame.height + 1;
+    };
+    assert.ok(await inView(last), 'the last row is within the list');
+    assert.ok(await options.count() < 40, 'still only the rows in view');
+    await last.click();
+    const value = (path) => page.locator('tr', { has: page.locator('th', { hasText: new RegExp(`^${escapeRegExp(path)}$`) }) }).locator('.value');
+    await page.waitForFunction((ctl) => [...document.querySelectorAll('tr')].some((tr) => tr.textContent.includes(ctl)), id(COUNT));
+    assert.equal(await value('MSH-10').textContent(), id(COUNT));
+
+    // The keyboard moves the selection and keeps it in view.
+    const current = list.locator('[aria-selected="true"]');
+    const currentId = async () => current.locator('.control-id').textContent();
+    await list.focus();
+    await page.keyboard.press('Home');
+    assert.equal(await currentId(), id(1));
+    assert.equal(await list.evaluate((element) => element.scrollTop), 0);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await currentId(), id(3));
+    await page.waitForFunction((ctl) => [...document.querySelectorAll('tr')].some((tr) => tr.textContent.includes(ctl)), id(3));
+    assert.equal(await value('MSH-10').textContent(), id(3));
+    assert.equal(await list.getAttribute('aria-activedescendant'), 'message-3');
+    await page.keyboard.press('PageDown');
+    const paged = Number((await currentId()).slice(3));
+    assert.ok(paged > 5 && paged < 20, `a page down: ${paged}`);
+    assert.ok(await inView(current));
+    await page.keyboard.press('End');
+    assert.equal(await currentId(), id(COUNT));
+    assert.ok(await inView(current));
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await currentId(), id(COUNT - 1));
+    await page.keyboard.press('PageUp');
+    assert.ok(Number((await currentId()).slice(3)) < COUNT - 5);
+    assert.ok(await inView(current));
+
+    // Background validation reaches the rows in view; the filter still narrows the list.
+    await page.waitForFunction(() => ![...document.querySelectorAll('.message-row .status')].some((s) => s.textContent.includes('checking')), null, { timeout: 30_000 });
+    await page.getByLabel('Filter messages').fill('CTL0599');
+    await page.getByText(`10 of ${COUNT} match.`).waitFor();
+    assert.deepEqual(await options.locator('.control-id').allTextContents(), Array.from({ length: 10 }, (_, i) => id(5990 + i)));
+    assert.deepEqual([...new Set(await options.locator('.status').allTextContents())], ['valid']);
+    await page.getByLabel('Filter messages').fill('');
+    await list.evaluate((element) => { element.scrollTop = element.scrollHeight / 2; });
+    await list.getByRole('option', { name: new RegExp(id(COUNT / 2)) }).waitFor();
+    await list.focus();
+    await page.keyboard.press('End');
+    assert.ok(await inView(list.getByRole('option', { name: new RegExp(id(COUNT)) })));
+    await page.waitForTimeout(200);
+    await page.screenshot({ path: `${artifacts}/viewer-big-file.png`, fullPage: true });
+
+    assert.deepEqual(log.requests.slice(loaded), [], 'no request while listing');
+    assert.deepEqual(errors, []);
     await context.close();
   });
 

@@ -1,11 +1,11 @@
-//! The anonymize panel: an anonymized copy of the input under a preset, what changed, and
-//! copy or download of the result with HL7's line ends.
+//! The anonymize panel: an anonymized copy of the input under a preset, every changed value
+//! before and after, and copy or download of the result with HL7's line ends.
 
 use leptos::prelude::*;
-use pipehat_deid::Preset;
+use pipehat_deid::{Change, Preset};
 
 use crate::app::{MAX_TEXT, copy_to_clipboard, download, generate_key};
-use crate::model::{AnonymizedView, anonymized, hl7_line_ends};
+use crate::model::{AnonymizedView, anonymized, hl7_line_ends, values_after};
 
 /// An anonymized copy of the input, and what changed.
 #[component]
@@ -85,26 +85,259 @@ pub fn Anonymize(text: ReadSignal<String>, file_name: ReadSignal<Option<String>>
         <pre class="anonymized" aria-label="Anonymized message">
             {move || output.with(|o| o.text.replace('\r', "\n"))}
         </pre>
-        <h3>{move || format!("{} values changed", output.with(|o| o.changes.len()))}</h3>
-        <ul class="changes" aria-label="Changes">
+        <Changes output=output/>
+    }
+}
+
+/// The most changes listed at once: a big file has hundreds of thousands; picking a message
+/// lists its own.
+const SHOWN_CHANGES: usize = 500;
+
+/// Which changes the table lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// Every change of the file.
+    All,
+    /// The changes of one message (from 0).
+    Message(usize),
+}
+
+/// Every changed value, before and after, with its message when the text holds several.
+#[component]
+fn Changes(output: Memo<AnonymizedView>) -> impl IntoView {
+    let (scope, set_scope) = signal(Scope::All);
+    let several = move || output.with(|o| o.messages > 1);
+    // How many values changed in each message, for the picker.
+    let per_message = Memo::new(move |_| {
+        output.with(|o| {
+            let mut counts = vec![0usize; o.messages];
+            for change in &o.changes {
+                if let Some(count) = change.message.and_then(|m| counts.get_mut(m)) {
+                    *count += 1;
+                }
+            }
+            counts
+        })
+    });
+    let in_scope = move |change: &Change| match scope.get() {
+        Scope::All => true,
+        Scope::Message(m) => change.message == Some(m),
+    };
+    // The rows listed: the changes in scope, up to the cap, with the values now there.
+    let listed = Memo::new(move |_| {
+        output.with(|o| {
+            let changes: Vec<&Change> = o
+                .changes
+                .iter()
+                .filter(|c| in_scope(c))
+                .take(SHOWN_CHANGES)
+                .collect();
+            let after = values_after(&o.text, &changes);
+            changes
+                .into_iter()
+                .zip(after)
+                .map(|(change, after)| ChangeRow {
+                    message: change.message,
+                    path: change.path.to_string(),
+                    category: change.category.as_str(),
+                    method: change.method.as_str(),
+                    before: change.original.clone().unwrap_or_default(),
+                    after,
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let in_scope_count = move || output.with(|o| o.changes.iter().filter(|c| in_scope(c)).count());
+    view! {
+        <div class="changes-head">
+            <h3 id="changes-heading">
+                {move || {
+                    output
+                        .with(|o| {
+                            let changed = o.changes.len();
+                            let values = if changed == 1 { "value" } else { "values" };
+                            if o.messages > 1 {
+                                let touched = per_message.with(|p| p.iter().filter(|n| **n > 0).count());
+                                format!("{changed} {values} changed in {touched} of {} messages", o.messages)
+                            } else {
+                                format!("{changed} {values} changed")
+                            }
+                        })
+                }}
+            </h3>
             {move || {
-                output
-                    .get()
-                    .changes
-                    .into_iter()
-                    .map(|(path, category, method)| {
+                several()
+                    .then(|| {
                         view! {
-                            <li>
-                                <span class="path">{path}</span>
-                                " "
-                                <span class="category">{category}</span>
-                                " → "
-                                <span class="method">{method}</span>
-                            </li>
+                            <label>
+                                "Show "
+                                <select
+                                    aria-label="Changes of"
+                                    on:change=move |event| {
+                                        let picked = event_target_value(&event);
+                                        set_scope
+                                            .set(
+                                                picked
+                                                    .parse::<usize>()
+                                                    .map_or(Scope::All, Scope::Message),
+                                            );
+                                    }
+                                >
+                                    <option value="all" selected=move || scope.get() == Scope::All>
+                                        "every message"
+                                    </option>
+                                    {move || {
+                                        per_message
+                                            .get()
+                                            .into_iter()
+                                            .enumerate()
+                                            .map(|(index, count)| {
+                                                view! {
+                                                    <option
+                                                        value=index.to_string()
+                                                        selected=move || scope.get() == Scope::Message(index)
+                                                    >
+                                                        {format!("message {} ({count})", index + 1)}
+                                                    </option>
+                                                }
+                                            })
+                                            .collect_view()
+                                    }}
+                                </select>
+                            </label>
                         }
                     })
-                    .collect_view()
             }}
-        </ul>
+        </div>
+        <p class="hint">
+            {move || {
+                let total = in_scope_count();
+                if total > SHOWN_CHANGES {
+                    format!(
+                        "Listing the first {SHOWN_CHANGES} of {total} changes{}.",
+                        if several() { ": pick a message to list its own" } else { "" },
+                    )
+                } else {
+                    "The originals are shown only here, in this page.".to_string()
+                }
+            }}
+        </p>
+        <div class="changes-scroll">
+            <table class="changes" aria-labelledby="changes-heading">
+                <thead>
+                    <tr>
+                        {move || several().then(|| view! { <th scope="col" class="col-message">"Message"</th> })}
+                        <th scope="col" class="col-path">"Path"</th>
+                        <th scope="col" class="col-category">"Category"</th>
+                        <th scope="col" class="col-method">"Method"</th>
+                        <th scope="col">"Before"</th>
+                        <th scope="col">"After"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || {
+                        let several = several();
+                        listed
+                            .get()
+                            .into_iter()
+                            .map(|row| {
+                                let after = match row.after {
+                                    Some(after) if after.is_empty() => {
+                                        view! { <td class="after empty">"(empty)"</td> }.into_any()
+                                    }
+                                    Some(after) => {
+                                        let null = after == "\"\"";
+                                        view! { <td class="after" class:null=null>{after}</td> }
+                                            .into_any()
+                                    }
+                                    None => view! { <td class="after absent">"—"</td> }.into_any(),
+                                };
+                                view! {
+                                    <tr>
+                                        {several
+                                            .then(|| {
+                                                view! {
+                                                    <td class="message">
+                                                        {row
+                                                            .message
+                                                            .map_or_else(
+                                                                || "envelope".to_string(),
+                                                                |m| (m + 1).to_string(),
+                                                            )}
+                                                    </td>
+                                                }
+                                            })}
+                                        <th scope="row" class="path">{row.path}</th>
+                                        <td class="category">{row.category}</td>
+                                        <td class="method">{row.method}</td>
+                                        <td class="before">{row.before}</td>
+                                        {after}
+                                    </tr>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// One listed change, ready to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ChangeRow {
+    message: Option<usize>,
+    path: String,
+    category: &'static str,
+    method: &'static str,
+    before: String,
+    /// `None` where the anonymized text cannot tell.
+    after: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{anonymized, values_after};
+    use pipehat_deid::Preset;
+
+    const FILE: &str = "MSH|^~\\&|A|B|C|D|202601010000||ADT^A01|C1|P|2.5.1\r\
+                        PID|1||7^^^H^MR~8^^^H^PI||DOE^JOHN||19700101\n\
+                        MSH|^~\\&|A|B|C|D|202601010000||ADT^A01|C2|P|2.5.1\r\
+                        PID|1||9^^^H^MR||ROE^JANE||\"\"";
+
+    #[test]
+    fn each_change_has_its_message_original_and_new_value() {
+        let view = anonymized(FILE, Preset::SafeHarbor, "");
+        assert_eq!(view.messages, 2);
+        let changes: Vec<_> = view.changes.iter().collect();
+        let after = values_after(&view.text, &changes);
+        let find = |message: usize, path: &str| {
+            let at = changes
+                .iter()
+                .position(|c| c.message == Some(message) && c.path == path)
+                .unwrap_or_else(|| panic!("no change at {path} of message {message}"));
+            (changes[at].original.clone(), after[at].clone())
+        };
+        assert_eq!(
+            find(0, "PID-5.1"),
+            (Some("DOE".into()), Some("REDACTED".into()))
+        );
+        assert_eq!(find(1, "PID-5.2").0.as_deref(), Some("JANE"));
+        // The second repetition, and the first one named without its number.
+        assert_eq!(find(0, "PID-3[2].1").0.as_deref(), Some("8"));
+        assert_eq!(find(0, "PID-3.1").0.as_deref(), Some("7"));
+        assert_eq!(find(0, "MSH-10").1.as_deref(), Some("REDACTED"));
+        assert_eq!(
+            find(0, "PID-7"),
+            (Some("19700101".into()), Some("1970".into()))
+        );
+    }
+
+    #[test]
+    fn nothing_to_read_is_no_change() {
+        let view = anonymized("not hl7 at all", Preset::SafeHarbor, "");
+        assert!(view.changes.is_empty());
+        assert!(values_after(&view.text, &[]).is_empty());
+        assert!(anonymized(FILE, Preset::Pseudonymize, "").error.is_some());
     }
 }

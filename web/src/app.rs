@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use crate::anonymize::Anonymize;
+use crate::compare::Compare;
 use crate::editor::{Raw, RawView};
 use crate::messages::Messages;
 use crate::model::{
@@ -97,21 +98,24 @@ async fn yield_to_browser() {
 /// but not shown there.
 const MAX_EDITABLE: usize = 1_000_000;
 
+/// The views of the right-hand pane.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tab {
     Structure,
     Findings,
     Anonymize,
+    Compare,
 }
 
 impl Tab {
-    const ALL: [Tab; 3] = [Tab::Structure, Tab::Findings, Tab::Anonymize];
+    const ALL: [Tab; 4] = [Tab::Structure, Tab::Findings, Tab::Anonymize, Tab::Compare];
 
     fn label(self) -> &'static str {
         match self {
             Tab::Structure => "Structure",
             Tab::Findings => "Findings",
             Tab::Anonymize => "Anonymize",
+            Tab::Compare => "Compare",
         }
     }
 
@@ -131,6 +135,8 @@ pub fn App() -> impl IntoView {
     // How messages are read and checked: version, preset, profile.
     let checks = RwSignal::new(Checks::default());
     let chosen_version = Memo::new(move |_| checks.with(|c| c.version));
+    // A message pasted to compare with, kept while the user moves between tabs.
+    let compare_with = RwSignal::new(String::new());
     // Beyond this the page would freeze reading it all at once: say so instead.
     let too_big = Memo::new(move |_| text.with(|text| text.len() > MAX_TEXT));
     let rows = Memo::new(move |_| {
@@ -409,6 +415,18 @@ pub fn App() -> impl IntoView {
                         }
                         Tab::Anonymize => {
                             view! { <Anonymize text=text file_name=file_name/> }.into_any()
+                        }
+                        Tab::Compare => {
+                            view! {
+                                <Compare
+                                    text=text
+                                    rows=rows
+                                    selected=selected
+                                    pasted=compare_with
+                                    chosen_version=chosen_version
+                                />
+                            }
+                                .into_any()
                         }
                     }}
                 </div>

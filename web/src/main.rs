@@ -6,6 +6,7 @@
 
 mod anonymize;
 mod app;
+mod compare;
 mod editor;
 mod embed;
 mod messages;

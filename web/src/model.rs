@@ -2,7 +2,7 @@
 //! components to render (no HTML is ever built from message text: Leptos sets it as text).
 
 use pipehat::{File, Message, Path};
-use pipehat_deid::{Anonymizer, Policy, Preset};
+use pipehat_deid::{Anonymizer, Category, Change, Policy, Preset};
 use pipehat_dict::Version;
 use pipehat_validate::{Options, Preset as ValidationPreset, Profile, Severity, validate};
 
@@ -100,7 +100,8 @@ fn version_for(message: &Message<'_>, chosen: Option<Version>) -> Version {
     chosen.unwrap_or_else(|| version_of(message))
 }
 
-fn version_of(message: &Message<'_>) -> Version {
+/// The HL7 version `message` is read with: its MSH-12, else the latest.
+pub(crate) fn version_of(message: &Message<'_>) -> Version {
     message
         .get(&"MSH-12.1".parse().expect("a fixed path"))
         .and_then(|e| Version::resolve(&e.text()))
@@ -318,13 +319,17 @@ pub fn findings(text: &str, index: usize, checks: &Checks) -> Vec<FindingRow> {
 pub struct AnonymizedView {
     /// The anonymized text, segment terminators as in the input.
     pub text: String,
-    /// Changed paths with their category and method, e.g. `PID-5.1 family-name redact`.
-    pub changes: Vec<(String, &'static str, &'static str)>,
+    /// Every changed value: its message, path, category, method and original (which stays in
+    /// this page: nothing is sent anywhere).
+    pub changes: Vec<Change>,
+    /// How many messages were anonymized.
+    pub messages: usize,
     /// Why it could not be done (a pseudonymizing preset without a key).
     pub error: Option<String>,
 }
 
-/// `text` anonymized with `preset` (and `key` for pseudonyms).
+/// `text` anonymized with `preset` (and `key` for pseudonyms), keeping each changed value's
+/// original for the before/after view.
 pub fn anonymized(text: &str, preset: Preset, key: &str) -> AnonymizedView {
     let key = (!key.is_empty()).then_some(key.as_bytes());
     match Anonymizer::new(&Policy::preset(preset), key) {
@@ -333,19 +338,42 @@ pub fn anonymized(text: &str, preset: Preset, key: &str) -> AnonymizedView {
             ..AnonymizedView::default()
         },
         Ok(anonymizer) => {
-            let output = anonymizer.anonymize(text.as_bytes());
+            let output = anonymizer.keep_originals(true).anonymize(text.as_bytes());
             AnonymizedView {
                 text: String::from_utf8_lossy(&output.bytes).into_owned(),
-                changes: output
-                    .receipt
-                    .changes
-                    .into_iter()
-                    .map(|c| (c.path.to_string(), c.category.as_str(), c.method.as_str()))
-                    .collect(),
+                changes: output.receipt.changes,
+                messages: output.receipt.messages,
                 error: None,
             }
         }
     }
+}
+
+/// The values now at the places of `changes` in the anonymized `text`, in the same order:
+/// decoded, `""` for the HL7 null, empty for a value removed. `None` where the anonymized text
+/// cannot tell (a file or batch header, which belongs to no message).
+pub fn values_after(text: &str, changes: &[&Change]) -> Vec<Option<String>> {
+    let file = File::parse(text.as_bytes());
+    changes
+        .iter()
+        .map(|change| {
+            let message = file.messages().get(change.message?)?;
+            let written = change.path.to_string();
+            let mut path: Path = written.parse().ok()?;
+            // A change's `PID-3` is the value of the first repetition (a leaf); only a binary
+            // field is removed whole, all repetitions at once.
+            if path.repetition().is_none() && change.category != Category::Binary {
+                path = format!("{written}[1]").parse().ok()?;
+            }
+            Some(message.get(&path).map_or_else(String::new, |element| {
+                if element.is_null() {
+                    "\"\"".to_string()
+                } else {
+                    element.text().into_owned()
+                }
+            }))
+        })
+        .collect()
 }
 
 /// What is under the caret: the element's path and name, e.g. `PID-5.1 — Patient Name /

@@ -73,6 +73,10 @@ fn test() -> Result<(), String> {
     ]))?;
     step("Rust tests");
     run(cargo().args(["test"]))?;
+    // The viewer's pure logic (comparing messages, before/after of anonymizing) runs on the host
+    // too; its components only in the browser tests below.
+    step("Rust tests (viewer logic, on the host)");
+    run(cargo().args(["test", "--package", "web"]))?;
     dict::gen_dict(true)?;
 
     let pkg_sizes = build::pkg()?;
