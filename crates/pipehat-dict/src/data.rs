@@ -349,18 +349,24 @@ fn elements(
     for parent in parents {
         // A parent is an element decoded before this one (its type still an index).
         let parent = parent.and_then(|p| elements.get(usize::from(p)).copied());
-        let same = |field: fn(&ElementRow) -> u32| parent.as_ref().map(field);
+        let [name, data_type, usage, max, length, table] = match parent {
+            Some(p) => [
+                Some(u32::from(p.0)),
+                Some(u32::from(p.1)),
+                Some(u32::from(p.2)),
+                Some(u32::from(p.3)),
+                Some(p.4),
+                Some(u32::from(p.5)),
+            ],
+            None => [None; 6],
+        };
         elements.push((
-            below(names.read_or(same(|p| u32::from(p.0)))?, strings)?,
-            below(types.read_or(same(|p| u32::from(p.1)))?, type_names.len())?,
-            u8::try_from(below(
-                usages.read_or(same(|p| u32::from(p.2)))?,
-                USAGES.len(),
-            )?)
-            .ok()?,
-            u8::try_from(max_repetitions.read_or(same(|p| u32::from(p.3)))?).ok()?,
-            max_lengths.read_or(same(|p| p.4))?,
-            below(tables.read_or(same(|p| u32::from(p.5)))?, 1 << 16)?,
+            below(names.read_or(name)?, strings)?,
+            below(types.read_or(data_type)?, type_names.len())?,
+            u8::try_from(below(usages.read_or(usage)?, USAGES.len())?).ok()?,
+            u8::try_from(max_repetitions.read_or(max)?).ok()?,
+            max_lengths.read_or(length)?,
+            below(tables.read_or(table)?, 1 << 16)?,
         ));
     }
     for column in [names, types, usages, max_repetitions, max_lengths, tables] {
@@ -502,21 +508,25 @@ fn pairs(columns: &mut [Column<'_>; 3], limits: [usize; 2]) -> Option<Vec<(u16, 
 fn strings(prefixes: &[u8], suffixes: &str) -> Option<(String, Vec<u32>)> {
     let mut prefixes = Column::new(prefixes)?;
     let count = prefixes.len();
-    let mut text = String::with_capacity(suffixes.len() * 2);
+    // Bytes, checked as UTF-8 once at the end (quicker than `String`'s per-copy checks).
+    let mut text: Vec<u8> = Vec::with_capacity(suffixes.len() * 2);
     let mut starts = Vec::with_capacity(count + 1);
-    let mut rest = suffixes;
+    let mut rest = suffixes.as_bytes();
     let mut previous: Range<usize> = 0..0;
     for _ in 0..count {
         let shared = usize::try_from(prefixes.read()?).ok()?;
-        let shared = previous.start..previous.start.checked_add(shared)?;
-        if shared.end > previous.end || !text.is_char_boundary(shared.end) {
+        if shared > previous.len() {
             return None;
         }
         let start = text.len();
-        text.extend_from_within(shared);
-        let (suffix, after) = rest.split_once('\0')?;
-        text.push_str(suffix);
-        rest = after;
+        text.extend_from_within(previous.start..previous.start + shared);
+        let mut end = 0;
+        while *rest.get(end)? != 0 {
+            end += 1;
+        }
+        let (suffix, after) = rest.split_at(end);
+        text.extend_from_slice(suffix);
+        rest = after.get(1..)?;
         starts.push(u32::try_from(start).ok()?);
         previous = start..text.len();
     }
@@ -525,7 +535,7 @@ fn strings(prefixes: &[u8], suffixes: &str) -> Option<(String, Vec<u32>)> {
         return None;
     }
     starts.push(u32::try_from(text.len()).ok()?);
-    Some((text, starts))
+    Some((String::from_utf8(text).ok()?, starts))
 }
 
 /// Lists decoded from their edit ops.
