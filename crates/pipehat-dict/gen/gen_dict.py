@@ -8,14 +8,17 @@ DIR holds the downloaded archives (hl7apy, hl7types wheels; hl7-dictionary tarba
 imported from hl7types (it needs pydantic): its modules are read with `ast`. hl7apy's data
 modules are plain dicts and are imported. hl7-dictionary is CommonJS, read through `node`.
 
-The output is one Rust source file of interned strings and integer tables. The same input gives
-the same bytes: every collection is sorted before it is written.
+The output is one Rust source file of interned strings and integer tables, written as byte-string
+columns that gzip well (front-coded strings, varints and deltas, lists as edits of the version
+before: the layout is described in src/data.rs, which decodes it). The same input gives the same
+bytes: every collection is sorted before it is written, and each column's coding is fixed here.
 """
 
 import argparse
-import collections
-import hashlib
 import ast
+import collections
+import difflib
+import hashlib
 import importlib
 import json
 import os
@@ -637,84 +640,265 @@ def add_elements(strings, elements):
             add_elements(strings, e[4])
 
 
-def flatten(lists):
-    """Concatenates lists; returns the flat array and each list's (start, len)."""
-    flat, ranges = [], []
+# ---------------------------------------------------------------- columns
+
+# How a column's values are stored (its first byte, then its length); data.rs reads the same
+# numbers. SAME_OR_…: 0 is "the same as the parent item's value", else the value (or delta) + 1.
+VARINT, DELTA, U16, SAME_OR_VARINT, SAME_OR_DELTA = range(5)
+# List edits, in the low two bits of an op; the count (or the id) is above them.
+COPY, SKIP, NEW, ID = range(4)
+
+
+def varint(x):
+    assert 0 <= x < 1 << 32, x
+    out = bytearray()
+    while True:
+        low, x = x & 0x7F, x >> 7
+        if not x:
+            out.append(low)
+            return bytes(out)
+        out.append(low | 0x80)
+
+
+def zigzag(d):
+    return d << 1 if d >= 0 else ((-d) << 1) - 1
+
+
+def column_bytes(coding, values, parents=None):
+    """A column as its header (coding, length) and then each value's bytes."""
+    out, prev = [bytes([coding]) + varint(len(values))], 0
+    for i, x in enumerate(values):
+        if coding == VARINT:
+            out.append(varint(x))
+        elif coding == DELTA:
+            out.append(varint(zigzag(x - prev)))
+        elif coding == U16:
+            out.append(x.to_bytes(2, "little"))
+        elif parents[i] is not None and parents[i] == x:
+            out.append(varint(0))
+        elif coding == SAME_OR_VARINT:
+            out.append(varint(x + 1))
+        else:
+            out.append(varint(zigzag(x - prev) + 1))
+        prev = x
+    return out
+
+
+def first_use(lists, count):
+    """Renumbers items in the order `lists` first use them: the lists, and the old id of each
+    new id."""
+    order, seen = [], set()
     for items in lists:
-        ranges.append((len(flat), len(items)))
-        flat.extend(items)
-    return flat, ranges
+        for item in items:
+            if item not in seen:
+                seen.add(item)
+                order.append(item)
+    assert len(order) == count, "an item no list uses"
+    new = {old: i for i, old in enumerate(order)}
+    return [tuple(new[i] for i in items) for items in lists], order
+
+
+def list_parents(per_version_keys, count):
+    """Each list's parent: the list its key (segment, data type, table) had in the last earlier
+    version that had the key, or None."""
+    parents, seen, last = [None] * count, [False] * count, {}
+    for entries in per_version_keys:
+        for key, lst in entries:
+            if not seen[lst]:
+                seen[lst] = True
+                parents[lst] = last.get(key)
+            last[key] = lst
+    for index, parent in enumerate(parents):
+        assert parent is None or parent < index, "a list comes before its parent"
+    return parents
+
+
+def list_ops(lists, parents):
+    """Each list as edits of its parent, over items numbered in order of first use: COPY n of
+    the parent's next items, SKIP n of them, NEW n items not used before, or an ID used before.
+    An item that takes the place of a skipped one has it as its parent (a field whose length
+    changed has the old field as its parent). Returns each list's ops and each item's parent."""
+    ops, item_parents = [], []
+    for index, items in enumerate(lists):
+        before = lists[parents[index]] if parents[index] is not None else ()
+        mine = []
+        matcher = difflib.SequenceMatcher(None, before, items, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                mine.append(COPY | (i2 - i1) << 2)
+                continue
+            skipped = []
+            # A skip at the end is left out: reading stops when the list is full.
+            if i2 > i1 and j1 < len(items):
+                mine.append(SKIP | (i2 - i1) << 2)
+                skipped = list(before[i1:i2])
+            run = 0
+            for item in items[j1:j2]:
+                replaced = skipped.pop(0) if skipped else None
+                if item == len(item_parents):
+                    item_parents.append(replaced)
+                    run += 1
+                    continue
+                assert item < len(item_parents), "items are not numbered in order of first use"
+                if run:
+                    mine.append(NEW | run << 2)
+                    run = 0
+                mine.append(ID | item << 2)
+            if run:
+                mine.append(NEW | run << 2)
+        ops.append(mine)
+    return ops, item_parents
+
+
+def columns(encoded):
+    """The tables as named columns: (name, coding, values, parent values or None, per line)."""
+    (strings, rows, lists, defs, codes, code_lists, tables, nodes, node_lists,
+     per_version, user_defined) = encoded
+    out = []
+
+    def add(name, coding, values, parents=None, per_line=32):
+        values = list(values)
+        if coding == U16:
+            assert all(0 <= x < 1 << 16 for x in values), name
+        out.append((name, coding, values, parents, per_line))
+
+    # Strings, in byte order: the bytes each shares with the one before (at a character
+    # boundary, at most 255), then the rest of each (`string_suffixes`).
+    prefixes, suffixes, prev = [], [], b""
+    for s in strings:
+        b = s.encode("utf-8")
+        k = 0
+        while k < min(len(b), len(prev), 255) and b[k] == prev[k]:
+            k += 1
+        while k < len(b) and (b[k] & 0xC0) == 0x80:
+            k -= 1
+        prefixes.append(k)
+        suffixes.append(b[k:].decode("utf-8"))
+        prev = b
+    add("string_prefixes", VARINT, prefixes, per_line=64)
+
+    # Fields and components: lists as edits of the same definition in the version before.
+    element_keys = [[(("segment", k), defs[d][1]) for k, d in segments] +
+                    [(("data type", k), defs[d][1]) for k, d in data_types]
+                    for _, segments, data_types, _, _, _ in per_version]
+    parents = list_parents(element_keys, len(lists))
+    lists, order = first_use(lists, len(rows))
+    rows = [rows[old] for old in order]
+    ops, row_parents = list_ops(lists, parents)
+    add("element_list_lengths", VARINT, [len(l) for l in lists])
+    add("element_list_parents", DELTA, [0 if p is None else i - p for i, p in enumerate(parents)])
+    add("element_list_ops", VARINT, [op for mine in ops for op in mine],
+        per_line=[len(mine) for mine in ops])
+    types = sorted({r[1] for r in rows})
+    add("element_type_names", DELTA, types)
+    type_index = {t: i for i, t in enumerate(types)}
+    rows = [(name, type_index[t], *rest) for name, t, *rest in rows]
+    for c, name, coding in ((0, "element_names", SAME_OR_DELTA),
+                            (1, "element_types", SAME_OR_VARINT),
+                            (2, "element_usages", SAME_OR_VARINT),
+                            (3, "element_max_repetitions", SAME_OR_VARINT),
+                            (4, "element_max_lengths", SAME_OR_VARINT),
+                            (5, "element_tables", SAME_OR_VARINT)):
+        add(name, coding, [r[c] for r in rows],
+            [None if p is None else rows[p][c] for p in row_parents])
+    add("definition_names", U16, [d[0] for d in defs])
+    add("definition_lists", DELTA, [d[1] for d in defs])
+
+    # Tables: code lists as edits of the same table's list in the version before.
+    table_keys = [[(number, tables[t][1]) for number, t in version_tables]
+                  for _, _, _, version_tables, _, _ in per_version]
+    parents = list_parents(table_keys, len(code_lists))
+    code_lists, order = first_use(code_lists, len(codes))
+    codes = [codes[old] for old in order]
+    ops, _ = list_ops(code_lists, parents)
+    add("code_list_lengths", VARINT, [len(l) for l in code_lists])
+    add("code_list_parents", DELTA, [0 if p is None else i - p for i, p in enumerate(parents)])
+    add("code_list_ops", VARINT, [op for mine in ops for op in mine],
+        per_line=[len(mine) for mine in ops])
+    add("code_values", DELTA, [c[0] for c in codes])
+    add("code_descriptions", DELTA, [c[1] for c in codes])
+    add("table_names", U16, [t[0] for t in tables])
+    add("table_lists", DELTA, [t[1] for t in tables])
+
+    # Message structures: lists of nodes (no parents: new nodes are NEW runs), the nodes in
+    # order of first use.
+    node_lists, order = first_use(node_lists, len(nodes))
+    nodes = [nodes[old] for old in order]
+    ops, _ = list_ops(node_lists, [None] * len(node_lists))
+    add("node_list_lengths", VARINT, [len(l) for l in node_lists])
+    add("node_list_ops", VARINT, [op for mine in ops for op in mine],
+        per_line=[len(mine) for mine in ops])
+    add("node_kinds", VARINT, [n[0] for n in nodes])
+    add("node_names", U16, [n[1] for n in nodes])
+    add("node_mins", VARINT, [n[2] for n in nodes])
+    add("node_maxes", VARINT, [n[3] for n in nodes])
+    add("node_children", DELTA, [n[4] for n in nodes])
+    add("user_defined_tables", DELTA, user_defined)
+
+    # Versions: how many entries of each kind, then each kind's columns, version after version.
+    for i, kind, names_codings in (
+            (1, "segments", (("segment_ids", DELTA), ("segment_definitions", DELTA))),
+            (2, "data_types", (("data_type_ids", DELTA), ("data_type_definitions", DELTA))),
+            (3, "tables", (("table_ids", DELTA), ("table_indexes", DELTA))),
+            (4, "structures", (("structure_ids", DELTA), ("structure_lists", DELTA))),
+            (5, "events", (("event_types", DELTA), ("event_triggers", DELTA),
+                           ("event_structures", DELTA), ("event_descriptions", DELTA)))):
+        add("version_" + kind, VARINT, [len(v[i]) for v in per_version])
+        for c, (name, coding) in enumerate(names_codings):
+            add(name, coding, [entry[c] for v in per_version for entry in v[i]])
+    return out, suffixes
+
+
+def rust_bytes(chunks, lines):
+    """A byte string literal of `chunks`, broken into lines after the given chunk counts."""
+    short = {0: "\\0", 9: "\\t", 10: "\\n", 13: "\\r"}
+
+    def esc(chunk):
+        return "".join(chr(b) if 0x21 <= b <= 0x7E and b not in (0x22, 0x5C)
+                       else short.get(b, "\\x%02x" % b) for b in chunk)
+    out, at = [], 0
+    for count in lines:
+        out.append("".join(esc(c) for c in chunks[at:at + count]))
+        at += count
+    assert at == len(chunks)
+    return 'b"\\\n' + "\\\n".join(out) + '"'
 
 
 def write_rust(out_path, encoded, stamp):
-    (strings, rows, lists, defs, codes, code_lists, tables, nodes, node_lists,
-     per_version, user_defined) = encoded
-    blob, lengths = "", []
-    for s in strings:
-        blob += s
-        lengths.append(len(s.encode("utf-8")))
-    assert max(lengths) < 256, "a string no longer fits a u8 length"
-    flat_lists, list_ranges = flatten(lists)
-    flat_codes, code_ranges = flatten(code_lists)
-    flat_nodes, node_ranges = flatten(node_lists)
-    assert len(strings) < 1 << 16, "string ids no longer fit u16"
-    for limit, what in ((rows, "rows"), (codes, "codes"), (nodes, "nodes")):
-        assert len(limit) < 1 << 16, what + " no longer fit u16"
-
-    def nums(values, per_line=24):
-        values = list(values)
-        lines = []
-        for i in range(0, len(values), per_line):
-            lines.append("    " + ",".join(str(x) for x in values[i:i + per_line]) + ",")
-        return "\n".join(lines)
-
-    def tuples(items, per_line=8):
-        lines = []
-        for i in range(0, len(items), per_line):
-            lines.append("    " + " ".join("(" + ",".join(str(x) for x in t) + ")," for t in items[i:i + per_line]))
-        return "\n".join(lines)
+    cols, suffixes = columns(encoded)
+    assert len(encoded[0]) < 1 << 16, "string ids no longer fit u16"
+    for items, what in ((encoded[1], "rows"), (encoded[4], "codes"), (encoded[7], "nodes")):
+        assert len(items) < 1 << 16, what + " no longer fit u16"
 
     o = []
     o.append("// @generated by `cargo xtask gen-dict` from " + stamp + ".")
     o.append("// Do not edit: change crates/pipehat-dict/gen/gen_dict.py and regenerate.")
-    o.append("// Layout: see crates/pipehat-dict/src/data.rs.")
+    o.append("// Layout: see crates/pipehat-dict/src/data.rs (byte-string columns, decoded once).")
     o.append("")
-    o.append("use crate::data::*;")
+    o.append("use crate::data::Encoded;")
     o.append("")
-    o.append(f"pub(crate) static STRINGS: &str = \"{rust_str(blob)}\";")
-    o.append(f"pub(crate) static STRING_LENGTHS: [u8; {len(lengths)}] = [\n{nums(lengths, 32)}\n];")
-    o.append(f"pub(crate) static ELEMENTS: [ElementRow; {len(rows)}] = [\n{tuples(rows)}\n];")
-    o.append(f"pub(crate) static ELEMENT_LISTS: [u16; {len(flat_lists)}] = [\n{nums(flat_lists)}\n];")
-    defs_rows = [(name, *list_ranges[lst]) for name, lst in defs]
-    o.append(f"pub(crate) static DEFINITIONS: [DefinitionRow; {len(defs_rows)}] = [\n{tuples(defs_rows)}\n];")
-    o.append(f"pub(crate) static CODES: [CodeRow; {len(codes)}] = [\n{tuples(codes)}\n];")
-    o.append(f"pub(crate) static CODE_LISTS: [u16; {len(flat_codes)}] = [\n{nums(flat_codes)}\n];")
-    table_rows = [(name, *code_ranges[lst]) for name, lst in tables]
-    o.append(f"pub(crate) static TABLES: [DefinitionRow; {len(table_rows)}] = [\n{tuples(table_rows)}\n];")
-    node_rows = [(kind, name, lo, hi, *(node_ranges[child] if kind else (0, 0)))
-                 for kind, name, lo, hi, child in nodes]
-    o.append(f"pub(crate) static NODES: [NodeRow; {len(node_rows)}] = [\n{tuples(node_rows)}\n];")
-    o.append(f"pub(crate) static NODE_LISTS: [u16; {len(flat_nodes)}] = [\n{nums(flat_nodes)}\n];")
-    o.append(f"pub(crate) static USER_DEFINED_TABLES: [u16; {len(user_defined)}] = [\n{nums(user_defined)}\n];")
-    o.append("")
-    o.append(f"pub(crate) static VERSIONS: [VersionData; {len(per_version)}] = [")
-    for v, segments, datatypes, tables_v, structures, events in per_version:
-        structure_rows = [(name, *node_ranges[lst]) for name, lst in structures]
-        o.append("    VersionData {")
-        o.append(f"        segments: &[\n{indent(tuples(segments), 8)}\n        ],")
-        o.append(f"        data_types: &[\n{indent(tuples(datatypes), 8)}\n        ],")
-        o.append(f"        tables: &[\n{indent(tuples(tables_v), 8)}\n        ],")
-        o.append(f"        structures: &[\n{indent(tuples(structure_rows), 8)}\n        ],")
-        o.append(f"        events: &[\n{indent(tuples(events, 6), 8)}\n        ],")
-        o.append(f"    }}, // {v}")
-    o.append("];")
+    o.append("pub(crate) static ENCODED: Encoded<'static> = Encoded {")
+    # One string per line, each ended by a NUL. A continued literal skips the next line's
+    # leading whitespace, so lines are not indented and a leading space is escaped.
+    lines = []
+    for s in suffixes:
+        text = rust_str(s)
+        if text[:1].isspace():
+            text = "\\u{%x}" % ord(text[0]) + text[1:]
+        lines.append(text + "\\0")
+    o.append('    string_suffixes: "\\\n' + "\\\n".join(lines) + '",')
+    for name, coding, values, parents, per_line in cols:
+        chunks = column_bytes(coding, values, parents)
+        if isinstance(per_line, int):
+            counts = [1] + [min(per_line, len(values) - i)
+                            for i in range(0, len(values), per_line)]
+        else:
+            counts = [1] + [n for n in per_line if n]
+        o.append(f"    {name}: {rust_bytes(chunks, counts)},")
+    o.append("};")
     o.append("")
     with open(out_path, "w", encoding="utf-8", newline="\n") as f:
         f.write("\n".join(o))
-
-
-def indent(text, n):
-    return "\n".join((" " * n + line) if line else line for line in text.split("\n"))
 
 
 # ---------------------------------------------------------------- cross-check

@@ -35,10 +35,7 @@ mod describe;
 mod generated;
 mod version;
 
-use data::{
-    CODE_LISTS, CODES, DEFINITIONS, ELEMENT_LISTS, ELEMENTS, NODE_LISTS, NODES, TABLES, USAGES,
-    USER_DEFINED_TABLES, VERSIONS, VersionData, find, slice, string,
-};
+use data::{NO_VERSION, USAGES, VersionData, data, find, slice, string};
 
 pub use custom::{CustomElement, CustomSegment, Dictionary};
 pub use describe::Description;
@@ -138,7 +135,8 @@ impl ElementDef<'static> {
         // for every message); a lookup is then an index and a copy.
         static DECODED: std::sync::OnceLock<Vec<ElementDef<'static>>> = std::sync::OnceLock::new();
         let decoded = DECODED.get_or_init(|| {
-            ELEMENTS
+            data()
+                .elements
                 .iter()
                 .map(|&(name, data_type, usage, max, length, table)| ElementDef {
                     position: 0,
@@ -299,7 +297,7 @@ impl TableDef {
     /// The code with this value, if the table lists it.
     #[must_use]
     pub fn code(&self, value: &str) -> Option<Code> {
-        let found = find(self.codes, value, |id| CODES[usize::from(*id)].0)?;
+        let found = find(self.codes, value, |id| data().codes[usize::from(*id)].0)?;
         Some(code(*found))
     }
 
@@ -324,7 +322,7 @@ impl TableDef {
     /// that an `IS` field or component refers to in some version.
     #[must_use]
     pub fn is_user_defined(&self) -> bool {
-        USER_DEFINED_TABLES.binary_search(&self.id).is_ok()
+        data().user_defined_tables.binary_search(&self.id).is_ok()
     }
 }
 
@@ -334,12 +332,13 @@ fn patterns(start: u32) -> &'static [&'static str] {
     type Lists = Vec<(u32, Vec<&'static str>)>;
     static PATTERNS: std::sync::OnceLock<Lists> = std::sync::OnceLock::new();
     let lists = PATTERNS.get_or_init(|| {
-        TABLES
+        let data = data();
+        data.tables
             .iter()
             .filter_map(|(_, start, len)| {
-                let found: Vec<&'static str> = slice(&CODE_LISTS, *start, *len)
+                let found: Vec<&'static str> = slice(&data.code_lists, *start, *len)
                     .iter()
-                    .map(|id| string(CODES[usize::from(*id)].0))
+                    .map(|id| string(data.codes[usize::from(*id)].0))
                     .filter(|value| value.contains("nn") || value.contains("zz"))
                     .collect();
                 (!found.is_empty()).then_some((*start, found))
@@ -367,7 +366,7 @@ fn matches_pattern(pattern: &str, value: &str) -> bool {
 }
 
 fn code(id: u16) -> Code {
-    let (value, description) = CODES[usize::from(id)];
+    let (value, description) = data().codes[usize::from(id)];
     let description = string(description);
     Code {
         value: string(value),
@@ -405,12 +404,13 @@ pub struct StructureElement {
 
 impl StructureElement {
     fn from_node(id: u16) -> Self {
-        let (kind, name, min, max, start, len) = NODES[usize::from(id)];
+        let data = data();
+        let (kind, name, min, max, start, len) = data.nodes[usize::from(id)];
         StructureElement {
             name: string(name),
             min: u32::from(min),
             max: (max != 0).then_some(u32::from(max)),
-            children: (kind != 0).then(|| slice(&NODE_LISTS, start, len)),
+            children: (kind != 0).then(|| slice(&data.node_lists, start, len)),
             choice: kind == 2,
         }
     }
@@ -452,13 +452,13 @@ pub struct Event {
 
 impl Version {
     fn data(self) -> &'static VersionData {
-        &VERSIONS[self.index()]
+        data().versions.get(self.index()).unwrap_or(&NO_VERSION)
     }
 
     /// The segment with this id, if the version defines it.
     #[must_use]
     pub fn segment(self, id: &str) -> Option<SegmentDef<'static>> {
-        let (id, def) = *find(self.data().segments, id, |entry| entry.0)?;
+        let (id, def) = *find(&self.data().segments, id, |entry| entry.0)?;
         Some(segment_def(id, def))
     }
 
@@ -479,7 +479,7 @@ impl Version {
     /// The data type with this id (composite or primitive), if the version has it.
     #[must_use]
     pub fn data_type(self, id: &str) -> Option<DataTypeDef> {
-        let (id, def) = *find(self.data().data_types, id, |entry| entry.0)?;
+        let (id, def) = *find(&self.data().data_types, id, |entry| entry.0)?;
         Some(data_type_def(id, def))
     }
 
@@ -494,7 +494,7 @@ impl Version {
     /// The table with this number, if the version names it.
     #[must_use]
     pub fn table(self, id: u16) -> Option<TableDef> {
-        let tables = self.data().tables;
+        let tables = &self.data().tables;
         let index = tables.binary_search_by_key(&id, |entry| entry.0).ok()?;
         Some(table_def(tables[index]))
     }
@@ -507,10 +507,10 @@ impl Version {
     /// The message structure with this id (MSH-9.3), e.g. `ORU_R01`.
     #[must_use]
     pub fn structure(self, id: &str) -> Option<Structure> {
-        let (id, start, len) = *find(self.data().structures, id, |entry| entry.0)?;
+        let (id, start, len) = *find(&self.data().structures, id, |entry| entry.0)?;
         Some(Structure {
             id: string(id),
-            nodes: slice(&NODE_LISTS, start, len),
+            nodes: slice(&data().node_lists, start, len),
         })
     }
 
@@ -521,7 +521,7 @@ impl Version {
             .iter()
             .map(|(id, start, len)| Structure {
                 id: string(*id),
-                nodes: slice(&NODE_LISTS, *start, *len),
+                nodes: slice(&data().node_lists, *start, *len),
             })
     }
 
@@ -529,7 +529,7 @@ impl Version {
     /// defines it.
     #[must_use]
     pub fn event(self, message_type: &str, trigger_event: &str) -> Option<Event> {
-        let events = self.data().events;
+        let events = &self.data().events;
         let index = events
             .binary_search_by(|entry| {
                 (string(entry.0), string(entry.1)).cmp(&(message_type, trigger_event))
@@ -559,32 +559,35 @@ impl Version {
 }
 
 fn segment_def(id: u16, def: u16) -> SegmentDef<'static> {
-    let (name, start, len) = DEFINITIONS[usize::from(def)];
+    let data = data();
+    let (name, start, len) = data.definitions[usize::from(def)];
     SegmentDef {
         id: string(id),
         name: string(name),
         elements: Elements {
-            inner: ElementsInner::Generated(slice(&ELEMENT_LISTS, start, len)),
+            inner: ElementsInner::Generated(slice(&data.element_lists, start, len)),
             next: 0,
         },
     }
 }
 
 fn data_type_def(id: u16, def: u16) -> DataTypeDef {
-    let (name, start, len) = DEFINITIONS[usize::from(def)];
+    let data = data();
+    let (name, start, len) = data.definitions[usize::from(def)];
     DataTypeDef {
         id: string(id),
         name: string(name),
-        elements: slice(&ELEMENT_LISTS, start, len),
+        elements: slice(&data.element_lists, start, len),
     }
 }
 
 fn table_def((id, def): (u16, u16)) -> TableDef {
-    let (name, start, len) = TABLES[usize::from(def)];
+    let data = data();
+    let (name, start, len) = data.tables[usize::from(def)];
     TableDef {
         id,
         name: string(name),
-        codes: slice(&CODE_LISTS, start, len),
+        codes: slice(&data.code_lists, start, len),
         start,
     }
 }
