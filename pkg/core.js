@@ -37,6 +37,23 @@ let ready = false;
 /** Strings cross into wasm as UTF-8 bytes: `TextEncoder` is native and fast on big text. */
 const encoder = new TextEncoder();
 
+/**
+ * Writes `text` as UTF-8 straight into the wasm's input buffer (no temporary array, one copy)
+ * and returns how many bytes it took; `fromInput(length)` then parses them.
+ */
+function toInput(text) {
+  // Room for ASCII first (HL7 nearly always is); more only if the text needs it.
+  let room = text.length + 8;
+  let start = bindings.inputBuffer(room);
+  let { read, written } = encoder.encodeInto(text, new Uint8Array(bindings.wasmMemory().buffer, start, room));
+  if (read < text.length) {
+    room = written + (text.length - read) * 3;
+    start = bindings.inputBuffer(room);
+    written += encoder.encodeInto(text.slice(read), new Uint8Array(bindings.wasmMemory().buffer, start + written, room - written)).written;
+  }
+  return written;
+}
+
 /** Called by an entry point once the WebAssembly module is instantiated. */
 export function markReady() {
   ready = true;
@@ -209,11 +226,9 @@ function hl7Now() {
  */
 export function parse(input) {
   assertReady();
-  const bytes = typeof input === 'string' ? encoder.encode(input)
-    : input instanceof Uint8Array ? input
-    : undefined;
-  if (bytes === undefined) throw new TypeError(`parse(input): input must be a string or a Uint8Array, not ${input === null ? 'null' : typeof input}`);
-  return wrap(guard(() => bindings.HL7Message.fromBytes(bytes)));
+  if (typeof input === 'string') return guard(() => bindings.HL7Message.fromInput(toInput(input)));
+  if (!(input instanceof Uint8Array)) throw new TypeError(`parse(input): input must be a string or a Uint8Array, not ${input === null ? 'null' : typeof input}`);
+  return guard(() => bindings.HL7Message.fromBytes(input));
 }
 
 /**
@@ -223,24 +238,46 @@ export function parse(input) {
 export function parseMany(text) {
   assertReady();
   if (typeof text !== 'string') throw new TypeError(`parseMany(text): text must be a string, not ${typeof text}`);
-  return guard(() => bindings.parseMany(text)).map(wrap);
+  return guard(() => bindings.parseMany(text));
 }
 
-/** The generated class takes `raw` positionally; users pass `{ raw }`. Errors become PipehatErrors. */
-function wrap(message) {
-  const get = message.get.bind(message);
-  const set = message.set.bind(message);
-  const pathAt = message.pathAt.bind(message);
-  message.get = (path, options = {}) => {
+// The generated classes take `raw` positionally; users pass `{ raw }`, and errors become
+// PipehatErrors. Wrapped once, on the prototypes, so a message costs no closures of its own.
+{
+  const message = bindings.HL7Message.prototype;
+  const { get, set, pathAt } = message;
+  message.get = function (path, options = {}) {
     if (typeof path !== 'string') throw new TypeError(`get(path): path must be a string, not ${typeof path}`);
-    return guard(() => get(path, options.raw === true));
+    return guard(() => get.call(this, path, options.raw === true));
   };
-  message.set = (path, value) => {
+  message.set = function (path, value) {
     if (typeof path !== 'string' || typeof value !== 'string') throw new TypeError('set(path, value): path and value must be strings');
-    return guard(() => set(path, value));
+    return guard(() => set.call(this, path, value));
   };
-  message.pathAt = (offset) => guard(() => pathAt(offset));
-  return message;
+  message.pathAt = function (offset) {
+    return guard(() => pathAt.call(this, offset));
+  };
+  const file = bindings.HL7File.prototype;
+  const { valuesPacked, message: messageAt } = file;
+  file.values = function (path, options = {}) {
+    if (typeof path !== 'string') throw new TypeError(`values(path): path must be a string, not ${typeof path}`);
+    // One string for every message's value, sliced here: one decode instead of thousands.
+    const [text, lengths] = guard(() => valuesPacked.call(this, path, options.raw === true));
+    const values = [];
+    let at = 0;
+    for (const length of lengths) {
+      if (length === 0xffffffff) {
+        values.push(undefined);
+      } else {
+        values.push(text.slice(at, at + length));
+        at += length;
+      }
+    }
+    return values;
+  };
+  file.message = function (index) {
+    return guard(() => messageAt.call(this, index));
+  };
 }
 
 /**
@@ -252,17 +289,7 @@ function wrap(message) {
  */
 export function parseFile(text) {
   assertReady();
-  const bytes = typeof text === 'string' ? encoder.encode(text)
-    : text instanceof Uint8Array ? text
-    : undefined;
-  if (bytes === undefined) throw new TypeError(`parseFile(text): text must be a string or a Uint8Array, not ${text === null ? 'null' : typeof text}`);
-  const file = guard(() => bindings.HL7File.fromBytes(bytes));
-  const values = file.values.bind(file);
-  file.values = (path, options = {}) => {
-    if (typeof path !== 'string') throw new TypeError(`values(path): path must be a string, not ${typeof path}`);
-    return guard(() => values(path, options.raw === true));
-  };
-  const message = file.message.bind(file);
-  file.message = (index) => wrap(guard(() => message(index)));
-  return file;
+  if (typeof text === 'string') return guard(() => bindings.HL7File.fromInput(toInput(text)));
+  if (!(text instanceof Uint8Array)) throw new TypeError(`parseFile(text): text must be a string or a Uint8Array, not ${text === null ? 'null' : typeof text}`);
+  return guard(() => bindings.HL7File.fromBytes(text));
 }

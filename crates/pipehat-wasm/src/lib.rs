@@ -671,6 +671,12 @@ impl HandleFile {
         HandleFile::new(utf8(bytes))
     }
 
+    /// Parses every message of the `len` bytes JavaScript wrote into [`input_buffer`].
+    #[wasm_bindgen(js_name = fromInput)]
+    pub fn from_input(len: usize) -> HandleFile {
+        HandleFile::new(utf8(take_input(len)))
+    }
+
     /// How many readable messages it holds.
     #[wasm_bindgen(getter, js_name = messageCount)]
     pub fn message_count(&self) -> usize {
@@ -688,23 +694,38 @@ impl HandleFile {
             .collect()
     }
 
-    /// The value at `path` in every message, decoded (or raw); `undefined` where absent.
-    #[wasm_bindgen(unchecked_return_type = "(string | undefined)[]")]
-    pub fn values(&self, path: &str, raw: bool) -> Result<JsValue, JsError> {
+    /// The value at `path` in every message, decoded (or raw), packed for one crossing: all the
+    /// values in one string, and each one's length in UTF-16 units (`0xFFFFFFFF` where a message
+    /// lacks it). `core.js` slices them apart (`values(path)`): one string to decode instead of
+    /// one per message.
+    #[wasm_bindgen(js_name = valuesPacked, unchecked_return_type = "[string, Uint32Array]")]
+    pub fn values_packed(&self, path: &str, raw: bool) -> Result<JsValue, JsError> {
         let path: pipehat::Path = path.parse().map_err(|e: pipehat::PathError| {
             fail("path", format!("'{path}' is not a path: {e}"))
         })?;
-        let out = js_sys::Array::new();
-        for message in self.parsed.borrow_dependent().messages() {
-            out.push(&match message.get(&path) {
-                None => JsValue::UNDEFINED,
-                Some(element) if raw => {
-                    JsValue::from_str(&String::from_utf8_lossy(element.as_bytes()))
-                }
-                Some(element) => JsValue::from_str(&element.text()),
-            });
+        let messages = self.parsed.borrow_dependent().messages();
+        let mut joined = String::new();
+        let mut lengths = Vec::with_capacity(messages.len());
+        for message in messages {
+            let Some(element) = message.get(&path) else {
+                lengths.push(u32::MAX);
+                continue;
+            };
+            let value = if raw {
+                String::from_utf8_lossy(element.as_bytes())
+            } else {
+                element.text()
+            };
+            let units = if value.is_ascii() {
+                value.len()
+            } else {
+                value.chars().map(char::len_utf16).sum()
+            };
+            lengths.push(u32::try_from(units).unwrap_or(u32::MAX - 1));
+            joined.push_str(&value);
         }
-        Ok(out.into())
+        let lengths = js_sys::Uint32Array::from(lengths.as_slice());
+        Ok(js_sys::Array::of2(&JsValue::from_str(&joined), &lengths).into())
     }
 
     /// Message `index` (from 0) as its own handle, to edit or read further.
@@ -738,17 +759,43 @@ impl HandleMessage {
     /// Parses one message (the first of `text`, if it holds several).
     #[wasm_bindgen(constructor)]
     pub fn new(text: &str) -> Result<HandleMessage, JsError> {
-        let span = match pipehat::Message::parse(text.as_bytes()) {
-            Ok(message) => message.span(),
-            Err(error) => return Err(fail_at("input", error.span().start, &error)),
-        };
-        HandleMessage::from_text(text.get(span.range()).unwrap_or(text).to_string())
+        HandleMessage::from_owned(text.to_string())
     }
 
     /// Parses the first message of UTF-8 `bytes` (see [`HandleFile::from_bytes`]).
     #[wasm_bindgen(js_name = fromBytes)]
     pub fn from_bytes(bytes: Vec<u8>) -> Result<HandleMessage, JsError> {
-        HandleMessage::new(&utf8(bytes))
+        HandleMessage::from_owned(utf8(bytes))
+    }
+
+    /// Parses the first message of the `len` bytes JavaScript wrote into [`input_buffer`].
+    #[wasm_bindgen(js_name = fromInput)]
+    pub fn from_input(len: usize) -> Result<HandleMessage, JsError> {
+        HandleMessage::from_owned(utf8(take_input(len)))
+    }
+
+    /// Parses the first message of `text`, keeping `text` when it is that message (the usual
+    /// case: one parse, no copy), else a copy of the message's own bytes.
+    fn from_owned(text: String) -> Result<HandleMessage, JsError> {
+        enum Rejected {
+            Broken(pipehat::Error),
+            Part(core::ops::Range<usize>),
+        }
+        let parsed = parsed::Parsed::try_new_or_recover(text, |text| {
+            let message = pipehat::Message::parse(text.as_bytes()).map_err(Rejected::Broken)?;
+            if message.span().range() == (0..text.len()) {
+                Ok(message)
+            } else {
+                Err(Rejected::Part(message.span().range()))
+            }
+        });
+        match parsed {
+            Ok(parsed) => Ok(HandleMessage { parsed }),
+            Err((text, Rejected::Part(range))) => {
+                HandleMessage::from_text(text.get(range).unwrap_or_default().to_string())
+            }
+            Err((_, Rejected::Broken(error))) => Err(fail_at("input", error.span().start, &error)),
+        }
     }
 
     fn from_text(text: String) -> Result<HandleMessage, JsError> {
@@ -778,17 +825,17 @@ impl HandleMessage {
     }
 
     /// The value at `path`, decoded (or raw, as written); `undefined` when absent.
-    pub fn get(&self, path: &str, raw: bool) -> Result<Option<String>, JsError> {
+    #[wasm_bindgen(unchecked_return_type = "string | undefined")]
+    pub fn get(&self, path: &str, raw: bool) -> Result<JsValue, JsError> {
         let path: pipehat::Path = path.parse().map_err(|e: pipehat::PathError| {
             fail("path", format!("'{path}' is not a path: {e}"))
         })?;
-        Ok(self.message().get(&path).map(|element| {
-            if raw {
-                String::from_utf8_lossy(element.as_bytes()).into_owned()
-            } else {
-                element.text().into_owned()
-            }
-        }))
+        // Straight from the message's text to a JS string: no Rust copy in between.
+        Ok(match self.message().get(&path) {
+            None => JsValue::UNDEFINED,
+            Some(element) if raw => JsValue::from_str(&String::from_utf8_lossy(element.as_bytes())),
+            Some(element) => JsValue::from_str(&element.text()),
+        })
     }
 
     /// Sets the value at `path` (escaped for the message's delimiters; missing fields,
@@ -860,6 +907,37 @@ pub fn parse_many(text: &str) -> Result<JsValue, JsError> {
         out.push(&JsValue::from(handle));
     }
     Ok(out.into())
+}
+
+std::thread_local! {
+    /// Where JavaScript writes a string's UTF-8 (`TextEncoder.encodeInto`) for the next parse:
+    /// straight into wasm memory, with no temporary array and no second copy.
+    static INPUT: core::cell::RefCell<Vec<u8>> = const { core::cell::RefCell::new(Vec::new()) };
+}
+
+/// Makes the input buffer `len` bytes long, keeping what it holds, and returns where it starts
+/// in wasm memory (valid until the next allocation).
+#[wasm_bindgen(js_name = inputBuffer)]
+pub fn input_buffer(len: usize) -> *const u8 {
+    INPUT.with_borrow_mut(|input| {
+        input.resize(len, 0);
+        input.as_ptr()
+    })
+}
+
+/// The wasm memory, for JavaScript to write into [`input_buffer`].
+#[wasm_bindgen(js_name = wasmMemory)]
+pub fn wasm_memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
+/// The input buffer's first `len` bytes, taken (the buffer is left empty).
+fn take_input(len: usize) -> Vec<u8> {
+    INPUT.with_borrow_mut(|input| {
+        let mut bytes = core::mem::take(input);
+        bytes.truncate(len);
+        bytes
+    })
 }
 
 /// `bytes` as text, invalid UTF-8 replaced.
