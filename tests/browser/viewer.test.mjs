@@ -276,6 +276,7 @@ describe('viewer', () => {
     // Validation fills in the statuses in the background.
     await page.waitForFunction(() => ![...document.querySelectorAll('.message-row .status')].some((s) => s.textContent.includes('checking')));
     assert.deepEqual(await rows.locator('.status').allTextContents(), ['valid', '1 error', 'valid']);
+    assert.equal(await page.locator('.messages-head .progress').textContent(), '1 with errors');
 
     // Picking a message shows it; the filter narrows the list.
     await rows.nth(1).click();

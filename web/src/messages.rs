@@ -129,6 +129,25 @@ pub fn Messages(
         <div class="messages">
             <div class="messages-head">
                 <h2>"Messages " <span class="count">{move || rows.with(Vec::len)}</span></h2>
+                <span class="progress" aria-live="polite">
+                    {move || {
+                        let total = rows.with(Vec::len);
+                        statuses
+                            .with(|all| {
+                                let checked = all.len().min(total);
+                                let failing = all.iter().filter(|&&n| n > 0).count();
+                                if checked < total {
+                                    format!("validating… {checked} of {total}")
+                                } else {
+                                    match failing {
+                                        0 => "all valid".to_string(),
+                                        1 => "1 with errors".to_string(),
+                                        n => format!("{n} with errors"),
+                                    }
+                                }
+                            })
+                    }}
+                </span>
                 <input
                     type="search"
                     aria-label="Filter messages"

@@ -526,11 +526,12 @@ pub fn byte_offset(text: &str, units: usize) -> usize {
     let mut seen = 0;
     let mut previous = '\0';
     for (at, c) in text.char_indices() {
-        if seen >= units {
+        // The LF of a CR LF is the CR's character in the text area.
+        let second_of_crlf = c == '\n' && previous == '\r';
+        if seen >= units && !second_of_crlf {
             return at;
         }
-        // The LF of a CR LF is the CR's character in the text area.
-        if !(c == '\n' && previous == '\r') {
+        if !second_of_crlf {
             seen += c.len_utf16();
         }
         previous = c;
@@ -789,4 +790,133 @@ fn apply_marks(
         }
     }
     tokens
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Every line of `text`, as the raw view draws it, with `marks` laid over it.
+    fn drawn(text: &str, marks: &[Mark]) -> Vec<String> {
+        let layout = layout(text);
+        raw_lines(text, &layout, 0, layout.lines.len(), marks)
+            .into_iter()
+            .map(|line| line.tokens.into_iter().map(|t| t.text).collect())
+            .collect()
+    }
+
+    /// The lines of `text` without their terminators, as a text area shows them.
+    fn lines_of(text: &str) -> Vec<String> {
+        let normalized = text.replace("\r\n", "\n").replace('\r', "\n");
+        normalized.split('\n').map(str::to_string).collect()
+    }
+
+    #[test]
+    fn colours_ids_delimiters_encoding_characters_and_escapes() {
+        let text = "MSH|^~\\&|A\\T\\B|x\rPID|1||X^Y~Z&W||\\H\\bold\\N\\";
+        let layout = layout(text);
+        let lines = raw_lines(text, &layout, 0, 2, &[]);
+        let kinds = |n: usize| -> Vec<(&str, String)> {
+            lines[n]
+                .tokens
+                .iter()
+                .map(|t| (t.kind, t.text.clone()))
+                .collect()
+        };
+        assert_eq!(
+            kinds(0),
+            [
+                ("seg", "MSH".to_string()),
+                ("sep", "|".into()),
+                ("enc", "^~\\&".into()),
+                ("sep", "|".into()),
+                ("", "A".into()),
+                ("esc", "\\T\\".into()),
+                ("", "B".into()),
+                ("sep", "|".into()),
+                ("", "x".into()),
+            ]
+        );
+        let pid = kinds(1);
+        assert_eq!(pid[0], ("seg", "PID".to_string()));
+        assert!(pid.contains(&("esc", "\\H\\".to_string())));
+        assert!(pid.contains(&("sep", "&".to_string())));
+        assert!(pid.contains(&("sep", "~".to_string())));
+    }
+
+    #[test]
+    fn marks_fall_on_their_bytes_and_a_missing_value_marks_the_delimiter_before_it() {
+        let text = "MSH|^~\\&|A\rPID|1||X||19800231|F";
+        let start = text.find("19800231").unwrap();
+        let marks = [
+            (start, start + 8, "error"),
+            (text.len(), text.len(), "warning"),
+        ];
+        let layout = layout(text);
+        let pid = &raw_lines(text, &layout, 1, 2, &marks)[0];
+        let marked: Vec<(&str, &str)> = pid
+            .tokens
+            .iter()
+            .filter(|t| !t.mark.is_empty())
+            .map(|t| (t.text.as_str(), t.mark))
+            .collect();
+        assert_eq!(marked, [("19800231", "error"), ("F", "warning")]);
+    }
+
+    #[test]
+    fn offsets_cross_between_text_and_text_area() {
+        // CR LF is one character in a text area; "é" is one UTF-16 unit and two bytes; "😀"
+        // two units and four bytes.
+        let text = "MSH|é\r\nPID|😀|x";
+        let x = text.find('x').unwrap();
+        assert_eq!(
+            area_offset(text, x),
+            "MSH|é\nPID|😀|".encode_utf16().count()
+        );
+        assert_eq!(byte_offset(text, area_offset(text, x)), x);
+        assert_eq!(byte_offset(text, 10_000), text.len());
+        assert_eq!(line_of(&line_starts(text), x), 1);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Whatever the text (broken messages, any line ends, any characters) and wherever the
+        /// findings, the raw view draws every line exactly, and offsets go back and forth.
+        #[test]
+        fn the_raw_view_is_the_text(
+            text in "(MSH\\|\\^~\\\\&\\||PID\\||OBX\\||[|^~&\\\\]|[a-zé😀 ]{0,6}|\r\n|\r|\n){0,40}",
+            marks in proptest::collection::vec((0usize..300, 0usize..40, 0usize..3), 0..6),
+        ) {
+            let marks: Vec<Mark> = marks
+                .into_iter()
+                .map(|(start, width, severity)| {
+                    (start, start + width, ["error", "warning", "info"][severity])
+                })
+                .collect();
+            prop_assert_eq!(drawn(&text, &marks), lines_of(&text));
+            for (byte, _) in text.char_indices() {
+                let after_cr = byte > 0 && text.as_bytes()[byte - 1] == b'\r' && text.as_bytes()[byte] == b'\n';
+                if !after_cr {
+                    prop_assert_eq!(byte_offset(&text, area_offset(&text, byte)), byte);
+                }
+            }
+        }
+    }
+
+    /// Every message of the shared corpus draws back to its own text.
+    #[test]
+    fn corpus_messages_draw_losslessly() {
+        let Some(dir) = testkit::corpus_dir() else {
+            return;
+        };
+        let files = testkit::message_files(&dir);
+        assert!(!files.is_empty());
+        for file in files {
+            let bytes = std::fs::read(&file).unwrap();
+            let text = String::from_utf8_lossy(&bytes);
+            assert_eq!(drawn(&text, &[]), lines_of(&text), "{}", file.display());
+        }
+    }
 }
