@@ -536,6 +536,14 @@ describe('viewer', () => {
     const value = (path) => page.locator('tr', { has: page.locator('th', { hasText: new RegExp(`^${escapeRegExp(path)}$`) }) }).locator('.value');
     await page.waitForFunction((ctl) => [...document.querySelectorAll('tr')].some((tr) => tr.textContent.includes(ctl)), id(COUNT));
     assert.equal(await value('MSH-10').textContent(), id(COUNT));
+    // Too big to edit: the raw view shows the chosen message, coloured and read-only.
+    const area = page.getByRole('textbox', { name: 'Message' });
+    assert.equal(await area.getAttribute('readonly'), '');
+    assert.match(await area.inputValue(), new RegExp(`^MSH\\|.*\\|${id(COUNT)}\\|`));
+    assert.equal(await page.locator('.highlight .line').first().locator('.t.seg').textContent(), 'MSH');
+    await page.getByText(`Message ${COUNT} of ${COUNT}, read-only`).waitFor();
+    await page.getByRole('button', { name: 'PID-5.1', exact: true }).click();
+    assert.equal(await area.evaluate((a) => a.value.slice(a.selectionStart, a.selectionEnd)), `FAMILY${COUNT}`);
 
     // The keyboard moves the selection and keeps it in view.
     const current = list.locator('[aria-selected="true"]');

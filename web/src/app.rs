@@ -216,28 +216,46 @@ pub fn App() -> impl IntoView {
         });
     });
     let errors = move || report.with(|r| r.iter().filter(|f| f.severity == "error").count());
-    // The raw view: its text area, scroll and caret.
+    // The raw view: its text area, scroll and caret. A file too big to edit shows its selected
+    // message there instead, read-only: `excerpt` is that message's place in the file.
     let raw = Raw::new();
-    let caret_byte = Memo::new(move |_| text.with(|text| byte_offset(text, raw.position.get())));
-    let here = Memo::new(move |_| {
-        if text.with(String::len) > MAX_EDITABLE {
-            return None;
-        }
-        text.with(|text| caret(text, raw.position.get(), chosen_version.get()))
-    });
     let editable = Memo::new(move |_| text.with(|text| text.len() <= MAX_EDITABLE));
+    let excerpt = Memo::new(move |_| {
+        if editable.get() || too_big.get() {
+            None
+        } else {
+            rows.with(|rows| rows.get(selected.get()).map(|row| row.span))
+        }
+    });
+    let base = move || excerpt.get().map_or(0, |(start, _)| start);
+    let raw_text = Memo::new(move |_| match excerpt.get() {
+        Some((start, end)) => {
+            text.with(|text| text.get(start..end).unwrap_or_default().to_string())
+        }
+        None if editable.get() => text.get(),
+        None => String::new(),
+    });
+    let caret_byte = Memo::new(move |_| {
+        raw_text.with(|raw_text| base() + byte_offset(raw_text, raw.position.get()))
+    });
+    let here = Memo::new(move |_| {
+        raw_text.with(|raw_text| caret(raw_text, raw.position.get(), chosen_version.get()))
+    });
     let marks = Memo::new(move |_| {
+        let base = base();
         report.with(|report| {
             report
                 .iter()
-                .map(|f| (f.span.0, f.span.1, f.severity))
+                .filter(|f| f.span.0 >= base)
+                .map(|f| (f.span.0 - base, f.span.1 - base, f.severity))
                 .collect::<Vec<_>>()
         })
     });
     // Selecting an element's or a finding's bytes in the raw view.
-    let select = Callback::new(move |span: (usize, usize)| {
-        if editable.get_untracked() {
-            text.with_untracked(|text| raw.select(text, span));
+    let select = Callback::new(move |(start, end): (usize, usize)| {
+        let base = excerpt.get_untracked().map_or(0, |(start, _)| start);
+        if start >= base {
+            raw_text.with_untracked(|raw_text| raw.select(raw_text, (start - base, end - base)));
         }
     });
     let on_input = Callback::new(move |value: String| {
@@ -344,16 +362,35 @@ pub fn App() -> impl IntoView {
                 </div>
                 <RawView
                     raw=raw
-                    text=text
-                    shown=shown
+                    text=raw_text
+                    shown=Signal::derive(move || {
+                        if excerpt.get().is_some() { raw_text.get() } else { shown.get() }
+                    })
                     marks=marks
-                    coloured=editable
+                    coloured=Signal::derive(move || editable.get() || excerpt.get().is_some())
+                    readonly=Signal::derive(move || excerpt.get().is_some())
                     on_input=on_input
                     id="message"
                     placeholder="Paste an HL7 v2 message (MSH|^~\\&|…)"
                     on_paste=on_paste
                     on_drop=on_drop
                 />
+                {move || {
+                    excerpt
+                        .get()
+                        .map(|_| {
+                            view! {
+                                <p class="hint">
+                                    {format!(
+                                        "Message {} of {}, read-only: the file ({:.1} MB) is too big to edit here.",
+                                        selected.get() + 1,
+                                        rows.with(Vec::len),
+                                        text.with(String::len) as f64 / 1_000_000.0,
+                                    )}
+                                </p>
+                            }
+                        })
+                }}
                 {move || {
                     too_big
                         .get()

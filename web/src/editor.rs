@@ -117,8 +117,8 @@ pub fn RawView(
     #[prop(optional)]
     label: Option<&'static str>,
     /// Read-only: the text can be selected and copied, not changed.
-    #[prop(optional)]
-    readonly: bool,
+    #[prop(optional, into)]
+    readonly: MaybeProp<bool>,
     #[prop(optional)] placeholder: Option<&'static str>,
     /// A paste, before the text area takes it (to refuse a huge one).
     #[prop(optional)]
@@ -226,7 +226,7 @@ pub fn RawView(
                     spellcheck="false"
                     wrap="off"
                     autocomplete="off"
-                    readonly=readonly
+                    readonly=move || readonly.get().unwrap_or(false)
                     placeholder=placeholder
                     prop:value=shown
                     on:input=move |event| {

@@ -413,6 +413,8 @@ pub struct MessageRow {
     pub patient: String,
     /// How many validation errors it has, once checked.
     pub errors: Option<usize>,
+    /// Where it is in the file: `[start, end)` in bytes.
+    pub span: (usize, usize),
 }
 
 /// Every message of `text`, with what tells them apart (validation comes separately, in steps:
@@ -445,6 +447,7 @@ pub fn message_rows(text: &str) -> Vec<MessageRow> {
                     (false, false) => format!("{family}, {given}"),
                 },
                 errors: None,
+                span: (message.span().start, message.span().end),
             }
         })
         .collect()
