@@ -586,6 +586,11 @@ describe('viewer', () => {
     await page.waitForTimeout(200);
     await page.screenshot({ path: `${artifacts}/viewer-big-file.png`, fullPage: true });
 
+    // The whole file anonymized in one go, in the page.
+    await page.getByRole('tab', { name: 'Anonymize' }).click();
+    await page.getByRole('heading', { name: new RegExp(`values changed in ${COUNT} of ${COUNT} messages`) }).waitFor({ timeout: 30_000 });
+    assert.equal(await page.getByRole('status').filter({ hasText: 'Anonymizing' }).count(), 0, 'done');
+
     assert.deepEqual(log.requests.slice(loaded), [], 'no request while listing');
     assert.deepEqual(errors, []);
     await context.close();

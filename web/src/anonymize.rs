@@ -4,19 +4,41 @@
 use leptos::prelude::*;
 use pipehat_deid::{Change, Preset};
 
-use crate::app::{MAX_TEXT, copy_to_clipboard, download, generate_key};
+use crate::app::{MAX_TEXT, copy_to_clipboard, download, generate_key, yield_to_browser};
 use crate::model::{AnonymizedView, anonymized, hl7_line_ends, values_after};
+
+/// Texts bigger than this (1 MB) are anonymized after a frame that says so.
+const BIG: usize = 1_000_000;
 
 /// An anonymized copy of the input, and what changed.
 #[component]
 pub fn Anonymize(text: ReadSignal<String>, file_name: ReadSignal<Option<String>>) -> impl IntoView {
     let (preset, set_preset) = signal(Preset::SafeHarbor);
     let (key, set_key) = signal(String::new());
-    let output: Memo<AnonymizedView> = Memo::new(move |_| {
-        if text.with(String::len) > MAX_TEXT {
-            return AnonymizedView::default();
+    // A message is anonymized as it is typed; a big file after the page has said it is working
+    // on it (seconds for tens of MB), and only the latest request's result is kept.
+    let output = RwSignal::new(AnonymizedView::default());
+    let (working, set_working) = signal(false);
+    let generation = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let size = text.with(String::len);
+        let (preset, key) = (preset.get(), key.get());
+        let mine = generation.get_value() + 1;
+        generation.set_value(mine);
+        if size > MAX_TEXT {
+            output.set(AnonymizedView::default());
+        } else if size <= BIG {
+            output.set(text.with(|text| anonymized(text, preset, &key)));
+        } else {
+            set_working.set(true);
+            leptos::task::spawn_local(async move {
+                yield_to_browser().await;
+                if generation.get_value() == mine {
+                    output.set(text.with_untracked(|text| anonymized(text, preset, &key)));
+                    set_working.set(false);
+                }
+            });
         }
-        text.with(|text| key.with(|key| anonymized(text, preset.get(), key)))
     });
     // What is copied or downloaded: a file's own line ends, or CR for typed or pasted text
     // (the text area turned every CR into LF).
@@ -64,6 +86,20 @@ pub fn Anonymize(text: ReadSignal<String>, file_name: ReadSignal<Option<String>>
             </label>
         </div>
         {move || output.with(|o| o.error.clone()).map(|e| view! { <p class="problem">{e}</p> })}
+        {move || {
+            working
+                .get()
+                .then(|| {
+                    view! {
+                        <p class="hint" role="status">
+                            {format!(
+                                "Anonymizing {:.1} MB in this page…",
+                                text.with_untracked(String::len) as f64 / 1_000_000.0,
+                            )}
+                        </p>
+                    }
+                })
+        }}
         <div class="controls">
             <button on:click=move |_| copy_to_clipboard(result())>"Copy"</button>
             <button on:click=move |_| {
@@ -104,7 +140,7 @@ enum Scope {
 
 /// Every changed value, before and after, with its message when the text holds several.
 #[component]
-fn Changes(output: Memo<AnonymizedView>) -> impl IntoView {
+fn Changes(#[prop(into)] output: Signal<AnonymizedView>) -> impl IntoView {
     let (scope, set_scope) = signal(Scope::All);
     let several = move || output.with(|o| o.messages > 1);
     // How many values changed in each message, for the picker.

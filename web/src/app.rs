@@ -90,7 +90,7 @@ pub(crate) const MAX_TEXT: usize = 64_000_000;
 const CHECK_STEP: usize = 100;
 
 /// Lets the browser run (paint, handle input) before the next step of background work.
-async fn yield_to_browser() {
+pub(crate) async fn yield_to_browser() {
     gloo_timers::future::TimeoutFuture::new(0).await;
 }
 
