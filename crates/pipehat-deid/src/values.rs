@@ -356,7 +356,14 @@ impl Keyed {
     pub fn realistic(&self, kind: Realistic, value: &[u8]) -> Vec<u8> {
         let normal = value.trim_ascii().to_ascii_uppercase();
         let pick = |list: &[&'static str], domain: &[u8]| -> &'static str {
-            list[self.pick(domain, &normal, list.len() as u64) as usize]
+            let at = self.pick(domain, &normal, list.len() as u64) as usize;
+            // Never the value itself: a pseudonym equal to the original would leave it in the
+            // output (Springfield for Springfield, one key in 24).
+            if list[at].as_bytes().eq_ignore_ascii_case(&normal) {
+                list[(at + 1) % list.len()]
+            } else {
+                list[at]
+            }
         };
         let text = match kind {
             Realistic::Family => pick(&FAMILY_NAMES, b"family").to_string(),
@@ -709,6 +716,30 @@ pub(crate) fn aggregate_age(value: &[u8]) -> Option<Option<&'static [u8]>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_realistic_pseudonym_is_never_the_value_itself() {
+        // Every listed name and city, under many keys, in any letter case.
+        for key in 0u32..200 {
+            let keyed = Keyed::new(&key.to_be_bytes());
+            for (kind, list) in [
+                (Realistic::City, &CITIES[..]),
+                (Realistic::Family, &FAMILY_NAMES[..]),
+                (Realistic::Given, &GIVEN_NAMES[..]),
+            ] {
+                for value in list {
+                    for written in [value.to_string(), value.to_ascii_uppercase()] {
+                        let pseudonym = keyed.realistic(kind, written.as_bytes());
+                        assert!(
+                            !pseudonym.eq_ignore_ascii_case(value.as_bytes()),
+                            "{written} became {}",
+                            String::from_utf8_lossy(&pseudonym)
+                        );
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn dates_are_checked_for_real() {
