@@ -333,11 +333,24 @@ describe('viewer', () => {
     assert.ok(!copied.includes('\n') && !copied.includes('EVERYMAN'), copied);
     const [file] = await Promise.all([
       page.waitForEvent('download'),
-      page.getByRole('button', { name: 'Download' }).click(),
+      page.getByRole('button', { name: 'Download', exact: true }).click(),
     ]);
     assert.equal(file.suggestedFilename(), 'message.hl7');
     const downloaded = readFileSync(await file.path(), 'utf8');
     assert.equal(downloaded, copied);
+    // The receipt, as the CLI writes it: paths and methods, never the original values.
+    const [receiptFile] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download the receipt' }).click(),
+    ]);
+    assert.equal(receiptFile.suggestedFilename(), 'message.receipt.json');
+    const receiptText = readFileSync(await receiptFile.path(), 'utf8');
+    const receipt = JSON.parse(receiptText);
+    assert.equal(receipt.preset, 'safe-harbor');
+    assert.equal(receipt.messages, 1);
+    assert.ok(receipt.changes.some((c) => c.path === 'PID-5.1' && c.category === 'family-name' && c.method === 'redact'), receiptText);
+    assert.ok(receipt.changes.every((c) => !('original' in c)), 'no originals');
+    assert.ok(!receiptText.includes('EVERYMAN') && !receiptText.includes('PATID1234'), receiptText);
     assert.deepEqual(crossOrigin(log, app.origin), [], 'no cross-origin request');
     assert.ok(log.requests.every((r) => r.phase === 'load' || r.url.startsWith('blob:')), 'only the download\'s own blob: URL');
     await context.close();

@@ -108,6 +108,12 @@ pub fn Anonymize(text: ReadSignal<String>, file_name: ReadSignal<Option<String>>
                     .map_or_else(|| "message.hl7".to_string(), |n| format!("anonymized-{n}"));
                 download(&name, &result());
             }>"Download"</button>
+            <button on:click=move |_| {
+                let name = file_name
+                    .get()
+                    .map_or_else(|| "message.receipt.json".to_string(), |n| format!("{n}.receipt.json"));
+                download(&name, &output.with_untracked(AnonymizedView::receipt_json));
+            }>"Download the receipt"</button>
             <span class="hint">
                 {move || {
                     if file_name.with(Option::is_some) {

@@ -324,8 +324,33 @@ pub struct AnonymizedView {
     pub changes: Vec<Change>,
     /// How many messages were anonymized.
     pub messages: usize,
+    /// Text dropped because it could not be read as HL7 (for the receipt).
+    pub removed: Vec<pipehat_deid::Removal>,
+    /// The preset used (for the receipt).
+    pub preset: Preset,
     /// Why it could not be done (a pseudonymizing preset without a key).
     pub error: Option<String>,
+}
+
+impl AnonymizedView {
+    /// The receipt as `pipehat anonymize --receipt` writes it (JSON): every changed value's
+    /// message, path, category and method — never the original values, which stay in this page.
+    pub fn receipt_json(&self) -> String {
+        let receipt = pipehat_deid::Receipt {
+            preset: self.preset,
+            messages: self.messages,
+            changes: self
+                .changes
+                .iter()
+                .map(|change| Change {
+                    original: None,
+                    ..change.clone()
+                })
+                .collect(),
+            removed: self.removed.clone(),
+        };
+        serde_json::to_string_pretty(&receipt).unwrap_or_default()
+    }
 }
 
 /// `text` anonymized with `preset` (and `key` for pseudonyms), keeping each changed value's
@@ -343,6 +368,8 @@ pub fn anonymized(text: &str, preset: Preset, key: &str) -> AnonymizedView {
                 text: String::from_utf8_lossy(&output.bytes).into_owned(),
                 changes: output.receipt.changes,
                 messages: output.receipt.messages,
+                removed: output.receipt.removed,
+                preset,
                 error: None,
             }
         }
