@@ -50,6 +50,7 @@ const listed = await page.evaluate(() => new Promise((resolve) => requestAnimati
 // Typing in a 4 KB message: one keystroke's input event to the DOM updated (synchronous in
 // Leptos), then to the next frame painted.
 const one = corpus.toString('utf8').split('\n')[0].replaceAll('\r', '\n');
+await page.getByRole('button', { name: 'Close the file' }).click();
 await page.getByRole('textbox', { name: 'Message' }).fill(one.slice(0, 4096));
 await page.getByRole('tab', { name: /Structure/ }).click();
 const keystrokes = [];

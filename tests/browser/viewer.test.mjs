@@ -603,6 +603,13 @@ describe('viewer', () => {
     await page.getByRole('tab', { name: 'Anonymize' }).click();
     await page.getByRole('heading', { name: new RegExp(`values changed in ${COUNT} of ${COUNT} messages`) }).waitFor({ timeout: 30_000 });
     assert.equal(await page.getByRole('status').filter({ hasText: 'Anonymizing' }).count(), 0, 'done');
+    // Closing the file makes the text area editable again, for a message of one's own.
+    await page.getByRole('button', { name: 'Close the file' }).click();
+    assert.equal(await area.getAttribute('readonly'), null);
+    assert.equal(await page.locator('.messages').count(), 0);
+    await area.fill(MESSAGE);
+    await page.getByRole('tab', { name: 'Structure' }).click();
+    await page.locator('.segment-id', { hasText: 'PV1' }).waitFor();
 
     assert.deepEqual(log.requests.slice(loaded), [], 'no request while listing');
     assert.deepEqual(errors, []);

@@ -382,11 +382,20 @@ pub fn App() -> impl IntoView {
                             view! {
                                 <p class="hint">
                                     {format!(
-                                        "Message {} of {}, read-only: the file ({:.1} MB) is too big to edit here.",
+                                        "Message {} of {}, read-only: the file ({:.1} MB) is too big to edit here. ",
                                         selected.get() + 1,
                                         rows.with(Vec::len),
                                         text.with(String::len) as f64 / 1_000_000.0,
                                     )}
+                                    <button
+                                        class="quiet"
+                                        on:click=move |_| {
+                                            set_file_name.set(None);
+                                            replace_text(String::new());
+                                        }
+                                    >
+                                        "Close the file"
+                                    </button>
                                 </p>
                             }
                         })
