@@ -9,7 +9,7 @@ use pipehat::{File, Message, Path};
 use pipehat_dict::Version;
 
 use crate::app::MAX_TEXT;
-use crate::model::{MessageRow, version_of};
+use crate::model::{MessageRow, named_segments, version_of};
 
 /// A value as compared: decoded text, and whether it is the explicit HL7 null (`""`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,105 +98,24 @@ struct SegmentLeaves {
     leaves: Vec<Leaf>,
 }
 
-/// The values of `message`, segment by segment, in message order.
+/// The values of `message`, segment by segment, in message order: the most specific element
+/// that holds something, as the structure view lists them.
 fn leaves(message: &Message<'_>) -> Vec<SegmentLeaves> {
-    let mut occurrences: Vec<(Vec<u8>, usize)> = Vec::new();
-    let mut segments = Vec::new();
-    for segment in message.segments() {
-        let id = segment.id().to_vec();
-        let occurrence = match occurrences.iter_mut().find(|(seen, _)| *seen == id) {
-            Some((_, n)) => {
-                *n += 1;
-                *n
-            }
-            None => {
-                occurrences.push((id.clone(), 1));
-                1
-            }
-        };
-        let id_text = String::from_utf8_lossy(&id);
-        let prefix = if occurrence > 1 {
-            format!("{id_text}[{occurrence}]")
-        } else {
-            id_text.into_owned()
-        };
-        let mut leaves = Vec::new();
-        for (f, field) in segment.fields().enumerate() {
-            let number = f + 1;
-            if field.is_empty() {
-                continue;
-            }
-            let repetitions: Vec<_> = field.repetitions().collect();
-            for (r, repetition) in repetitions.iter().enumerate() {
-                if repetition.is_empty() {
-                    continue;
-                }
-                let field_path = if repetitions.len() > 1 {
-                    format!("{prefix}-{number}[{}]", r + 1)
-                } else {
-                    format!("{prefix}-{number}")
-                };
-                let components: Vec<_> = repetition.components().collect();
-                // MSH-1 and MSH-2 are the delimiters themselves: read whole.
-                if components.len() < 2 || (segment.is_header() && number <= 2) {
-                    let subcomponents: Vec<_> = repetition
-                        .components()
-                        .next()
-                        .map(|c| c.subcomponents().collect())
-                        .unwrap_or_default();
-                    if subcomponents.len() < 2 || (segment.is_header() && number <= 2) {
-                        leaves.push(Leaf {
-                            key: (number, r + 1, 1, 1),
-                            path: field_path,
-                            value: value(repetition.text().into_owned(), repetition.is_null()),
-                        });
-                        continue;
-                    }
-                }
-                for (c, component) in components.iter().enumerate() {
-                    if component.is_empty() {
-                        continue;
-                    }
-                    let component_path = if components.len() > 1 {
-                        format!("{field_path}.{}", c + 1)
-                    } else {
-                        field_path.clone()
-                    };
-                    let subcomponents: Vec<_> = component.subcomponents().collect();
-                    if subcomponents.len() < 2 {
-                        leaves.push(Leaf {
-                            key: (number, r + 1, c + 1, 1),
-                            path: component_path,
-                            value: value(component.text().into_owned(), component.is_null()),
-                        });
-                        continue;
-                    }
-                    for (s, subcomponent) in subcomponents.iter().enumerate() {
-                        if subcomponent.is_empty() {
-                            continue;
-                        }
-                        // A field of one component with subcomponents is still named by
-                        // component: `PID-3.1.2`, as a path must be.
-                        let path = if components.len() > 1 {
-                            format!("{component_path}.{}", s + 1)
-                        } else {
-                            format!("{field_path}.1.{}", s + 1)
-                        };
-                        leaves.push(Leaf {
-                            key: (number, r + 1, c + 1, s + 1),
-                            path,
-                            value: value(subcomponent.text().into_owned(), subcomponent.is_null()),
-                        });
-                    }
-                }
-            }
-        }
-        segments.push(SegmentLeaves {
-            key: (id, occurrence),
-            leaves,
-        });
-    }
-    segments
+    named_segments(message)
+        .map(|segment| SegmentLeaves {
+            leaves: segment
+                .elements()
+                .into_iter()
+                .filter(|element| element.leaf)
+                .map(|element| Leaf {
+                    key: element.key,
+                    value: value(element.text, element.null),
+                    path: element.path,
+                })
+                .collect(),
+            key: (segment.id.into_bytes(), segment.occurrence),
+        })
+        .collect()
 }
 
 /// A value, with the null written as HL7 does.
