@@ -5,17 +5,12 @@
 //   cargo xtask build-web && node tests/bench/viewer.mjs
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { serve } from '../browser/server.mjs';
+import { launchChromium, serve } from '../browser/server.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const corpus = readFileSync(`${root}target/bench/corpus-20mb.hl7`);
 const app = await serve(`${root}dist`);
-const browser = await chromium.launch({
-  executablePath: process.env.PIPEHAT_CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-});
+const browser = await launchChromium();
 const median = (values) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 // First paint and the app ready, over 5 fresh loads.

@@ -6,8 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { serve } from './server.mjs';
+import { launchChromium, serve } from './server.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const artifacts = `${root}tests/artifacts`;
@@ -40,11 +39,7 @@ describe('embeddable viewer', () => {
     await mkdir(artifacts, { recursive: true });
     elsewhere = await serve(artifacts);
     app = await serve(`${root}dist`, { '/__lazy.html': lazyPage(elsewhere.origin) });
-    browser = await chromium.launch({
-      executablePath: process.env.PIPEHAT_CHROMIUM || '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {

@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { build as viteBuild } from 'vite';
-import { chromium } from 'playwright-core';
-import { serve } from './server.mjs';
+import { launchChromium, serve } from './server.mjs';
 
 const pkg = fileURLToPath(new URL('../../pkg/', import.meta.url));
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; worker-src 'self'";
@@ -95,11 +94,7 @@ describe('npm package in the browser', () => {
     writeFileSync(join(dir, 'worker.html'), page('main.js'));
     writeFileSync(join(dir, 'favicon.ico'), ''); // what the browser asks for by itself
     server = await serve(dir);
-    browser = await chromium.launch({
-      executablePath: process.env.PIPEHAT_CHROMIUM || '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {

@@ -1,9 +1,10 @@
-// A minimal static file server for the browser tests: it serves the built viewer (`dist/`) on a
-// loopback port, with the MIME types browsers insist on for modules and wasm. Test-only pages can
-// be added with `extra` (path → HTML).
+// What the browser tests share: a minimal static file server that serves the built viewer
+// (`dist/`) on a loopback port, with the MIME types browsers insist on for modules and wasm
+// (test-only pages can be added with `extra`, path → HTML), and Debian's Chromium, headless.
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
+import { chromium } from 'playwright-core';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -45,4 +46,24 @@ export async function serve(root, extra = {}) {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${server.address().port}`;
   return { origin, hits, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+/**
+ * Debian's Chromium (or `$PIPEHAT_CHROMIUM`), headless, with nothing of its own reaching the
+ * network: no background requests, component updates, sync or QUIC.
+ */
+export function launchChromium() {
+  return chromium.launch({
+    executablePath: process.env.PIPEHAT_CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
 }

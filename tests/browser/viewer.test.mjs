@@ -6,8 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { serve } from './server.mjs';
+import { launchChromium, serve } from './server.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const dist = `${root}dist`;
@@ -68,19 +67,7 @@ describe('viewer', () => {
         fetch('${elsewhere.origin}/leak?from=control', { mode: 'no-cors' }).catch(() => {});
       </script>`,
     });
-    browser = await chromium.launch({
-      executablePath: process.env.PIPEHAT_CHROMIUM || '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {
@@ -88,6 +75,24 @@ describe('viewer', () => {
     await app?.close();
     await elsewhere?.close();
   });
+
+  /**
+   * A fresh page of the viewer, loaded: its browser context, the log of its requests from the
+   * start, the errors it reports, the message text area, and how many requests the load made.
+   */
+  async function openViewer(contextOptions = {}) {
+    const context = await browser.newContext(contextOptions);
+    const log = recordRequests(context);
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+    await page.goto(`${app.origin}/`);
+    const input = page.getByRole('textbox', { name: 'Message' });
+    await input.waitFor();
+    await page.waitForLoadState('networkidle');
+    return { context, page, log, errors, input, loaded: log.requests.length };
+  }
 
   test('the built page ships the CSP and no inline script', async () => {
     const html = await readFile(`${dist}/index.html`, 'utf8');
@@ -103,18 +108,7 @@ describe('viewer', () => {
   });
 
   test('pasting a message lists its segments, with no request after load', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-    const log = recordRequests(context);
-    const page = await context.newPage();
-    const errors = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
-
-    await page.goto(`${app.origin}/`);
-    const input = page.getByRole('textbox', { name: 'Message' });
-    await input.waitFor();
-    await page.waitForLoadState('networkidle');
-    const loaded = log.requests.length;
+    const { context, page, log, errors, input, loaded } = await openViewer({ viewport: { width: 1280, height: 720 } });
     assert.deepEqual(
       log.requests.map((r) => new URL(r.url).pathname).sort(),
       ['/', '/favicon.svg', '/start.js', '/style.css', '/web.js', '/web_bg.wasm'],
@@ -168,16 +162,7 @@ describe('viewer', () => {
   });
 
   test('findings and anonymizing: in the page, with no request and nothing left of the patient', async () => {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    const log = recordRequests(context);
-    const page = await context.newPage();
-    const errors = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${app.origin}/`);
-    const input = page.getByRole('textbox', { name: 'Message' });
-    await input.waitFor();
-    await page.waitForLoadState('networkidle');
-    const loaded = log.requests.length;
+    const { context, page, log, errors, input, loaded } = await openViewer({ viewport: { width: 1400, height: 900 } });
 
     log.phase = 'validate';
     const canaries = MESSAGE.replace('19610615', '19610631').replace('EVERYMAN^ADAM', 'QXZCANARYFAMILY^QXZCANARYGIVEN');
@@ -252,15 +237,7 @@ describe('viewer', () => {
   });
 
   test('a file of many messages: opened or dropped, listed, filtered, each one viewable', async () => {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    const log = recordRequests(context);
-    const page = await context.newPage();
-    const errors = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${app.origin}/`);
-    await page.getByRole('textbox', { name: 'Message' }).waitFor();
-    await page.waitForLoadState('networkidle');
-    const loaded = log.requests.length;
+    const { context, page, log, errors, input, loaded } = await openViewer({ viewport: { width: 1400, height: 900 } });
 
     const second = MESSAGE.replace('MSG00001', 'MSG00002').replace('EVERYMAN^ADAM', 'ROE^JANE').replace('19610615', '19610631');
     const third = MESSAGE.replace('MSG00001', 'MSG00003').replace('ADT^A01^ADT_A01', 'ADT^A08^ADT_A01');
@@ -357,16 +334,7 @@ describe('viewer', () => {
   });
 
   test('comparing two messages of a file value by value, or one with a pasted message', async () => {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-    const log = recordRequests(context);
-    const page = await context.newPage();
-    const errors = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
-    await page.goto(`${app.origin}/`);
-    await page.getByRole('textbox', { name: 'Message' }).waitFor();
-    await page.waitForLoadState('networkidle');
-    const loaded = log.requests.length;
+    const { context, page, log, errors, input, loaded } = await openViewer({ viewport: { width: 1400, height: 1000 } });
 
     log.phase = 'compare';
     const second = MESSAGE.replace('MSG00001', 'MSG00002').replace('EVERYMAN^ADAM^A^III', 'ROE^JANE').replace('19610615', '19610631');
@@ -438,16 +406,7 @@ describe('viewer', () => {
   });
 
   test('anonymizing a file: every changed value before and after, by message', async () => {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-    const log = recordRequests(context);
-    const page = await context.newPage();
-    const errors = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
-    await page.goto(`${app.origin}/`);
-    await page.getByRole('textbox', { name: 'Message' }).waitFor();
-    await page.waitForLoadState('networkidle');
-    const loaded = log.requests.length;
+    const { context, page, log, errors, input, loaded } = await openViewer({ viewport: { width: 1400, height: 1000 } });
 
     log.phase = 'anonymize';
     const second = MESSAGE.replace('MSG00001', 'MSG00002').replace('EVERYMAN^ADAM', 'QXZROE^QXZJANE').replace('19610615', '19700101');
@@ -495,16 +454,7 @@ describe('viewer', () => {
   });
 
   test('a file of thousands of messages: a virtual list that scrolls to the end and follows the keyboard', async () => {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    const log = recordRequests(context);
-    const page = await context.newPage();
-    const errors = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
-    await page.goto(`${app.origin}/`);
-    await page.getByRole('textbox', { name: 'Message' }).waitFor();
-    await page.waitForLoadState('networkidle');
-    const loaded = log.requests.length;
+    const { context, page, log, errors, input, loaded } = await openViewer({ viewport: { width: 1400, height: 900 } });
 
     // 6,000 small messages, about 3 MB.
     const COUNT = 6000;
@@ -643,16 +593,7 @@ describe('viewer', () => {
   });
 
   test('the raw view: coloured, numbered, findings underlined, linked both ways with the structure', async () => {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    const log = recordRequests(context);
-    const page = await context.newPage();
-    const errors = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${app.origin}/`);
-    const input = page.getByRole('textbox', { name: 'Message' });
-    await input.waitFor();
-    await page.waitForLoadState('networkidle');
-    const loaded = log.requests.length;
+    const { context, page, log, errors, input, loaded } = await openViewer({ viewport: { width: 1400, height: 900 } });
 
     // An invalid birth date, an escape sequence and an HL7 null.
     const message = MESSAGE.replace('19610615', '19610631').replace('GOOD HEALTH HOSPITAL|GHH LAB', 'GOOD \\T\\ HEALTH|GHH LAB') + '\rNTE|1||""';
