@@ -106,6 +106,10 @@ pub enum DiagnosticKind {
     NonAscii,
     /// MSH-18 names a character set pipehat does not decode; text is read as UTF-8.
     UnsupportedCharset,
+    /// MSH-18 says `8859/1`, but the bytes are UTF-8 with multi-byte characters (the span is
+    /// the first): the sender most likely mislabelled UTF-8. Read as MSH-18 says, so values
+    /// show as mojibake (`MÃ¼ller`) — fix MSH-18 or the sender.
+    Utf8DeclaredLatin1,
 }
 
 /// Something the parser noticed, with where it is in the input.
@@ -152,7 +156,8 @@ impl Diagnostic {
             | DiagnosticKind::UnopenedFile
             | DiagnosticKind::InvalidUtf8
             | DiagnosticKind::NonAscii
-            | DiagnosticKind::UnsupportedCharset => Severity::Warning,
+            | DiagnosticKind::UnsupportedCharset
+            | DiagnosticKind::Utf8DeclaredLatin1 => Severity::Warning,
             DiagnosticKind::BatchCountMismatch { .. }
             | DiagnosticKind::FileCountMismatch { .. }
             | DiagnosticKind::BadCount
@@ -186,6 +191,7 @@ impl Diagnostic {
             DiagnosticKind::InvalidUtf8 => "encoding.invalid-utf8",
             DiagnosticKind::NonAscii => "encoding.non-ascii",
             DiagnosticKind::UnsupportedCharset => "encoding.unsupported-charset",
+            DiagnosticKind::Utf8DeclaredLatin1 => "encoding.utf8-declared-latin1",
         }
     }
 }
@@ -280,6 +286,10 @@ impl fmt::Display for Diagnostic {
             DiagnosticKind::UnsupportedCharset => write!(
                 f,
                 "MSH-18 names a character set pipehat does not decode; text is read as UTF-8"
+            ),
+            DiagnosticKind::Utf8DeclaredLatin1 => write!(
+                f,
+                "MSH-18 says 8859/1, but the text is UTF-8 (mislabelled?); read as 8859/1, it shows as mojibake"
             ),
         }?;
         write!(f, " (bytes {}..{})", self.span.start, self.span.end)

@@ -44,6 +44,12 @@ pub enum ErrorKind {
         /// The limit.
         limit: usize,
     },
+    /// The input is UTF-16 (it starts with a UTF-16 byte order mark): bytes are read as an
+    /// 8-bit set. Decode it to text first ([`crate::charset::decode_file`] does).
+    Utf16,
+    /// A line holds `MSH` and a field separator after bytes that cannot start a segment
+    /// (controls, spaces, non-ASCII bytes; the span): a message whose start was damaged.
+    BytesBeforeHeader,
 }
 
 impl Error {
@@ -85,6 +91,12 @@ impl fmt::Display for Error {
             }
             ErrorKind::TooManyMessages { limit } => {
                 write!(f, "the file has more than {limit} messages, the limit")
+            }
+            ErrorKind::Utf16 => f.write_str(
+                "the input is UTF-16; decode it to text, or save it as UTF-8 or ISO 8859-1",
+            ),
+            ErrorKind::BytesBeforeHeader => {
+                f.write_str("bytes that cannot start a segment come before this MSH")
             }
         }?;
         write!(f, " (bytes {}..{})", self.span.start, self.span.end)

@@ -12,7 +12,7 @@ use core::ops::Range;
 use crate::diagnostic::{Diagnostic, DiagnosticKind};
 use crate::elements::Segment;
 use crate::error::{Error, ErrorKind};
-use crate::message::offsets;
+use crate::message::{Input, offsets};
 use crate::segments::lines;
 use crate::{Delimiters, Limits, Message, Span};
 
@@ -104,6 +104,8 @@ enum Current {
 /// The parse under way.
 struct Reader<'a> {
     limits: Limits,
+    /// Bytes (read by MSH-18) or text.
+    kind: Input,
     /// Set when a limit was reached: reading stops.
     stopped: bool,
     /// The stray-line diagnostic that consecutive stray lines extend.
@@ -132,8 +134,38 @@ impl<'a> File<'a> {
     /// says where and why.
     #[must_use]
     pub fn parse_with(input: &'a [u8], limits: Limits) -> Self {
+        Self::parse_input(input, limits, Input::Bytes)
+    }
+
+    /// Reads every message of `text`, which is already text: values read as the UTF-8 they
+    /// are, whatever each message's MSH-18 says (see [`Message::parse_text`]).
+    ///
+    /// ```
+    /// use pipehat::{File, Path};
+    ///
+    /// let text = "MSH|^~\\&|A||||||ADT^A01|1|P|2.5||||||8859/1\rPID|1||7||Müller\r";
+    /// let path: Path = "PID-5".parse().unwrap();
+    /// assert_eq!(File::parse_text(text).messages()[0].get(&path).unwrap().text(), "Müller");
+    /// // The same characters as bytes are read by MSH-18: UTF-8 read as ISO 8859-1, reported.
+    /// let bytes = File::parse(text.as_bytes());
+    /// assert_eq!(bytes.messages()[0].get(&path).unwrap().text(), "MÃ¼ller");
+    /// assert_eq!(bytes.messages()[0].diagnostics()[0].code(), "encoding.utf8-declared-latin1");
+    /// ```
+    #[must_use]
+    pub fn parse_text(text: &'a str) -> Self {
+        Self::parse_text_with(text, Limits::default())
+    }
+
+    /// [`File::parse_text`] with [`Limits`] for untrusted input.
+    #[must_use]
+    pub fn parse_text_with(text: &'a str, limits: Limits) -> Self {
+        Self::parse_input(text.as_bytes(), limits, Input::Text)
+    }
+
+    fn parse_input(input: &'a [u8], limits: Limits, kind: Input) -> Self {
         let mut reader = Reader {
             limits,
+            kind,
             stopped: false,
             last_stray: None,
             input,
@@ -154,6 +186,13 @@ impl<'a> File<'a> {
         if input.len() > limits.max_input_len {
             reader.file.unreadable.push(UnreadableMessage {
                 error: Error::new(ErrorKind::TooLarge { len: input.len() }, Span::new(0, 0)),
+                span: Span::new(0, input.len()),
+            });
+            return reader.file;
+        }
+        if kind == Input::Bytes && looks_utf16(input) {
+            reader.file.unreadable.push(UnreadableMessage {
+                error: Error::new(ErrorKind::Utf16, Span::new(0, input.len().min(2))),
                 span: Span::new(0, input.len()),
             });
             return reader.file;
@@ -326,6 +365,19 @@ impl<'a> Reader<'a> {
                 });
                 self.file.trailer = Some(span);
             }
+            _ if header_after_junk(bytes).is_some() => {
+                // `MSH|^~\&` behind bytes that cannot start a segment: a message whose start was
+                // damaged. Its lines are its own, never values of the message before.
+                self.end_message();
+                let junk = header_after_junk(bytes).unwrap_or(0);
+                self.current = Current::Unreadable(UnreadableMessage {
+                    error: Error::new(
+                        ErrorKind::BytesBeforeHeader,
+                        Span::new(span.start, span.start + junk),
+                    ),
+                    span,
+                });
+            }
             _ => match &mut self.current {
                 Current::Message { segments, .. } if segments.len() == self.limits.max_segments => {
                     let limit = self.limits.max_segments;
@@ -417,6 +469,7 @@ impl<'a> Reader<'a> {
                 delimiters,
                 segments,
                 diagnostics,
+                self.kind,
             )),
             Current::Unreadable(unreadable) => self.file.unreadable.push(unreadable),
         }
@@ -454,6 +507,25 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// Whether `input` is UTF-16 text (a UTF-16 byte order mark, then `M`, `S`, `H` or another
+/// ASCII character with a zero byte beside it), which an 8-bit reader cannot split.
+pub(crate) fn looks_utf16(input: &[u8]) -> bool {
+    let body = input.strip_prefix(b"\x0B").unwrap_or(input);
+    matches!(body, [0xFF, 0xFE, c, 0, ..] | [0xFE, 0xFF, 0, c, ..] if c.is_ascii() && *c != 0)
+}
+
+/// Where `MSH` plus a field separator starts in a line that does not start with it, when only
+/// bytes that cannot begin a segment come before it (controls, spaces, non-ASCII bytes): a
+/// damaged message start such as `\x00\x00MSH|^~\&|…` or `\u{FEFF}` as text then `MSH|`.
+fn header_after_junk(line: &[u8]) -> Option<usize> {
+    const LOOK: usize = 16;
+    let window = &line[..line.len().min(LOOK + 4)];
+    let at = window
+        .windows(4)
+        .position(|w| w.starts_with(b"MSH") && w[3].is_ascii_punctuation() && w[3] != b'\\')?;
+    (at > 0 && line[..at].iter().all(|&b| !b.is_ascii_graphic())).then_some(at)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -478,6 +550,94 @@ mod tests {
 
     fn parse(text: &str) -> File<'_> {
         File::parse(text.as_bytes())
+    }
+
+    /// Framing bytes and byte order marks in any order and number before a message: each mix
+    /// reads as the message, never as zero messages.
+    #[test]
+    fn framing_and_byte_order_marks_in_any_mix() {
+        for prefix in [
+            &b"\x0B\xEF\xBB\xBF"[..],
+            b"\xEF\xBB\xBF\x0B",
+            b"\x0B\x0B",
+            b"\xEF\xBB\xBF\xEF\xBB\xBF",
+            b"\x0B\xFF\xFE",
+            b"\xFE\xFF",
+            b"\x0B\xEF\xBB\xBF\x0B\xEF\xBB\xBF",
+        ] {
+            let input = [prefix, M1.as_bytes(), b"\x1C\r"].concat();
+            let file = File::parse(&input);
+            assert_eq!(message_ids(&file), ["m1"], "{prefix:?}");
+            assert!(file.unreadable().is_empty() && file.diagnostics().is_empty());
+            assert_eq!(file.rewrite(|_, _| None), input);
+        }
+    }
+
+    /// `VT msg FS` frames without the CR after FS, and two files each with a BOM concatenated:
+    /// every message on its own, none swallowed into the one before.
+    #[test]
+    fn frames_without_cr_and_concatenated_files_stay_apart() {
+        let frames = format!("\x0B{M1}\x1C\x0B{M2}\x1C\x0B{M1}\x1C");
+        assert_eq!(message_ids(&parse(&frames)), ["m1", "m2", "m1"]);
+        let files = format!("\u{FEFF}{M1}\u{FEFF}{M2}");
+        let file = parse(&files);
+        assert_eq!(message_ids(&file), ["m1", "m2"]);
+        assert!(file.messages().iter().all(|m| m.segments().len() == 2));
+    }
+
+    /// An MSH behind bytes that cannot start a segment is a damaged message: unreadable, at its
+    /// place, with its own lines — never values of the message before it.
+    #[test]
+    fn header_behind_junk_is_unreadable_not_swallowed() {
+        let input = format!("{M1}\0\0MSH|^~\\&|A||||||ADT^A01|m2|P|2.5\rPID|2\r{M2}");
+        let file = parse(&input);
+        assert_eq!(message_ids(&file), ["m1", "m2"]);
+        assert_eq!(file.messages()[0].segments().len(), 2);
+        let [unreadable] = file.unreadable() else {
+            panic!("one unreadable message: {:?}", file.unreadable())
+        };
+        assert_eq!(unreadable.error().kind(), ErrorKind::BytesBeforeHeader);
+        assert_eq!(
+            &input.as_bytes()[unreadable.error().span().range()],
+            b"\0\0"
+        );
+        assert!(input[unreadable.span().range()].ends_with("PID|2"));
+    }
+
+    #[test]
+    fn utf16_is_named_not_read_as_nothing() {
+        let mut input = vec![0xFF, 0xFE];
+        for unit in M1.encode_utf16() {
+            input.extend_from_slice(&unit.to_le_bytes());
+        }
+        let file = File::parse(&input);
+        assert!(file.messages().is_empty());
+        assert_eq!(file.unreadable()[0].error().kind(), ErrorKind::Utf16);
+        assert_eq!(Message::parse(&input).unwrap_err().kind(), ErrorKind::Utf16);
+    }
+
+    #[test]
+    fn text_reads_as_text_whatever_msh_18_says() {
+        let text = "MSH|^~\\&|A||||||ADT^A01|1|P|2.5||||||8859/1\rPID|1||7||Müller\r";
+        let path: crate::Path = "PID-5".parse().unwrap();
+        let file = File::parse_text(text);
+        let message = &file.messages()[0];
+        assert_eq!(message.get(&path).unwrap().text(), "Müller");
+        assert!(message.diagnostics().is_empty());
+        // The same bytes read by MSH-18 are mojibake, and say so.
+        let bytes = File::parse(text.as_bytes());
+        let message = &bytes.messages()[0];
+        assert_eq!(message.get(&path).unwrap().text(), "MÃ¼ller");
+        let [diagnostic] = message.diagnostics() else {
+            panic!()
+        };
+        assert_eq!(diagnostic.code(), "encoding.utf8-declared-latin1");
+        assert_eq!(&text.as_bytes()[diagnostic.span().range()], "ü".as_bytes());
+        // Real ISO 8859-1 bytes read right, with nothing to report.
+        let latin1 = b"MSH|^~\\&|A||||||ADT^A01|1|P|2.5||||||8859/1\rPID|1||7||M\xFCller\r";
+        let file = File::parse(latin1);
+        assert_eq!(file.messages()[0].get(&path).unwrap().text(), "Müller");
+        assert!(file.messages()[0].diagnostics().is_empty());
     }
 
     #[test]

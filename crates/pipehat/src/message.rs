@@ -28,7 +28,10 @@ pub struct Message<'a> {
     input: &'a [u8],
     span: Span,
     delimiters: Delimiters,
+    /// What MSH-18 declares.
     charset: Charset,
+    /// What the bytes are really in: `charset` for bytes, UTF-8 for text (`parse_text`).
+    encoding: Charset,
     /// Start and end of each segment (without terminator), as `u32` to keep the index small.
     segments: Vec<(u32, u32)>,
     diagnostics: Vec<Diagnostic>,
@@ -52,6 +55,42 @@ impl<'a> Message<'a> {
     /// # Errors
     /// As [`Message::parse`], and when the input or its segment count exceeds a limit.
     pub fn parse_with(input: &'a [u8], limits: Limits) -> Result<Self, Error> {
+        Self::parse_input(input, limits, Input::Bytes)
+    }
+
+    /// Parses the message at the start of `text`, which is already text: values read as the
+    /// UTF-8 they are, whatever MSH-18 says (MSH-18 names how the message was, or will be,
+    /// sent as bytes; [`Message::charset`] still reports it). This is how strings from
+    /// JavaScript, editors and other decoded sources must be parsed — reading them by MSH-18
+    /// again would turn `Müller` into `MÃ¼ller` in an `8859/1` message.
+    ///
+    /// ```
+    /// use pipehat::{Charset, Message, Path};
+    ///
+    /// let text = "MSH|^~\\&|A||||||ADT^A01|1|P|2.5||||||8859/1\rPID|1||7||Müller\r";
+    /// let message = Message::parse_text(text)?;
+    /// assert_eq!(message.charset(), Charset::Latin1);
+    /// assert_eq!(message.encoding(), Charset::Utf8);
+    /// let name = message.get(&"PID-5".parse::<Path>().unwrap()).unwrap();
+    /// assert_eq!(name.text(), "Müller");
+    /// # Ok::<(), pipehat::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Message::parse`].
+    pub fn parse_text(text: &'a str) -> Result<Self, Error> {
+        Self::parse_text_with(text, Limits::default())
+    }
+
+    /// [`Message::parse_text`] with [`Limits`] for untrusted input.
+    ///
+    /// # Errors
+    /// As [`Message::parse_with`].
+    pub fn parse_text_with(text: &'a str, limits: Limits) -> Result<Self, Error> {
+        Self::parse_input(text.as_bytes(), limits, Input::Text)
+    }
+
+    fn parse_input(input: &'a [u8], limits: Limits, kind: Input) -> Result<Self, Error> {
         if input.len() > limits.max_input_len {
             return Err(Error::new(
                 ErrorKind::TooLarge { len: input.len() },
@@ -63,6 +102,9 @@ impl<'a> Message<'a> {
             return Err(Error::new(ErrorKind::Empty, Span::new(0, input.len())));
         };
         let header_bytes = &input[header.range()];
+        if kind == Input::Bytes && crate::file::looks_utf16(input) {
+            return Err(Error::new(ErrorKind::Utf16, Span::new(0, 2)));
+        }
         if !header_bytes.starts_with(b"MSH") {
             let error_span = Span::new(header.start, header.start + header_bytes.len().min(3));
             return Err(Error::new(ErrorKind::NoHeader, error_span));
@@ -85,7 +127,13 @@ impl<'a> Message<'a> {
             }
             segments.push(offsets(line));
         }
-        Ok(Self::from_parts(input, delimiters, segments, diagnostics))
+        Ok(Self::from_parts(
+            input,
+            delimiters,
+            segments,
+            diagnostics,
+            kind,
+        ))
     }
 
     /// A message from its segments' spans (the first is its MSH), as a file parse finds them.
@@ -94,6 +142,7 @@ impl<'a> Message<'a> {
         delimiters: Delimiters,
         segments: Vec<(u32, u32)>,
         mut diagnostics: Vec<Diagnostic>,
+        kind: Input,
     ) -> Self {
         let start = segments.first().map_or(0, |&(start, _)| start as usize);
         let end = segments.last().map_or(start, |&(_, end)| end as usize);
@@ -104,10 +153,15 @@ impl<'a> Message<'a> {
         );
         let msh18 = header.field(18).and_then(|f| f.component(1));
         let charset = Charset::from_msh18(msh18.map_or(&b""[..], |c| c.as_bytes()));
+        let encoding = match kind {
+            Input::Bytes => charset,
+            Input::Text => Charset::Utf8,
+        };
         check_charset(
             &input[start..end],
             start,
             charset,
+            kind,
             msh18.map(|c| c.span()),
             &mut diagnostics,
         );
@@ -116,6 +170,7 @@ impl<'a> Message<'a> {
             span: Span::new(start, end),
             delimiters,
             charset,
+            encoding,
             segments,
             diagnostics,
         }
@@ -145,10 +200,19 @@ impl<'a> Message<'a> {
         self.delimiters
     }
 
-    /// The character set MSH-18 names, which `text()` reads values in.
+    /// The character set MSH-18 names: what the message's bytes are in when it travels as
+    /// bytes (files, MLLP), and what a reply to it is written in.
     #[must_use]
     pub fn charset(&self) -> Charset {
         self.charset
+    }
+
+    /// The character set the input really is in, which `text()` reads values in: MSH-18's
+    /// ([`Message::charset`]) for bytes ([`Message::parse`]), UTF-8 for text
+    /// ([`Message::parse_text`]). Values written into the message must be encoded in it.
+    #[must_use]
+    pub fn encoding(&self) -> Charset {
+        self.encoding
     }
 
     /// What the parser noticed: odd delimiters, content after the message…
@@ -163,7 +227,8 @@ impl<'a> Message<'a> {
     ) -> impl ExactSizeIterator<Item = Segment<'a>> + DoubleEndedIterator + Clone + '_ {
         self.segments.iter().map(|&(start, end)| {
             let (start, end) = (start as usize, end as usize);
-            Segment::new(&self.input[start..end], start, self.delimiters).with_charset(self.charset)
+            Segment::new(&self.input[start..end], start, self.delimiters)
+                .with_charset(self.encoding)
         })
     }
 
@@ -249,6 +314,7 @@ fn check_charset(
     bytes: &[u8],
     start: usize,
     charset: Charset,
+    kind: Input,
     msh18: Option<Span>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
@@ -273,6 +339,20 @@ fn check_charset(
             }
         }
     }
+    if kind == Input::Text {
+        // Text is valid UTF-8 by construction, and is read as such whatever MSH-18 says.
+        return;
+    }
+    if charset == Charset::Latin1 && !bytes.is_ascii() {
+        // Valid UTF-8 with multi-byte characters is almost never real ISO 8859-1 text (it would
+        // need pairs like `Ã¼` throughout): the sender encoded UTF-8 and mislabelled it.
+        if let Some(at) = crate::charset::utf8_in_latin1(bytes) {
+            diagnostics.push(Diagnostic::new(
+                DiagnosticKind::Utf8DeclaredLatin1,
+                Span::new(start + at.start, start + at.end),
+            ));
+        }
+    }
     // `from_utf8` has a fast path for the common all-valid case; only then look for where.
     if charset.expects_utf8() && std::str::from_utf8(bytes).is_err() {
         for range in crate::charset::invalid_utf8(bytes).take(MAX_ENCODING_DIAGNOSTICS) {
@@ -282,6 +362,15 @@ fn check_charset(
             ));
         }
     }
+}
+
+/// What the parser was given: bytes (read by MSH-18) or text (already decoded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Input {
+    /// Bytes, as files and networks carry them: MSH-18 says how to read them.
+    Bytes,
+    /// Text (a `&str`): UTF-8 whatever MSH-18 says.
+    Text,
 }
 
 /// A line that starts another message or closes a batch.

@@ -18,8 +18,9 @@ const MLLP_END: u8 = 0x1C;
 
 /// Splits `input` into segments.
 ///
-/// Segment terminators may be CR (the standard), LF or CRLF, mixed freely. A leading UTF-8 byte
-/// order mark is skipped, and so are lines that hold nothing but spaces and tabs. Each segment
+/// Segment terminators may be CR (the standard), LF or CRLF, mixed freely, and MLLP's end block
+/// (`0x1C`) ends a line too. MLLP start blocks and byte order marks at the start of a line are
+/// skipped (in any order and number), and so are lines that hold nothing but spaces and tabs. Each segment
 /// is split by the delimiters of the latest header segment (MSH, FHS or BHS) before it — the
 /// recommended `|^~\&` before any — so a file of messages with different delimiters splits
 /// right. To parse one message, with its diagnostics, use [`crate::Message::parse`].
@@ -67,11 +68,26 @@ pub(crate) fn starts_header(line: &[u8]) -> bool {
     line.len() > 3 && is_header_id(&line[..3])
 }
 
-/// The non-blank lines of `input`, as spans without their terminators or MLLP framing bytes,
-/// after a leading BOM.
+/// The non-blank lines of `input`, as spans without their terminators or framing bytes.
 pub(crate) fn lines(input: &[u8]) -> Lines<'_> {
-    let position = if input.starts_with(BOM) { BOM.len() } else { 0 };
-    Lines { input, position }
+    Lines { input, position: 0 }
+}
+
+/// How many bytes at the start of `line` are framing rather than content: MLLP start blocks
+/// (`0x0B`) and byte order marks (UTF-8 `EF BB BF`, UTF-16 `FE FF` or `FF FE`), in any order and
+/// number. Files are concatenated, captured and re-saved, so a message may start after any mix
+/// of them — not only at the start of the input.
+pub(crate) fn framing_len(line: &[u8]) -> usize {
+    let mut at = 0;
+    loop {
+        let rest = &line[at..];
+        at += match rest {
+            [MLLP_START, ..] => 1,
+            [0xEF, 0xBB, 0xBF, ..] => BOM.len(),
+            [0xFE, 0xFF, ..] | [0xFF, 0xFE, ..] => 2,
+            _ => return at,
+        };
+    }
 }
 
 /// Iterator over the non-blank lines of an input, created by [`lines`].
@@ -88,25 +104,28 @@ impl Iterator for Lines<'_> {
         while self.position < self.input.len() {
             let start = self.position;
             let rest = &self.input[start..];
-            let (line_len, terminator_len) = match memchr::memchr2(b'\r', b'\n', rest) {
+            // A line ends at CR, LF, CRLF — or at MLLP's end block (FS), with or without the CR
+            // that should follow it: `VT msg FS VT msg FS` is two messages, never one.
+            let (line_len, terminator_len) = match memchr::memchr3(b'\r', b'\n', MLLP_END, rest) {
+                Some(at) if rest[at] == MLLP_END => {
+                    let after = &rest[at + 1..];
+                    let newline = match after {
+                        [b'\r', b'\n', ..] => 2,
+                        [b'\r' | b'\n', ..] => 1,
+                        _ => 0,
+                    };
+                    (at, 1 + newline)
+                }
                 Some(at) if rest[at] == b'\r' && rest.get(at + 1) == Some(&b'\n') => (at, 2),
                 Some(at) => (at, 1),
                 None => (rest.len(), 0),
             };
             self.position = start + line_len + terminator_len;
-            let mut line = Span::new(start, start + line_len);
-            // MLLP framing: a start block (VT) before a message, an end block (FS) after it.
-            if self.input[line.range()].first() == Some(&MLLP_START) {
-                line.start += 1;
-            }
-            if line.start < line.end && self.input[line.end - 1] == MLLP_END {
-                line.end -= 1;
-            }
-            if !self.input[line.range()]
-                .iter()
-                .all(|b| matches!(b, b' ' | b'\t'))
-            {
-                return Some(line);
+            let line = &rest[..line_len];
+            let skip = framing_len(line);
+            let span = Span::new(start + skip, start + line_len);
+            if !line[skip..].iter().all(|b| matches!(b, b' ' | b'\t')) {
+                return Some(span);
             }
         }
         None
@@ -153,7 +172,14 @@ mod tests {
         lf_cr_is_two_terminators: b"MSH|x\n\rPID|" => [("MSH", 0..5), ("PID", 7..11)];
         no_final_terminator: b"MSH|x\rPID|1" => [("MSH", 0..5), ("PID", 6..11)];
         bom_is_skipped: b"\xEF\xBB\xBFMSH|x\r" => [("MSH", 3..8)];
-        bom_only_at_start: b"MSH|x\r\xEF\xBB\xBFPID|" => [("MSH", 0..5), ("\u{FEFF}PID", 6..13)];
+        bom_at_any_line_start: b"MSH|x\r\xEF\xBB\xBFMSH|y\r" => [("MSH", 0..5), ("MSH", 9..14)];
+        mllp_then_bom: b"\x0B\xEF\xBB\xBFMSH|x\rPID|1\r\x1C\r" => [("MSH", 4..9), ("PID", 10..15)];
+        bom_then_mllp: b"\xEF\xBB\xBF\x0BMSH|x\r" => [("MSH", 4..9)];
+        two_start_blocks_two_boms: b"\x0B\x0B\xEF\xBB\xBF\xEF\xBB\xBFMSH|x\r" => [("MSH", 8..13)];
+        utf16_bom_before_8_bit_text: b"\xFF\xFEMSH|x\r\x0B\xFE\xFFMSH|y" => [("MSH", 2..7), ("MSH", 11..16)];
+        end_block_without_cr_ends_the_line: b"\x0BMSH|a\rPID|1\x1C\x0BMSH|b\rPID|2\x1C\x0BMSH|c\x1C" =>
+            [("MSH", 1..6), ("PID", 7..12), ("MSH", 14..19), ("PID", 20..25), ("MSH", 27..32)];
+        end_block_then_crlf: b"MSH|a\x1C\r\nPID|1\r" => [("MSH", 0..5), ("PID", 8..13)];
         blank_lines_between_messages: b"MSH|a\r\r\n   \nMSH|b\r" => [("MSH", 0..5), ("MSH", 12..17)];
         trailing_spaces_stay_in_span: b"PID|1  \r" => [("PID", 0..7)];
         segment_without_fields: b"MSH|x\rNTE\r" => [("MSH", 0..5), ("NTE", 6..9)];
