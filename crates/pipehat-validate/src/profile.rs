@@ -156,8 +156,13 @@ impl Profile {
     /// own). `DynamicDef`, predicates and conformance statements are not read.
     ///
     /// # Errors
-    /// Text that is not XML, or XML without an `HL7v2xStaticDef`.
+    /// Text that is not XML, XML without an `HL7v2xStaticDef`, or elements nested more than
+    /// [`MAX_XML_DEPTH`] deep.
+    /// Text nesting elements more than [`MAX_XML_DEPTH`] deep is refused before it is parsed:
+    /// the XML parser descends one call per level, and a deep enough document would overflow
+    /// the stack (a WebAssembly stack is 1 MB).
     pub fn from_xml(text: &str) -> Result<Profile, ProfileError> {
+        check_xml_depth(text)?;
         let document = roxmltree::Document::parse(text).map_err(|e| ProfileError(e.to_string()))?;
         let root = document.root_element();
         let version = root
@@ -244,6 +249,78 @@ impl Profile {
     }
 }
 
+/// The deepest element nesting [`Profile::from_xml`] reads. Conformance profiles nest about ten
+/// deep (profile, static definition, a few segment groups, segment, field, component,
+/// subcomponent); the limit keeps the parser's recursion far inside any stack.
+pub const MAX_XML_DEPTH: usize = 100;
+
+/// Refuses XML whose elements nest more than [`MAX_XML_DEPTH`] deep, scanning the markup the way
+/// the parser will read it: comments, CDATA sections and processing instructions hold no
+/// elements, and a quoted attribute value may hold `>` and `/`. Anything this scan does not
+/// recognise (a DTD, broken markup) stops it: the parser rejects the text at that point too,
+/// before it is any deeper than what was scanned.
+fn check_xml_depth(text: &str) -> Result<(), ProfileError> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut at = 0;
+    let skip_to = |from: usize, end: &[u8]| {
+        bytes
+            .get(from..)
+            .and_then(|rest| rest.windows(end.len()).position(|w| w == end))
+            .map(|p| from + p + end.len())
+    };
+    while let Some(found) = memchr::memchr(b'<', &bytes[at..]) {
+        let start = at + found;
+        let rest = &bytes[start..];
+        let next = if rest.starts_with(b"<!--") {
+            skip_to(start + 4, b"-->")
+        } else if rest.starts_with(b"<![CDATA[") {
+            skip_to(start + 9, b"]]>")
+        } else if rest.starts_with(b"<?") {
+            skip_to(start + 2, b"?>")
+        } else if rest.starts_with(b"<!") {
+            None
+        } else if rest.starts_with(b"</") {
+            depth = depth.saturating_sub(1);
+            skip_to(start + 2, b">")
+        } else {
+            // A start tag: find its `>` outside quoted attribute values.
+            let mut quote = None;
+            let mut end = None;
+            for (i, &b) in rest.iter().enumerate().skip(1) {
+                match (quote, b) {
+                    (Some(q), _) if b == q => quote = None,
+                    (Some(_), _) => {}
+                    (None, b'"' | b'\'') => quote = Some(b),
+                    (None, b'>') => {
+                        end = Some(i);
+                        break;
+                    }
+                    (None, _) => {}
+                }
+            }
+            end.map(|end| {
+                if rest[end - 1] != b'/' {
+                    depth += 1;
+                }
+                start + end + 1
+            })
+        };
+        if depth > MAX_XML_DEPTH {
+            let line = 1 + memchr::memchr_iter(b'\n', &bytes[..start]).count();
+            return Err(ProfileError(format!(
+                "elements are nested more than {MAX_XML_DEPTH} deep (line {line}): not a \
+                 conformance profile"
+            )));
+        }
+        match next {
+            Some(next) => at = next,
+            None => break,
+        }
+    }
+    Ok(())
+}
+
 fn usage(text: Option<&str>) -> Option<ProfileUsage> {
     match text? {
         "R" => Some(ProfileUsage::R),
@@ -328,6 +405,58 @@ mod tests {
         assert_eq!(element_key("3.4.1"), Some((3, Some(4), Some(1))));
         for bad in ["", "0", "3.", "a", "3.4.1.1", "3.0"] {
             assert_eq!(element_key(bad), None, "{bad}");
+        }
+    }
+
+    fn nested(depth: usize) -> String {
+        format!("{}{}", "<a>".repeat(depth), "</a>".repeat(depth))
+    }
+
+    #[test]
+    fn refuses_deep_nesting_before_parsing() {
+        // 4,000 levels overflowed the 1 MB WebAssembly stack inside the XML parser (a trap in
+        // the npm package); a small thread stack shows the refusal comes first.
+        let deep = nested(4_000);
+        let error = std::thread::Builder::new()
+            .stack_size(64 * 1024)
+            .spawn(move || Profile::from_xml(&deep))
+            .expect("a thread")
+            .join()
+            .expect("no stack overflow")
+            .unwrap_err();
+        assert!(error.0.contains("nested more than 100 deep"), "{error}");
+        assert_eq!(check_xml_depth(&nested(MAX_XML_DEPTH)), Ok(()));
+        assert!(check_xml_depth(&nested(MAX_XML_DEPTH + 1)).is_err());
+    }
+
+    #[test]
+    fn depth_scan_reads_markup_as_the_parser_does() {
+        let inside = |body: &str| format!("<r>{body}</r>");
+        let deep = "<a>".repeat(MAX_XML_DEPTH);
+        // Markup that holds no elements does not count…
+        for quiet in [
+            format!("<!--{deep}-->"),
+            format!("<![CDATA[{deep}]]>"),
+            format!("<?pi {deep}?>"),
+            "<a/>".repeat(500),
+            "<a x='>'/>".repeat(500),
+        ] {
+            assert_eq!(check_xml_depth(&inside(&quiet)), Ok(()), "{quiet}");
+        }
+        // …and no attribute value or text hides an open element.
+        for hidden in [
+            format!(
+                "{}{}",
+                "<a x=\"/>\">".repeat(MAX_XML_DEPTH + 1),
+                "</a>".repeat(101)
+            ),
+            format!(
+                "{}{}",
+                "<a>/>".repeat(MAX_XML_DEPTH + 1),
+                "</a>".repeat(101)
+            ),
+        ] {
+            assert!(check_xml_depth(&hidden).is_err(), "{hidden}");
         }
     }
 
