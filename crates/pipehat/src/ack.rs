@@ -26,6 +26,9 @@
 //! ```
 
 use crate::escape::encode;
+use std::borrow::Cow;
+
+use crate::elements::{Component, Field};
 use crate::{Delimiters, Message, Path, Severity};
 
 /// MSA-1, the acknowledgment code (HL7 table 0008).
@@ -173,17 +176,33 @@ impl Acknowledgment {
                 .and_then(|f| f.component(1))
                 .map_or(&b""[..], |c| c.as_bytes()),
         );
+        // The original's delimiters when MSH-2 declares them cleanly, else the recommended
+        // set: a reply must be written in delimiters it can write correctly (`MSH|^^^^` leaves
+        // repetition, escape and subcomponent without a character), and the values copied from
+        // the original are then re-encoded in them.
+        let (target, same) = if encoding_characters(delimiters) == raw(2) {
+            (delimiters, true)
+        } else {
+            (Delimiters::default(), false)
+        };
+        let copy = |n: usize| -> Cow<'_, [u8]> {
+            match msh.field(n) {
+                Some(field) if !same => Cow::Owned(transcode_field(field, target)),
+                Some(field) => Cow::Borrowed(field.as_bytes()),
+                None => Cow::Borrowed(b""),
+            }
+        };
         let mut out = Writer {
             out: Vec::new(),
-            delimiters,
+            delimiters: target,
         };
 
         // MSH
         out.raw(b"MSH");
-        out.out.push(delimiters.field());
-        out.raw(raw(2));
+        out.out.push(target.field());
+        out.raw(&encoding_characters(target));
         for field in [5, 6, 3, 4] {
-            out.field_raw(raw(field));
+            out.field_raw(&copy(field));
         }
         out.field_text(&self.timestamp);
         out.field_raw(b"");
@@ -192,29 +211,29 @@ impl Acknowledgment {
         let trigger = msh
             .field(9)
             .and_then(|f| f.component(2))
-            .map_or(&b""[..], |c| c.as_bytes());
+            .map_or(Vec::new(), |c| transcode_component(c, target));
         if version >= Version(2, 3, 0) && !trigger.is_empty() {
-            out.component_raw(trigger);
+            out.component_raw(&trigger);
             if version >= Version(2, 3, 1) {
                 out.component_raw(b"ACK");
             }
         }
         out.field_text(&self.control_id);
-        out.field_raw(raw(11));
-        out.field_raw(raw(12));
-        let charset = raw(18);
+        out.field_raw(&copy(11));
+        out.field_raw(&copy(12));
+        let charset = copy(18);
         if !charset.is_empty() {
             for _ in 13..18 {
                 out.field_raw(b"");
             }
-            out.field_raw(charset);
+            out.field_raw(&charset);
         }
         out.end_segment();
 
         // MSA
         out.raw(b"MSA");
         out.field_raw(self.code.as_str().as_bytes());
-        out.field_raw(raw(10));
+        out.field_raw(&copy(10));
         if let Some(text) = &self.text {
             out.field_text(text);
         }
@@ -256,6 +275,50 @@ impl Acknowledgment {
         }
         out.out
     }
+}
+
+/// MSH-2 as `delimiters` write it, a space for a role declared "not used" (`^~ &`).
+fn encoding_characters(delimiters: Delimiters) -> Vec<u8> {
+    let mut chars: Vec<u8> = [
+        delimiters.component(),
+        delimiters.repetition(),
+        delimiters.escape(),
+        delimiters.subcomponent(),
+    ]
+    .iter()
+    .map(|c| c.unwrap_or(b' '))
+    .collect();
+    chars.extend(delimiters.truncation());
+    chars
+}
+
+/// A field re-written in other delimiters: the same repetitions, components and values.
+fn transcode_field(field: Field<'_>, to: Delimiters) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (i, repetition) in field.repetitions().enumerate() {
+        if i > 0 {
+            out.extend(to.repetition());
+        }
+        for (j, component) in repetition.components().enumerate() {
+            if j > 0 {
+                out.extend(to.component());
+            }
+            out.extend(transcode_component(component, to));
+        }
+    }
+    out
+}
+
+/// A component re-written in other delimiters: its subcomponents' values, escaped anew.
+fn transcode_component(component: Component<'_>, to: Delimiters) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (k, subcomponent) in component.subcomponents().enumerate() {
+        if k > 0 {
+            out.extend(to.subcomponent());
+        }
+        out.extend_from_slice(&encode(&subcomponent.decoded(), to));
+    }
+    out
 }
 
 /// An HL7 version as numbers, for comparisons: `2.5.1` → (2, 5, 1); unreadable → (0, 0, 0).
@@ -386,6 +449,58 @@ mod tests {
     }
 
     const V251: &str = "MSH|^~\\&|LAB|HOSP|EHR|CLINIC|202611220214||ORU^R01^ORU_R01|42|P|2.5.1|||AL|NE||UNICODE UTF-8\rPID|1\r";
+
+    /// MSH-2 that leaves roles without a clean character (`^^^^`, nothing at all): the reply is
+    /// written in the recommended delimiters, with the copied values re-encoded, and reads back
+    /// with exactly the ERR structure written.
+    #[test]
+    fn broken_encoding_characters_get_a_reply_in_clean_delimiters() {
+        for input in [
+            "MSH|^^^^|LAB|HOSP|EHR|CLINIC|2026||ORU^R01|42|P|2.5.1\rPID|1\r",
+            "MSH||LAB|HOSP|EHR|CLINIC|2026||ORU^R01|42|P|2.5.1\rPID|1\r",
+            "MSH|\rPID|1\r",
+            "MSH|^~|LAB|HOSP|EHR|CLINIC|2026||ORU^R01|42|P|2.5.1\rPID|1\r",
+        ] {
+            let reply = ack(
+                input,
+                &Acknowledgment::new(AckCode::ApplicationError, "A1", "2026")
+                    .error(AckError::new(102, "x ^ y ~ z & w").at("PID-3[2].1".parse().unwrap()))
+                    .error(AckError::new(101, "second")),
+            );
+            assert!(reply.starts_with("MSH|^~\\&|"), "{input:?} → {reply:?}");
+            let parsed = Message::parse(reply.as_bytes()).unwrap();
+            assert!(parsed.diagnostics().is_empty(), "{reply:?}");
+            let get = |p: &str| {
+                parsed
+                    .get(&p.parse().unwrap())
+                    .map(|e| e.text().into_owned())
+            };
+            if input.contains("LAB") {
+                assert_eq!(get("MSH-5").as_deref(), Some("LAB"));
+                assert_eq!(get("MSA-2").as_deref(), Some("42"));
+                assert_eq!(get("ERR[1]-2.4").as_deref(), Some("2"), "{reply:?}");
+                assert_eq!(
+                    get("ERR[1]-7").as_deref(),
+                    Some("x ^ y ~ z & w"),
+                    "{reply:?}"
+                );
+                assert_eq!(get("ERR[2]-3.1").as_deref(), Some("101"));
+            } else {
+                // No version: one ERR, ERR-1 repeating (before v2.5).
+                assert_eq!(get("ERR-1[2].4.1").as_deref(), Some("101"), "{reply:?}");
+            }
+        }
+        // A clean odd set is kept, and copied values stay as written.
+        let odd = "MSH#*@!$#LAB#H#E#C#2026##ORU*R01#42#P#2.5.1\r";
+        let reply = ack(
+            odd,
+            &Acknowledgment::new(AckCode::ApplicationAccept, "A", "2026"),
+        );
+        assert!(
+            reply.starts_with("MSH#*@!$#E#C#LAB#H#2026##ACK*R01*ACK#A#P#2.5.1\r"),
+            "{reply}"
+        );
+    }
 
     #[test]
     fn accept_swaps_sender_and_receiver() {

@@ -52,7 +52,22 @@ pub enum EditError {
     /// The edit would start another message or a batch inside this one (a raw `MSH`, `BHS`,
     /// `FHS`, `BTS` or `FTS` segment).
     Boundary,
+    /// A value (escaped, or the null `""`) for a path that names a whole segment (`PID`): a
+    /// segment is its fields. Set a field, give the fields raw ([`MessageBuf::set_raw`]), or
+    /// insert and remove segments.
+    WholeSegment(Path),
+    /// The path is so far past the last element that the edit would create more than
+    /// [`MAX_CREATED`] empty elements to reach it (`PID-4294967295`).
+    TooFar {
+        /// How many elements it would create.
+        created: usize,
+    },
 }
+
+/// The most empty elements one edit creates to reach its path (fields, repetitions,
+/// components and subcomponents together). Real messages stay far below it; a path like
+/// `PID-4294967295` would otherwise ask for gigabytes of separators.
+pub const MAX_CREATED: usize = 65_535;
 
 impl fmt::Display for EditError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -78,6 +93,14 @@ impl fmt::Display for EditError {
             EditError::Boundary => {
                 f.write_str("the edit would start another message or batch inside this one")
             }
+            EditError::WholeSegment(path) => write!(
+                f,
+                "{path} is a whole segment: set one of its fields ({path}-1, …), give its fields raw, or insert and remove segments"
+            ),
+            EditError::TooFar { created } => write!(
+                f,
+                "the path is {created} elements past the end of its parent; an edit creates at most {MAX_CREATED}"
+            ),
         }
     }
 }
@@ -155,6 +178,10 @@ impl MessageBuf {
     /// # Errors
     /// See [`EditError`]; the message is unchanged on error.
     pub fn set(&mut self, path: impl IntoPath, value: &[u8]) -> Result<(), EditError> {
+        let path = path.into_path()?;
+        if path.field().is_none() {
+            return Err(EditError::WholeSegment(path));
+        }
         let delimiters = self.message().delimiters();
         let escaped = encode(value, delimiters).into_owned();
         self.set_raw(path, &escaped)
@@ -162,6 +189,9 @@ impl MessageBuf {
 
     /// Sets the bytes at `path` as they are, without escaping: delimiters in them make
     /// structure (`b"A^B"` is two components). Used for copying raw values between messages.
+    /// A path that names a whole segment (`PID`) replaces its fields — everything after the
+    /// segment id and field separator — and keeps the id: `set_raw("PID", b"1||7")` makes
+    /// `PID|1||7`.
     ///
     /// # Errors
     /// See [`EditError`]; a raw value may not hold CR or LF.
@@ -191,6 +221,10 @@ impl MessageBuf {
     /// # Errors
     /// See [`EditError`].
     pub fn set_null(&mut self, path: impl IntoPath) -> Result<(), EditError> {
+        let path = path.into_path()?;
+        if path.field().is_none() {
+            return Err(EditError::WholeSegment(path));
+        }
         self.set_raw(path, b"\"\"")
     }
 
@@ -337,7 +371,18 @@ impl MessageBuf {
             .nth(path.occurrence() - 1)
             .ok_or(EditError::NoSegment(*path))?;
         let Some(field_number) = path.field() else {
-            return Ok((segment.span(), raw.to_vec()));
+            // The fields, after the id and its separator; the id stays.
+            let span = segment.span();
+            let id_end = span.start + segment.id().len();
+            if id_end < span.end {
+                return Ok((Span::new(id_end + 1, span.end), raw.to_vec()));
+            }
+            let mut bytes = Vec::new();
+            if !raw.is_empty() {
+                bytes.push(delimiters.field());
+                bytes.extend_from_slice(raw);
+            }
+            return Ok((Span::new(span.end, span.end), bytes));
         };
         if segment.is_header() && field_number <= 2 {
             return Err(EditError::Delimiters);
@@ -362,8 +407,16 @@ impl MessageBuf {
                 Some(&child) if level + 1 < depth => parent = child,
                 Some(_) => unreachable!("`get` found no element, so the last level is missing"),
                 None => {
-                    let mut bytes = Vec::new();
                     let missing = number - children.len();
+                    let created = levels[level + 1..depth]
+                        .iter()
+                        .fold(missing, |sum, &(n, _)| {
+                            sum.saturating_add(n.unwrap_or(1) - 1)
+                        });
+                    if created > MAX_CREATED {
+                        return Err(EditError::TooFar { created });
+                    }
+                    let mut bytes = Vec::new();
                     push_separators(&mut bytes, delimiters, levels[level].1, missing)?;
                     for &(deeper, role) in &levels[level + 1..depth] {
                         push_separators(&mut bytes, delimiters, role, deeper.unwrap_or(1) - 1)?;
@@ -454,6 +507,48 @@ mod tests {
 
     fn text(message: &MessageBuf) -> &str {
         core::str::from_utf8(message.as_bytes()).expect("UTF-8")
+    }
+
+    #[test]
+    fn a_whole_segment_keeps_its_id() {
+        let mut m = buf("MSH|^~\\&|A\rPID|9||OLD\rNTE\r");
+        assert!(matches!(
+            m.set("PID", b"X"),
+            Err(EditError::WholeSegment(_))
+        ));
+        assert!(matches!(m.set_null("PID"), Err(EditError::WholeSegment(_))));
+        // Escaped, `|` could never make fields; refused, and nothing changed.
+        assert!(m.set("PID", b"PID|9||NEW").is_err());
+        assert_eq!(text(&m), "MSH|^~\\&|A\rPID|9||OLD\rNTE\r");
+        m.set_raw("PID", b"1||NEW").unwrap();
+        m.set_raw("NTE", b"1||note").unwrap();
+        assert_eq!(text(&m), "MSH|^~\\&|A\rPID|1||NEW\rNTE|1||note\r");
+        m.clear("PID").unwrap();
+        assert_eq!(text(&m), "MSH|^~\\&|A\rPID|\rNTE|1||note\r");
+        // MSH's fields start with MSH-2: changing the delimiters is refused.
+        assert_eq!(m.set_raw("MSH", b"#~\\&|B"), Err(EditError::Delimiters));
+        m.set_raw("MSH", b"^~\\&|B").unwrap();
+        assert!(text(&m).starts_with("MSH|^~\\&|B\r"));
+    }
+
+    #[test]
+    fn a_path_far_past_the_end_is_refused_not_allocated() {
+        let mut m = buf("MSH|^~\\&|A\rPID|1\r");
+        for path in [
+            "PID-4294967295",
+            "PID-3[4294967295]",
+            "PID-3.4294967295",
+            "PID-3.1.4294967295",
+            "PID-70000",
+        ] {
+            assert!(
+                matches!(m.set(path, b"X"), Err(EditError::TooFar { .. })),
+                "{path}"
+            );
+        }
+        assert_eq!(text(&m), "MSH|^~\\&|A\rPID|1\r");
+        m.set("PID-3.65535", b"X").unwrap_err();
+        m.set("PID-3.65000", b"X").unwrap();
     }
 
     #[test]
@@ -555,7 +650,8 @@ mod tests {
             Err(EditError::Boundary)
         );
         assert_eq!(m.insert_segment(1, b"BTS|1"), Err(EditError::Boundary));
-        assert_eq!(m.set_raw("PID", b"FHS|^~\\&"), Err(EditError::Boundary));
+        // A whole segment set raw keeps its id, so it cannot become a header.
+        assert_eq!(m.set_raw("PID", b"1\rFHS|^~\\&"), Err(EditError::LineBreak));
         assert_eq!(text(&m), "MSH|^~\\&|A\rPID|1\r");
     }
 

@@ -24,6 +24,25 @@ pub fn parse(data: &[u8]) {
     for segment in crate::segments(data) {
         assert_eq!(&data[segment.span().range()], segment.as_bytes());
     }
+    // Bytes to text by each message's MSH-18, and back: the same bytes whenever every byte
+    // was readable in its set (no invalid UTF-8, not UTF-16).
+    let text = crate::charset::decode_file(data);
+    let file = File::parse_text(&text);
+    for message in file.messages() {
+        walk(message, text.as_bytes());
+    }
+    let readable = file.unreadable().is_empty()
+        && !file.messages().iter().any(|m| {
+            m.diagnostics()
+                .iter()
+                .any(|d| d.code() == "encoding.invalid-utf8")
+        });
+    if let Ok(bytes) = crate::charset::encode_file(&text)
+        && readable
+        && core::str::from_utf8(data).is_ok()
+    {
+        assert_eq!(bytes, data);
+    }
 }
 
 fn walk(message: &Message<'_>, data: &[u8]) {
