@@ -1,27 +1,54 @@
 // The API shared by every entry point. It only turns JavaScript calls into calls of the
 // generated bindings (gen/, made by `cargo xtask build-pkg`); all HL7 work happens in Rust.
+//
+// Everything a caller passes is checked here, before it reaches the bindings: wasm-bindgen's
+// conversions do not check types (a number where a string is expected wrote out of bounds) and
+// turn any number into an unsigned integer (`message(NaN)` was message 0). Should the
+// WebAssembly still trap, `guard` starts a fresh instance, so one bad call never breaks the next.
 import * as bindings from './gen/pipehat.js';
 
 /**
  * What pipehat throws for input or options it cannot use: an `Error` with a `code` saying what
  * kind (`input`, `path`, `version`, `options`, `profile`, `policy`, `key-required`, `json`,
- * `edit`, `range`) and, where one applies, a `location` (`byteOffset` into the input's UTF-8).
- * Wrong argument types are `TypeError`s instead.
+ * `edit`, `range`, `internal`) and, where one applies, a `location` (`byteOffset` into the
+ * input's UTF-8). Wrong argument and option types are `TypeError`s instead.
  */
 export class PipehatError extends Error {
-  constructor(message, code, location) {
-    super(message);
+  constructor(message, code, location, options) {
+    super(message, options);
     this.name = 'PipehatError';
     this.code = code;
     if (location !== undefined) this.location = location;
   }
 }
 
-/** Runs a call into the wasm, turning its coded errors into PipehatErrors. */
+/** Which WebAssembly instance is current: handles made by an earlier one must not touch it. */
+let instance = 0;
+
+/** A trap (or a stack overflow) may have left the instance in any state: it is not used again. */
+function isTrap(error) {
+  return error instanceof WebAssembly.RuntimeError
+    || (error instanceof RangeError && /call stack/i.test(error.message));
+}
+
+/** Replaces the instance after a trap (wasm-bindgen's `--experimental-reset-state-function`). */
+function reset(cause) {
+  // The generated reset counts its instances first: ours stays in step even if it then fails.
+  instance += 1;
+  try {
+    bindings.__wbg_reset_state();
+  } catch (error) {
+    throw new PipehatError('pipehat hit an internal error and could not start again: load the package again', 'internal', undefined, { cause: error });
+  }
+  return new PipehatError('pipehat hit an internal error and was reset; handles made before are no longer usable', 'internal', undefined, { cause });
+}
+
+/** Runs a call into the wasm, turning its coded errors into PipehatErrors, and traps into a reset. */
 function guard(call) {
   try {
     return call();
   } catch (error) {
+    if (isTrap(error)) throw reset(error);
     const text = error instanceof Error ? error.message : '';
     if (text.startsWith('\u0001')) {
       const end = text.indexOf('\u0001', 1);
@@ -65,6 +92,164 @@ function assertReady() {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Checking what callers pass: one checker for every function's options.
+
+/** A value as an error message shows it: what was given. */
+function show(value) {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === 'string') {
+    const shown = value.length > 60 ? `${value.slice(0, 60)}…` : value;
+    return `'${JSON.stringify(shown).slice(1, -1)}'`;
+  }
+  if (typeof value === 'number') return `the number ${value}`;
+  if (typeof value === 'boolean') return String(value);
+  if (typeof value === 'bigint') return `the bigint ${value}n`;
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'symbol') return 'a symbol';
+  return 'an object';
+}
+
+/** `'a', 'b' or 'c'`. */
+function either(values) {
+  const quoted = values.map((v) => `'${v}'`);
+  return quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}`;
+}
+
+/** A plain object (what JSON and object literals make), not an array, map, date… */
+function isPlainObject(value) {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    && Object.prototype.toString.call(value) === '[object Object]';
+}
+
+// What an option may be. Wrong types are TypeErrors; a value of the right type that is not one
+// the option allows (an unknown preset, a count of 0) is a PipehatError with code `options`.
+const STRING = { expected: 'a string', test: (v) => typeof v === 'string' };
+const BOOLEAN = { expected: 'true or false', test: (v) => typeof v === 'boolean' };
+const oneOf = (values, what) => ({ values, expected: what === undefined ? either(values) : `${what} (${either(values)})` });
+const integer = (min, max, expected) => ({ integer: [min, max], expected });
+const U32 = integer(0, 0xffffffff, 'a whole number from 0 to 4294967295');
+const U16 = integer(0, 0xffff, 'a whole number from 0 to 65535');
+const nullable = (spec) => ({ ...spec, nullable: true, expected: `${spec.expected} or null` });
+const object = (keys, required = []) => ({ keys, required, expected: 'an object' });
+const record = (of) => ({ record: of, expected: 'an object' });
+const array = (of) => ({ array: of, expected: 'an array' });
+
+/** Checks `value` against `spec` and returns a clean copy: only known keys, nothing undefined. */
+function check(fn, name, value, spec) {
+  if (value === null && spec.nullable) return null;
+  const wrongType = () => new TypeError(`${fn}: option '${name}' must be ${spec.expected}, not ${show(value)}`);
+  if (spec.keys !== undefined) {
+    if (!isPlainObject(value)) throw wrongType();
+    return checkKeys(fn, `${name}.`, value, spec);
+  }
+  if (spec.record !== undefined) {
+    if (!isPlainObject(value)) throw wrongType();
+    // No prototype: a key such as `__proto__` stays a key.
+    const out = Object.create(null);
+    for (const key of Object.keys(value)) {
+      if (value[key] !== undefined) out[key] = check(fn, `${name}.${key}`, value[key], spec.record);
+    }
+    return out;
+  }
+  if (spec.array !== undefined) {
+    if (!Array.isArray(value)) throw wrongType();
+    return Array.from(value, (item, i) => check(fn, `${name}[${i}]`, item, spec.array));
+  }
+  if (spec.values !== undefined) {
+    if (typeof value !== 'string') throw wrongType();
+    if (!spec.values.includes(value)) throw new PipehatError(`${fn}: option '${name}' must be ${spec.expected}, not ${show(value)}`, 'options');
+    return value;
+  }
+  if (spec.integer !== undefined) {
+    if (typeof value !== 'number') throw wrongType();
+    const [min, max] = spec.integer;
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new PipehatError(`${fn}: option '${name}' must be ${spec.expected}, not ${show(value)}`, 'options');
+    }
+    return value;
+  }
+  if (!spec.test(value)) throw wrongType();
+  return value;
+}
+
+function checkKeys(fn, prefix, value, spec) {
+  const out = {};
+  for (const key of Object.keys(value)) {
+    if (!Object.hasOwn(spec.keys, key)) {
+      throw new TypeError(`${fn}: unknown option '${prefix}${key}' (expected one of: ${Object.keys(spec.keys).join(', ')})`);
+    }
+  }
+  for (const [key, keySpec] of Object.entries(spec.keys)) {
+    const given = value[key];
+    if (given === undefined) {
+      if (spec.required.includes(key)) throw new TypeError(`${fn}: option '${prefix}${key}' is required`);
+      continue;
+    }
+    out[key] = check(fn, `${prefix}${key}`, given, keySpec);
+  }
+  return out;
+}
+
+/**
+ * A function's options, checked: `undefined` or `null` (none) or a plain object whose keys the
+ * function knows, each of the right type and value. Returns a clean copy to hand to Rust.
+ */
+function checkOptions(fn, options, spec) {
+  if (options === undefined || options === null) return {};
+  if (!isPlainObject(options)) throw new TypeError(`${fn}: options must be an object, not ${show(options)}`);
+  return checkKeys(fn, '', options, spec);
+}
+
+/** An index or offset: a whole number (what wasm-bindgen would otherwise wrap around). */
+function checkInteger(fn, what, value) {
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw new TypeError(`${fn}: ${what} must be a whole number, not ${show(value)}`);
+  }
+  return value;
+}
+
+function checkString(fn, what, value) {
+  if (typeof value !== 'string') throw new TypeError(`${fn}: ${what} must be a string, not ${show(value)}`);
+  return value;
+}
+
+const METHOD = oneOf(['keep', 'redact', 'remove', 'generalize', 'pseudonymize', 'scrub'], 'a method');
+const PROFILE_USAGE = oneOf(['R', 'RE', 'O', 'C', 'X'], 'a usage');
+const ELEMENT_CONSTRAINT = object({
+  usage: nullable(PROFILE_USAGE), min: nullable(U32), max: nullable(U32), maxLength: nullable(U32),
+  fixed: nullable(STRING), values: nullable(array(STRING)), table: nullable(U16),
+});
+// The JSON form of `pipehat_validate::Profile` (Rust checks it again when it reads it).
+const PROFILE = object({
+  name: STRING,
+  segments: record(object({ usage: nullable(PROFILE_USAGE), min: nullable(U32), max: nullable(U32), fields: record(ELEMENT_CONSTRAINT) })),
+  customSegments: array(object({
+    id: STRING,
+    name: STRING,
+    fields: array(object({
+      name: STRING, dataType: STRING, usage: oneOf(['R', 'O', 'C', 'B', 'X', 'W', 'NA', 'RE'], 'a usage'),
+      maxRepetitions: nullable(U32), maxLength: nullable(U32), table: nullable(U16),
+    }, ['name'])),
+  }, ['id'])),
+});
+const VALIDATE = object({ version: STRING, preset: oneOf(['tolerant', 'strict']), withValues: BOOLEAN, profile: PROFILE });
+const ANONYMIZE_PRESET = oneOf(['safe-harbor', 'pseudonymize']);
+const ANONYMIZE = object({
+  preset: ANONYMIZE_PRESET,
+  policy: object({ preset: ANONYMIZE_PRESET, fields: record(METHOD), dataTypes: record(METHOD), segments: record(METHOD) }),
+  key: STRING,
+  keepOriginals: BOOLEAN,
+});
+const TO_JSON = object({ lossless: BOOLEAN, names: BOOLEAN, version: STRING });
+const ACK = object({ code: oneOf(['AA', 'AE', 'AR', 'CA', 'CE', 'CR'], 'an acknowledgment code'), controlId: STRING, timestamp: STRING });
+const GET = object({ raw: BOOLEAN });
+const PARSE = object({});
+
+// ---------------------------------------------------------------------------------------------
+// The API.
+
 /**
  * The segments of an HL7 v2 message or file.
  * @param {string | Uint8Array} input
@@ -73,7 +258,7 @@ export function segments(input) {
   assertReady();
   if (typeof input === 'string') return guard(() => bindings.segmentsOfText(input));
   if (input instanceof Uint8Array) return guard(() => bindings.segmentsOfBytes(input));
-  throw new TypeError(`segments(input): input must be a string or a Uint8Array, not ${input === null ? 'null' : typeof input}`);
+  throw new TypeError(`segments(input): input must be a string or a Uint8Array, not ${show(input)}`);
 }
 
 /**
@@ -83,31 +268,33 @@ export function segments(input) {
  */
 export function describe(path, version) {
   assertReady();
-  if (typeof path !== 'string') throw new TypeError(`describe(path): path must be a string, not ${typeof path}`);
-  if (version !== undefined && typeof version !== 'string') throw new TypeError(`describe(path, version): version must be a string, not ${typeof version}`);
-  return guard(() => bindings.describe(path, version));
+  checkString('describe', 'path', path);
+  if (version !== undefined && version !== null) checkString('describe', 'version', version);
+  return guard(() => bindings.describe(path, version ?? undefined));
 }
 
 /**
  * Validates the first HL7 v2 message of `text` against the dictionary of its version.
  * @param {string} text
- * @param {{ version?: string, preset?: 'tolerant' | 'strict', withValues?: boolean }} [options]
+ * @param {import('./index.d.ts').ValidateOptions} [options]
  */
 export function validate(text, options) {
   assertReady();
-  if (typeof text !== 'string') throw new TypeError(`validate(text): text must be a string, not ${typeof text}`);
-  return guard(() => bindings.validate(text, options));
+  checkString('validate', 'text', text);
+  const checked = checkOptions('validate', options, VALIDATE);
+  return guard(() => bindings.validate(text, checked));
 }
 
 /**
  * Validates every message of a file (many messages, batches, MLLP framing).
  * @param {string} text
- * @param {{ version?: string, preset?: 'tolerant' | 'strict', withValues?: boolean, profile?: object }} [options]
+ * @param {import('./index.d.ts').ValidateOptions} [options]
  */
 export function validateAll(text, options) {
   assertReady();
-  if (typeof text !== 'string') throw new TypeError(`validateAll(text): text must be a string, not ${typeof text}`);
-  return guard(() => bindings.validateAll(text, options));
+  checkString('validateAll', 'text', text);
+  const checked = checkOptions('validateAll', options, VALIDATE);
+  return guard(() => bindings.validateAll(text, checked));
 }
 
 /**
@@ -116,7 +303,7 @@ export function validateAll(text, options) {
  */
 export function profileFromXml(xml) {
   assertReady();
-  if (typeof xml !== 'string') throw new TypeError(`profileFromXml(xml): xml must be a string, not ${typeof xml}`);
+  checkString('profileFromXml', 'xml', xml);
   return guard(() => bindings.profileFromXml(xml));
 }
 
@@ -129,11 +316,10 @@ export function profileFromXml(xml) {
  */
 export function anonymize(text, options) {
   assertReady();
-  if (typeof text !== 'string') throw new TypeError(`anonymize(text): text must be a string, not ${typeof text}`);
+  checkString('anonymize', 'text', text);
   // A misspelt option must not silently fall back to defaults: this is about patient data.
-  checkKeys(options, ['preset', 'policy', 'key', 'keepOriginals'], 'option');
-  checkKeys(options?.policy, ['preset', 'fields', 'dataTypes', 'segments'], 'policy key');
-  return guard(() => bindings.anonymize(text, options));
+  const checked = checkOptions('anonymize', options, ANONYMIZE);
+  return guard(() => bindings.anonymize(text, checked));
 }
 
 /**
@@ -145,25 +331,18 @@ export function generateKey() {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-function checkKeys(object, known, what, fn = 'anonymize') {
-  if (object === undefined || object === null || typeof object !== 'object') return;
-  for (const key of Object.keys(object)) {
-    if (!known.includes(key)) throw new TypeError(`${fn}: unknown ${what} '${key}' (expected one of: ${known.join(', ')})`);
-  }
-}
-
 /**
  * Messages as JSON. By default an array with every message in the readable form (fields by
  * number, values decoded); `names: true` adds the dictionary's names; `lossless: true` gives
  * the whole file in a form {@link fromJSON} turns back into the exact same bytes.
  * @param {string} text
- * @param {{ lossless?: boolean, names?: boolean, version?: string }} [options]
+ * @param {import('./index.d.ts').ToJSONOptions} [options]
  */
-export function toJSON(text, options = {}) {
+export function toJSON(text, options) {
   assertReady();
-  if (typeof text !== 'string') throw new TypeError(`toJSON(text): text must be a string, not ${typeof text}`);
-  checkKeys(options, ['lossless', 'names', 'version'], 'option', 'toJSON');
-  return guard(() => bindings.toJson(text, options.lossless === true, options.names === true, options.version));
+  checkString('toJSON', 'text', text);
+  const checked = checkOptions('toJSON', options, TO_JSON);
+  return guard(() => bindings.toJson(text, checked));
 }
 
 /**
@@ -181,16 +360,16 @@ export function fromJSON(value) {
  * `code`, the message is validated: AA, AE or AR by its findings, and each finding an ERR
  * segment. MSH-7 of the ACK is now, unless `timestamp` says otherwise.
  * @param {string} text
- * @param {{ code?: 'AA' | 'AE' | 'AR' | 'CA' | 'CE' | 'CR', controlId?: string, timestamp?: string }} [options]
+ * @param {import('./index.d.ts').AckOptions} [options]
  * @returns {string[]}
  */
-export function ack(text, options = {}) {
+export function ack(text, options) {
   assertReady();
-  if (typeof text !== 'string') throw new TypeError(`ack(text): text must be a string, not ${typeof text}`);
-  checkKeys(options, ['code', 'controlId', 'timestamp'], 'option', 'ack');
-  const timestamp = options.timestamp ?? hl7Now();
-  const controlId = options.controlId ?? `ACK${timestamp}`;
-  return guard(() => bindings.ackAll(text, options.code, controlId, timestamp));
+  checkString('ack', 'text', text);
+  const checked = checkOptions('ack', options, ACK);
+  checked.timestamp ??= hl7Now();
+  checked.controlId ??= `ACK${checked.timestamp}`;
+  return guard(() => bindings.ackAll(text, checked));
 }
 
 /**
@@ -201,12 +380,12 @@ export function ack(text, options = {}) {
  * @param {{ raw?: boolean }} [options]
  * @returns {(string | undefined)[]}
  */
-export function get(text, path, options = {}) {
+export function get(text, path, options) {
   assertReady();
-  if (typeof text !== 'string') throw new TypeError(`get(text, path): text must be a string, not ${typeof text}`);
-  if (typeof path !== 'string') throw new TypeError(`get(text, path): path must be a string, not ${typeof path}`);
-  checkKeys(options, ['raw'], 'option', 'get');
-  return guard(() => bindings.getAll(text, path, options.raw === true));
+  checkString('get', 'text', text);
+  checkString('get', 'path', path);
+  const checked = checkOptions('get', options, GET);
+  return guard(() => bindings.getAll(text, path, checked));
 }
 
 /** Now as HL7 writes it: YYYYMMDDHHMMSS+ZZZZ, local time. */
@@ -217,52 +396,146 @@ function hl7Now() {
   return `${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}${offset < 0 ? '-' : '+'}${pad(Math.trunc(Math.abs(offset) / 60))}${pad(Math.abs(offset) % 60)}`;
 }
 
+// The generated classes' own constructors and statics take unchecked arguments: they are taken
+// off the classes (reachable from any handle as `handle.constructor`) and called only from here.
+const messageFromInput = bindings.HL7Message.fromInput;
+const messageFromBytes = bindings.HL7Message.fromBytes;
+const fileFromInput = bindings.HL7File.fromInput;
+const fileFromBytes = bindings.HL7File.fromBytes;
+for (const cls of [bindings.HL7Message, bindings.HL7File]) {
+  delete cls.fromInput;
+  delete cls.fromBytes;
+}
+
 /**
  * Parses the first message of `input` and keeps it on the WebAssembly side: read it with
  * `get(path)`, edit it with `set(path, value)`, and turn it back into text with `toString()`.
  * Call `free()` when done with many messages; a FinalizationRegistry frees forgotten ones.
  * @param {string | Uint8Array} input
+ * @param {{}} [options]
  * @returns {import('./index.d.ts').HL7Message}
  */
-export function parse(input) {
+export function parse(input, options) {
   assertReady();
-  if (typeof input === 'string') return guard(() => bindings.HL7Message.fromInput(toInput(input)));
-  if (!(input instanceof Uint8Array)) throw new TypeError(`parse(input): input must be a string or a Uint8Array, not ${input === null ? 'null' : typeof input}`);
-  return guard(() => bindings.HL7Message.fromBytes(input));
+  checkOptions('parse', options, PARSE);
+  if (typeof input === 'string') return guard(() => messageFromInput(toInput(input)));
+  if (!(input instanceof Uint8Array)) throw new TypeError(`parse(input): input must be a string or a Uint8Array, not ${show(input)}`);
+  return guard(() => messageFromBytes(input));
 }
 
 /**
  * Every readable message of a file, batch or MLLP stream, each as {@link parse} gives it.
  * @param {string} text
+ * @param {{}} [options]
  */
-export function parseMany(text) {
+export function parseMany(text, options) {
   assertReady();
-  if (typeof text !== 'string') throw new TypeError(`parseMany(text): text must be a string, not ${typeof text}`);
+  checkString('parseMany', 'text', text);
+  checkOptions('parseMany', options, PARSE);
   return guard(() => bindings.parseMany(text));
 }
 
-// The generated classes take `raw` positionally; users pass `{ raw }`, and errors become
-// PipehatErrors. Wrapped once, on the prototypes, so a message costs no closures of its own.
-{
-  const message = bindings.HL7Message.prototype;
-  const { get, set, pathAt } = message;
-  message.get = function (path, options = {}) {
-    if (typeof path !== 'string') throw new TypeError(`get(path): path must be a string, not ${typeof path}`);
-    return guard(() => get.call(this, path, options.raw === true));
+/**
+ * Parses a whole file (many messages, batches, MLLP) once and keeps it on the WebAssembly side,
+ * to read a column at a time: `values(path)` gives the value in every message in one call.
+ * The fastest way through big files. Call `free()` when done.
+ * @param {string | Uint8Array} text
+ * @param {{}} [options]
+ * @returns {import('./index.d.ts').HL7File}
+ */
+export function parseFile(text, options) {
+  assertReady();
+  checkOptions('parseFile', options, PARSE);
+  if (typeof text === 'string') return guard(() => fileFromInput(toInput(text)));
+  if (!(text instanceof Uint8Array)) throw new TypeError(`parseFile(text): text must be a string or a Uint8Array, not ${show(text)}`);
+  return guard(() => fileFromBytes(text));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Handles. The generated methods are wrapped once, on the prototypes (a message costs no
+// closures of its own): arguments checked, `{ raw }` options, coded errors as PipehatErrors,
+// and a clear error for a handle that was freed or made before a reset — the generated code
+// would say "null pointer passed to rust", or free memory of the new instance.
+
+/** Throws unless `handle` is a live handle of `name`'s class, made by the current instance. */
+function live(handle, name, where) {
+  if (typeof handle?.__wbg_ptr !== 'number') throw new TypeError(`${where}: not called on an ${name}`);
+  if (handle.__wbg_ptr === 0) throw new TypeError(`${where}: this ${name} was freed`);
+  if (handle.__wbg_inst !== undefined && handle.__wbg_inst !== instance) {
+    throw new PipehatError(`${where}: this ${name} was made before pipehat was reset after an internal error, and can no longer be used (parse its input again)`, 'internal');
+  }
+}
+
+function wrapHandles(cls, name, methods) {
+  const proto = cls.prototype;
+  const generated = Object.getOwnPropertyDescriptors(proto);
+  for (const [key, wrap] of Object.entries(methods)) {
+    const where = `${name}.${key}`;
+    const { get, value } = generated[key] ?? {};
+    if (get !== undefined) {
+      Object.defineProperty(proto, key, {
+        configurable: true,
+        get() {
+          live(this, name, where);
+          return guard(() => get.call(this));
+        },
+      });
+    } else {
+      proto[key] = wrap(value, where);
+    }
+  }
+  const free = generated.free.value;
+  proto.free = function () {
+    // Freeing twice, or after a reset (the memory went with the old instance), does nothing.
+    if (typeof this?.__wbg_ptr !== 'number' || this.__wbg_ptr === 0) return;
+    if (this.__wbg_inst !== undefined && this.__wbg_inst !== instance) {
+      this.__destroy_into_raw();
+      return;
+    }
+    guard(() => free.call(this));
   };
-  message.set = function (path, value) {
-    if (typeof path !== 'string' || typeof value !== 'string') throw new TypeError('set(path, value): path and value must be strings');
-    return guard(() => set.call(this, path, value));
-  };
-  message.pathAt = function (offset) {
-    return guard(() => pathAt.call(this, offset));
-  };
-  const file = bindings.HL7File.prototype;
-  const { valuesPacked, message: messageAt } = file;
-  file.values = function (path, options = {}) {
-    if (typeof path !== 'string') throw new TypeError(`values(path): path must be a string, not ${typeof path}`);
+  if (typeof Symbol.dispose === 'symbol') proto[Symbol.dispose] = proto.free;
+}
+
+/** A method whose arguments `check` returns, ready for the generated one. */
+const method = (name, checkArgs) => (generated, where) => function (...args) {
+  live(this, name, where);
+  const checked = checkArgs(where, ...args);
+  return guard(() => generated.apply(this, checked));
+};
+const noArgs = () => [];
+
+wrapHandles(bindings.HL7Message, 'HL7Message', {
+  segmentCount: null,
+  segments: null,
+  get: method('HL7Message', (where, path, options) => [
+    checkString(where, 'path', path), checkOptions(where, options, GET).raw === true,
+  ]),
+  set: method('HL7Message', (where, path, value) => [checkString(where, 'path', path), checkString(where, 'value', value)]),
+  pathAt: (generated, where) => function (offset) {
+    live(this, 'HL7Message', where);
+    checkInteger(where, 'offset', offset);
+    // Outside the text (or beyond what wasm-bindgen passes whole) there is no element.
+    if (offset < 0 || offset > 0xffffffff) return undefined;
+    return guard(() => generated.call(this, offset));
+  },
+  toString: method('HL7Message', noArgs),
+  toJSON: method('HL7Message', noArgs),
+});
+
+const valuesPacked = bindings.HL7File.prototype.valuesPacked;
+delete bindings.HL7File.prototype.valuesPacked;
+
+wrapHandles(bindings.HL7File, 'HL7File', {
+  messageCount: null,
+  segmentCounts: method('HL7File', noArgs),
+  values: () => function (path, options) {
+    const where = 'HL7File.values';
+    live(this, 'HL7File', where);
+    checkString(where, 'path', path);
+    const raw = checkOptions(where, options, GET).raw === true;
     // One string for every message's value, sliced here: one decode instead of thousands.
-    const [text, lengths] = guard(() => valuesPacked.call(this, path, options.raw === true));
+    const [text, lengths] = guard(() => valuesPacked.call(this, path, raw));
     const values = [];
     let at = 0;
     for (const length of lengths) {
@@ -274,22 +547,20 @@ export function parseMany(text) {
       }
     }
     return values;
-  };
-  file.message = function (index) {
-    return guard(() => messageAt.call(this, index));
-  };
-}
+  },
+  message: (generated, where) => function (index) {
+    live(this, 'HL7File', where);
+    checkInteger(where, 'index', index);
+    const count = guard(() => this.messageCount);
+    if (index < 0 || index >= count) throw new PipehatError(`no message ${index}: the file has ${count}`, 'range');
+    return guard(() => generated.call(this, index));
+  },
+});
 
 /**
- * Parses a whole file (many messages, batches, MLLP) once and keeps it on the WebAssembly side,
- * to read a column at a time: `values(path)` gives the value in every message in one call.
- * The fastest way through big files. Call `free()` when done.
- * @param {string} text
- * @returns {import('./index.d.ts').HL7File}
+ * For the package's own tests only (`tests/node`), not part of the API: the entry points do not
+ * export it. `trap()` makes the WebAssembly trap, as a Rust panic would.
  */
-export function parseFile(text) {
-  assertReady();
-  if (typeof text === 'string') return guard(() => bindings.HL7File.fromInput(toInput(text)));
-  if (!(text instanceof Uint8Array)) throw new TypeError(`parseFile(text): text must be a string or a Uint8Array, not ${text === null ? 'null' : typeof text}`);
-  return guard(() => bindings.HL7File.fromBytes(text));
-}
+export const __testing = {
+  trap: () => guard(() => bindings.__trap()),
+};

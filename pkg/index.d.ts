@@ -74,7 +74,7 @@ export interface Description {
  * lacks maps to the nearest older one, with `versionNote` saying so. Without it, 2.8.2.
  * Throws on a path that cannot be read.
  */
-export function describe(path: string, version?: string): Description;
+export function describe(path: string, version?: string | null): Description;
 
 /** Constraints on an element in a {@link Profile}. */
 export interface ElementConstraint {
@@ -172,7 +172,7 @@ export interface Report {
  * Validates the first message of `text`: structure (segments and groups), fields, data types
  * and tables of its HL7 version. Throws when the text holds no MSH header.
  */
-export function validate(text: string, options?: ValidateOptions): Report;
+export function validate(text: string, options?: ValidateOptions | null): Report;
 
 /** One message's report within a file. */
 export interface MessageReport extends Report {
@@ -192,7 +192,7 @@ export interface FileReport {
 }
 
 /** Validates every message of a file: many messages, batches, MLLP framing. */
-export function validateAll(text: string, options?: ValidateOptions): FileReport;
+export function validateAll(text: string, options?: ValidateOptions | null): FileReport;
 
 /** Reads an HL7 v2 XML conformance profile (`HL7v2xConformanceProfile`) as a {@link Profile}. */
 export function profileFromXml(xml: string): Profile;
@@ -263,7 +263,7 @@ export interface Anonymized {
  * dictionary's data types; what is not known to be harmless (Z-segments included) is treated as
  * an identifier. Throws when `preset: 'pseudonymize'` has no `key`, or a policy key is not a path.
  */
-export function anonymize(text: string, options?: AnonymizeOptions): Anonymized;
+export function anonymize(text: string, options?: AnonymizeOptions | null): Anonymized;
 
 /** A new random key for pseudonyms: 64 hex digits from the platform's cryptographic randomness. */
 export function generateKey(): string;
@@ -284,7 +284,7 @@ export interface ToJSONOptions {
 }
 
 /** Every message of `text` in the readable form, or (`lossless`) the whole file as lossless JSON. */
-export function toJSON(text: string, options?: ToJSONOptions & { lossless?: false }): ReadableMessage[];
+export function toJSON(text: string, options?: (ToJSONOptions & { lossless?: false }) | null): ReadableMessage[];
 export function toJSON(text: string, options: ToJSONOptions & { lossless: true }): { format: string; items: unknown[] };
 
 /** The exact bytes of a file from its lossless JSON. Throws for anything else. */
@@ -301,10 +301,10 @@ export interface AckOptions {
 }
 
 /** An acknowledgment for every message of `text`, each CR-terminated. */
-export function ack(text: string, options?: AckOptions): string[];
+export function ack(text: string, options?: AckOptions | null): string[];
 
 /** The value `path` names in every message of `text`: decoded, or as written with `raw`; `undefined` where missing. */
-export function get(text: string, path: string, options?: { raw?: boolean }): (string | undefined)[];
+export function get(text: string, path: string, options?: { raw?: boolean } | null): (string | undefined)[];
 
 /** A message parsed and kept on the WebAssembly side ({@link parse}). */
 export interface HL7Message {
@@ -313,10 +313,10 @@ export interface HL7Message {
   /** Its segments, with UTF-16 and byte spans into `toString()`. */
   readonly segments: TextSegment[];
   /** The value at `path` (`PID-5.1`, `OBX[2]-5`), decoded, or as written with `raw`; `undefined` when absent. */
-  get(path: string, options?: { raw?: boolean }): string | undefined;
+  get(path: string, options?: { raw?: boolean } | null): string | undefined;
   /** Sets the value at `path`, escaped for the message's delimiters; missing parts are created. Throws when it cannot. */
   set(path: string, value: string): void;
-  /** The path and dictionary name at a UTF-16 offset of `toString()`. */
+  /** The path and dictionary name at a UTF-16 offset of `toString()` (a whole number); `undefined` outside the text. */
   pathAt(offset: number): { path: string; label: string } | undefined;
   /** The message as text, edits included. */
   toString(): string;
@@ -326,11 +326,14 @@ export interface HL7Message {
   free(): void;
 }
 
+/** Options of {@link parse}, {@link parseMany} and {@link parseFile}. */
+export interface ParseOptions {}
+
 /** Parses the first message of `input`. Throws when it holds no readable MSH header. */
-export function parse(input: string | Uint8Array): HL7Message;
+export function parse(input: string | Uint8Array, options?: ParseOptions | null): HL7Message;
 
 /** Every readable message of a file, batch or MLLP stream. */
-export function parseMany(text: string): HL7Message[];
+export function parseMany(text: string, options?: ParseOptions | null): HL7Message[];
 
 /** A whole file parsed once and kept on the WebAssembly side ({@link parseFile}). */
 export interface HL7File {
@@ -339,21 +342,25 @@ export interface HL7File {
   /** Each message's segment count. */
   segmentCounts(): Uint32Array;
   /** The value at `path` in every message, decoded or (`raw`) as written; `undefined` where absent. */
-  values(path: string, options?: { raw?: boolean }): (string | undefined)[];
-  /** Message `index` (from 0) as its own {@link HL7Message}. */
+  values(path: string, options?: { raw?: boolean } | null): (string | undefined)[];
+  /** Message `index` (a whole number from 0) as its own {@link HL7Message}; a `range` error past the last. */
   message(index: number): HL7Message;
   /** Frees its WebAssembly memory now. */
   free(): void;
 }
 
 /** Parses every message of a file once, to read it a column at a time: the fastest way through big files. */
-export function parseFile(text: string | Uint8Array): HL7File;
+export function parseFile(text: string | Uint8Array, options?: ParseOptions | null): HL7File;
 
 /** What kind of problem a {@link PipehatError} reports. */
 export type PipehatErrorCode =
   | 'input' | 'path' | 'version' | 'options' | 'profile' | 'policy' | 'key-required' | 'json' | 'edit' | 'range' | 'internal';
 
-/** What pipehat throws for input or options it cannot use (wrong argument types are `TypeError`s). */
+/**
+ * What pipehat throws for input or options it cannot use. Wrong argument and option types, and
+ * unknown options, are `TypeError`s; an option value that is not allowed has code `options`;
+ * `internal` means pipehat failed inside and started afresh (handles made before then throw it).
+ */
 export class PipehatError extends Error {
   readonly name: 'PipehatError';
   /** What kind of problem. */

@@ -38,7 +38,7 @@ test('ack: AA for a valid message, AE with ERR segments for errors, or the code 
   assert.match(ae, /\rERR\|\|PID\^1\^7\|102\^Data type error\^HL70357\|E\|/);
   const [ar] = ack(message, { code: 'AR', controlId: 'X', timestamp: '2026' });
   assert.match(ar, /\rMSA\|AR\|MSG00001\r$/);
-  assert.throws(() => ack(message, { code: 'OK' }), /not an acknowledgment code/);
+  assert.throws(() => ack(message, { code: 'OK' }), /must be an acknowledgment code/);
   assert.throws(() => ack('hello'), /no HL7 v2 message/);
   const [now] = ack(message);
   assert.match(now.split('|')[6], /^\d{14}[+-]\d{4}$/);

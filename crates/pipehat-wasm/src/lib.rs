@@ -13,6 +13,8 @@
 //! assert_eq!((segments[1].byte_span.start, segments[1].byte_span.end), (11, 16));
 //! ```
 
+mod lossless;
+
 use pipehat::position::Utf16Offsets;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -21,6 +23,16 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen(start)]
 pub fn start() {
     console_error_panic_hook::set_once();
+}
+
+/// Traps, as a Rust panic does (`panic = "abort"` in `wasm-release`): for the package's tests of
+/// what `core.js` does after a trap. Not part of the API (`core.js` exports it only as
+/// `__testing.trap`, which the package's entry points do not export).
+#[doc(hidden)]
+#[wasm_bindgen(js_name = __trap)]
+pub fn trap() {
+    #[cfg(target_arch = "wasm32")]
+    core::arch::wasm32::unreachable();
 }
 
 /// A half-open range of offsets, as JavaScript sees it: `{ start, end }`.
@@ -378,17 +390,31 @@ pub fn validate_all(
     text: &str,
     #[wasm_bindgen(unchecked_param_type = "ValidateOptions | undefined")] options: JsValue,
 ) -> Result<JsValue, JsError> {
-    let options = validate_options(options)?;
+    let options: ValidateOptions = options_of("validateAll", options)?;
     let report = validate_file_text(text, &options).map_err(|e| fail("input", e))?;
     to_js(&report)
 }
 
-fn validate_options(options: JsValue) -> Result<ValidateOptions, JsError> {
+/// Options as `core.js` passes them: already checked there (unknown keys, types, values), so
+/// an error here means a call that did not come through `core.js`. `undefined` and `null` are
+/// no options.
+fn options_of<T: serde::de::DeserializeOwned + Default>(
+    function: &str,
+    options: JsValue,
+) -> Result<T, JsError> {
     if options.is_undefined() || options.is_null() {
-        Ok(ValidateOptions::default())
-    } else {
-        serde_wasm_bindgen::from_value(options).map_err(|e| fail("options", e))
+        return Ok(T::default());
     }
+    serde_wasm_bindgen::from_value(options)
+        .map_err(|e| fail("options", format!("{function}: {}", serde_message(&e))))
+}
+
+/// A serde error from JavaScript values, without the `Error: ` its text starts with.
+fn serde_message(error: &serde_wasm_bindgen::Error) -> String {
+    let text = error.to_string();
+    text.strip_prefix("Error: ")
+        .map(str::to_owned)
+        .unwrap_or(text)
 }
 
 /// `profileFromXml(text)`: an HL7 v2 XML conformance profile as the JSON profile `validate`
@@ -405,7 +431,7 @@ pub fn validate(
     text: &str,
     #[wasm_bindgen(unchecked_param_type = "ValidateOptions | undefined")] options: JsValue,
 ) -> Result<JsValue, JsError> {
-    let options = validate_options(options)?;
+    let options: ValidateOptions = options_of("validate", options)?;
     let report = validate_text(text, &options).map_err(|e| fail("input", e))?;
     to_js(&report)
 }
@@ -466,11 +492,7 @@ pub fn anonymize(
     text: &str,
     #[wasm_bindgen(unchecked_param_type = "AnonymizeOptions | undefined")] options: JsValue,
 ) -> Result<JsValue, JsError> {
-    let options = if options.is_undefined() || options.is_null() {
-        AnonymizeOptions::default()
-    } else {
-        serde_wasm_bindgen::from_value(options).map_err(|e| fail("options", e))?
-    };
+    let options: AnonymizeOptions = options_of("anonymize", options)?;
     let output = anonymize_text(text, options).map_err(|e| match e {
         pipehat_deid::Error::KeyRequired => fail("key-required", e),
         pipehat_deid::Error::Policy(_) => fail("policy", e),
@@ -494,25 +516,36 @@ fn version_for(
         .map_or(pipehat_dict::Version::LATEST, |r| r.version))
 }
 
+/// Options of `toJSON` as `core.js` passes them (checked there first).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ToJsonOptions {
+    /// The whole file in the form `fromJSON` turns back into the same bytes.
+    pub lossless: Option<bool>,
+    /// Names from the dictionary.
+    pub names: Option<bool>,
+    /// The version for names, instead of each message's MSH-12.
+    pub version: Option<String>,
+}
+
 /// `toJSON(text, { lossless, names, version })`: every message in the readable form (an array;
 /// with `names`, each segment and element named from the dictionary), or with `lossless` the
 /// whole file in the form `fromJSON` turns back into the same bytes.
 #[wasm_bindgen(js_name = toJson, unchecked_return_type = "unknown")]
 pub fn to_json(
     text: &str,
-    lossless: bool,
-    names: bool,
-    version: Option<String>,
+    #[wasm_bindgen(unchecked_param_type = "ToJSONOptions | undefined")] options: JsValue,
 ) -> Result<JsValue, JsError> {
+    let options: ToJsonOptions = options_of("toJSON", options)?;
     let file = pipehat::File::parse(text.as_bytes());
-    if lossless {
+    if options.lossless == Some(true) {
         return to_js(&pipehat::json::Lossless(&file));
     }
     let out = js_sys::Array::new();
     for message in file.messages() {
-        let value = if names {
+        let value = if options.names == Some(true) {
             let version =
-                version_for(message, version.as_deref()).map_err(|e| fail("version", e))?;
+                version_for(message, options.version.as_deref()).map_err(|e| fail("version", e))?;
             to_js(&pipehat::json::Named(message, &version))?
         } else {
             to_js(&pipehat::json::Readable(message))?
@@ -523,25 +556,49 @@ pub fn to_json(
 }
 
 /// `fromJSON(value)`: the exact bytes of a file from its lossless JSON.
+///
+/// The value is read by [`lossless::read`], whose depth is the format's (a field holds at most
+/// repetitions, components, subcomponents): a value nested deeper is refused where it starts,
+/// never followed down (6,000 nested arrays used to overflow the stack).
 #[wasm_bindgen(js_name = fromJson)]
 pub fn from_json(
     #[wasm_bindgen(unchecked_param_type = "unknown")] value: JsValue,
 ) -> Result<Vec<u8>, JsError> {
-    let file: pipehat::json::LosslessFile = serde_wasm_bindgen::from_value(value)
-        .map_err(|e| fail("json", format!("not pipehat's lossless JSON: {e}")))?;
+    let file = lossless::read(serde_wasm_bindgen::Deserializer::from(value)).map_err(|e| {
+        fail(
+            "json",
+            format!("not pipehat's lossless JSON: {}", serde_message(&e)),
+        )
+    })?;
     pipehat::json::from_lossless(&file).map_err(|e| fail("json", e))
 }
 
-/// `ack(text, code, controlId, timestamp)`: an acknowledgment for every message of `text`,
+/// Options of `ack` as `core.js` passes them (checked, and defaults filled in, there first).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AckOptions {
+    /// MSA-1; absent: validation decides.
+    pub code: Option<String>,
+    /// MSH-10 of the acknowledgment (numbered `-1`, `-2`… for many messages).
+    pub control_id: String,
+    /// MSH-7 of the acknowledgment.
+    pub timestamp: String,
+}
+
+/// `ack(text, { code, controlId, timestamp })`: an acknowledgment for every message of `text`,
 /// CR-terminated. With no `code`, validation decides (AA, AE or AR) and its errors
 /// become ERR segments.
 #[wasm_bindgen(js_name = ackAll)]
 pub fn ack_all(
     text: &str,
-    code: Option<String>,
-    control_id: &str,
-    timestamp: &str,
+    #[wasm_bindgen(unchecked_param_type = "AckOptions")] options: JsValue,
 ) -> Result<Vec<String>, JsError> {
+    let AckOptions {
+        code,
+        control_id,
+        timestamp,
+    } = options_of("ack", options)?;
+    let timestamp = timestamp.as_str();
     let file = pipehat::File::parse(text.as_bytes());
     if file.messages().is_empty() {
         return Err(fail(
@@ -560,7 +617,9 @@ pub fn ack_all(
         Some(other) => {
             return Err(fail(
                 "options",
-                format!("'{other}' is not an acknowledgment code (AA, AE, AR, CA, CE, CR)"),
+                format!(
+                    "ack: option 'code' must be an acknowledgment code ('AA', 'AE', 'AR', 'CA', 'CE' or 'CR'), not '{other}'"
+                ),
             ));
         }
     };
@@ -596,10 +655,23 @@ pub fn ack_all(
     Ok(acks)
 }
 
-/// `get(text, path, raw)`: the value `path` names in every message of `text` (decoded, or raw
-/// as written), `undefined` where a message lacks it.
+/// Options of `get` as `core.js` passes them.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct GetOptions {
+    /// As written (escapes kept) instead of decoded.
+    pub raw: Option<bool>,
+}
+
+/// `get(text, path, { raw })`: the value `path` names in every message of `text` (decoded, or
+/// raw as written), `undefined` where a message lacks it.
 #[wasm_bindgen(js_name = getAll, unchecked_return_type = "(string | undefined)[]")]
-pub fn get_all(text: &str, path: &str, raw: bool) -> Result<JsValue, JsError> {
+pub fn get_all(
+    text: &str,
+    path: &str,
+    #[wasm_bindgen(unchecked_param_type = "{ raw?: boolean } | undefined")] options: JsValue,
+) -> Result<JsValue, JsError> {
+    let raw = options_of::<GetOptions>("get", options)?.raw == Some(true);
     let path: pipehat::Path = path
         .parse()
         .map_err(|e: pipehat::PathError| fail("path", format!("'{path}' is not a path: {e}")))?;
@@ -653,16 +725,19 @@ pub struct HandleFile {
     parsed: parsed::ParsedFile,
 }
 
-#[wasm_bindgen(js_class = HL7File)]
 impl HandleFile {
-    /// Parses every message of `text` (a file, batch or MLLP stream).
-    #[wasm_bindgen(constructor)]
+    /// Parses every message of `text` (a file, batch or MLLP stream). Not a JavaScript
+    /// constructor: a class's constructor is reachable from every handle (`.constructor`), and
+    /// everything JavaScript calls goes through `core.js`, which checks its arguments.
     pub fn new(text: String) -> HandleFile {
         HandleFile {
             parsed: parsed::ParsedFile::new(text, |text| pipehat::File::parse(text.as_bytes())),
         }
     }
+}
 
+#[wasm_bindgen(js_class = HL7File)]
+impl HandleFile {
     /// Parses every message of UTF-8 `bytes` (invalid sequences become U+FFFD). Passing bytes
     /// is how JavaScript hands over big text fast: `TextEncoder` is native, wasm-bindgen's
     /// string copy walks the text a character at a time.
@@ -754,14 +829,19 @@ pub struct HandleMessage {
     parsed: parsed::Parsed,
 }
 
-#[wasm_bindgen(js_class = HL7Message)]
 impl HandleMessage {
-    /// Parses one message (the first of `text`, if it holds several).
-    #[wasm_bindgen(constructor)]
+    /// Parses one message (the first of `text`, if it holds several). Not a JavaScript
+    /// constructor (see [`HandleFile::new`]).
+    ///
+    /// # Errors
+    /// When `text` holds no readable header.
     pub fn new(text: &str) -> Result<HandleMessage, JsError> {
         HandleMessage::from_owned(text.to_string())
     }
+}
 
+#[wasm_bindgen(js_class = HL7Message)]
+impl HandleMessage {
     /// Parses the first message of UTF-8 `bytes` (see [`HandleFile::from_bytes`]).
     #[wasm_bindgen(js_name = fromBytes)]
     pub fn from_bytes(bytes: Vec<u8>) -> Result<HandleMessage, JsError> {

@@ -55,8 +55,13 @@ pub fn pkg() -> Result<Sizes, String> {
         .map_or_else(|| root().join("target"), std::path::PathBuf::from);
     let wasm = target_dir.join(format!("{WASM_TARGET}/wasm-release/pipehat_wasm.wasm"));
     let out_dir = root().join("pkg/gen");
+    // `--experimental-reset-state-function` exports `__wbg_reset_state`: after a trap (a Rust
+    // panic is an abort in `wasm-release`) `core.js` starts a fresh instance instead of leaving
+    // a broken one, and handles from before refuse to touch the new one.
     run(tools::command("wasm-bindgen")
-        .args(["--target", "web", "--out-name", "pipehat", "--out-dir"])
+        .args(["--target", "web", "--out-name", "pipehat"])
+        .arg("--experimental-reset-state-function")
+        .arg("--out-dir")
         .arg(&out_dir)
         .arg(&wasm))?;
     let bindgen_wasm = out_dir.join("pipehat_bg.wasm");
