@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
-import { ack, anonymize, fromJSON, generateKey, get, profileFromXml, toJSON, validateAll } from './node.js';
+import { PipehatError, ack, anonymize, fromJSON, generateKey, get, profileFromXml, toJSON, validateAll } from './node.js';
 
 const USAGE = `usage: pipehat <command> [options]
 
@@ -36,14 +36,35 @@ commands:
   get PATH FILE… | -     the value PATH names (PID-5.1, OBX[2]-5) in every message, a line each
       --raw                as written (escapes kept) instead of decoded
 
+  validate, anonymize, to-json, ack and get also take
+      --max-segments N     read at most N segments per message (default 100000)
+      --max-messages N     read at most N messages per input (default 10000000)
+  An input with no readable message (empty, blank, not HL7), or one a limit stopped reading,
+  is an error: validate reports it as one (exit 1), the other commands exit 2 saying why.
+
   --version              print the version
   --help                 print this help
 
-exit codes: 0 success; 1 validate found errors (or messages that cannot be read), or get found
-a message without the path; 2 bad usage or unreadable input.`;
+exit codes: 0 success; 1 validate found errors (or an input or messages that cannot be read),
+or get found a message without the path; 2 bad usage or unreadable input.`;
 
 /** Bad usage or input: reported in one line, exit code 2. */
 class UsageError extends Error {}
+
+/** The `--max-segments` and `--max-messages` flags, for parseArgs. */
+const LIMIT_FLAGS = { 'max-segments': { type: 'string' }, 'max-messages': { type: 'string' } };
+
+/** The API's `limits` option from the flags, if any was given. */
+function limitsOf(values) {
+  const limits = {};
+  for (const [flag, key] of [['max-segments', 'maxSegments'], ['max-messages', 'maxMessages']]) {
+    const text = values[flag];
+    if (text === undefined) continue;
+    if (!/^[1-9][0-9]*$/.test(text) || Number(text) > 0xffffffff) throw new UsageError(`--${flag} must be a whole number from 1, not '${text}'`);
+    limits[key] = Number(text);
+  }
+  return Object.keys(limits).length > 0 ? { limits } : {};
+}
 
 function main(argv) {
   const [command, ...rest] = argv;
@@ -75,12 +96,13 @@ function validateCommand(args) {
       preset: { type: 'string', default: 'tolerant' },
       format: { type: 'string', default: 'text' },
       'no-values': { type: 'boolean', default: false },
+      ...LIMIT_FLAGS,
     },
   });
   if (!['tolerant', 'strict'].includes(values.preset)) throw new UsageError(`--preset must be tolerant or strict, not '${values.preset}'`);
   if (!['text', 'json', 'junit'].includes(values.format)) throw new UsageError(`--format must be text, json or junit, not '${values.format}'`);
   if (positionals.length === 0) throw new UsageError('validate: give one or more files, or - for standard input');
-  const options = { preset: values.preset, withValues: !values['no-values'] };
+  const options = { preset: values.preset, withValues: !values['no-values'], ...limitsOf(values) };
   if (values['hl7-version'] !== undefined) options.version = values['hl7-version'];
   if (values.profile !== undefined) options.profile = readProfile(values.profile);
 
@@ -90,15 +112,21 @@ function validateCommand(args) {
   for (const [i, name] of files.entries()) {
     const text = name === '-' ? readFileSync(0, 'utf8') : readText(name);
     progress(i, name, text.length);
-    const report = validateAll(text, options);
-    results.push({ file: name === '-' ? '<stdin>' : name, ...report });
+    const file = name === '-' ? '<stdin>' : name;
+    try {
+      results.push({ file, ...validateAll(text, options) });
+    } catch (error) {
+      // No readable message: an error of this input, reported with the others (exit 1).
+      if (!(error instanceof PipehatError && error.code === 'input')) throw error;
+      results.push({ file, error: error.message, messages: [], unreadable: [] });
+    }
   }
   progress.done();
   const out = values.format === 'json' ? JSON.stringify(results, null, 2) + '\n'
     : values.format === 'junit' ? junit(results)
     : text(results);
   process.stdout.write(out);
-  const failed = results.some((r) => r.unreadable.length > 0 || r.messages.some((m) => !m.valid));
+  const failed = results.some((r) => r.error !== undefined || r.unreadable.length > 0 || r.messages.some((m) => !m.valid));
   return failed ? 1 : 0;
 }
 
@@ -114,6 +142,7 @@ function anonymizeCommand(args) {
       'generate-key': { type: 'boolean', default: false },
       out: { type: 'string' },
       receipt: { type: 'string' },
+      ...LIMIT_FLAGS,
     },
   });
   if (values['generate-key']) {
@@ -125,7 +154,7 @@ function anonymizeCommand(args) {
   }
   if (values.key !== undefined && values['key-file'] !== undefined) throw new UsageError('give --key or --key-file, not both');
   if (positionals.length === 0) throw new UsageError('anonymize: give one or more files, or - for standard input');
-  const options = {};
+  const options = limitsOf(values);
   if (values.preset !== undefined) options.preset = values.preset;
   if (values.policy !== undefined) {
     try {
@@ -148,12 +177,7 @@ function anonymizeCommand(args) {
   for (const [i, name] of files.entries()) {
     const input = name === '-' ? readFileSync(0, 'utf8') : readText(name);
     progress(i, name, input.length);
-    let result;
-    try {
-      result = anonymize(input, options);
-    } catch (error) {
-      throw new UsageError(error.message);
-    }
+    const result = attempt(name, () => anonymize(input, options));
     receipts.push({ file: name === '-' ? '<stdin>' : name, ...result.receipt });
     if (values.out !== undefined) {
       mkdirSync(values.out, { recursive: true });
@@ -191,12 +215,12 @@ function oneInput(positionals, command) {
   return name === '-' ? readFileSync(0, 'utf8') : readText(name);
 }
 
-/** Runs an API call; its errors are bad input (exit 2), said in one line. */
-function attempt(call) {
+/** Runs an API call on input `name`; its errors are bad input (exit 2), said in one line. */
+function attempt(name, call) {
   try {
     return call();
   } catch (error) {
-    throw new UsageError(error.message);
+    throw new UsageError(`${name === '-' ? '<stdin>' : name}: ${error.message}`);
   }
 }
 
@@ -204,11 +228,11 @@ function toJsonCommand(args) {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { names: { type: 'boolean', default: false }, lossless: { type: 'boolean', default: false } },
+    options: { names: { type: 'boolean', default: false }, lossless: { type: 'boolean', default: false }, ...LIMIT_FLAGS },
   });
   if (values.names && values.lossless) throw new UsageError('to-json: --names and --lossless do not go together');
   const text = oneInput(positionals, 'to-json');
-  const json = attempt(() => toJSON(text, { names: values.names, lossless: values.lossless }));
+  const json = attempt(positionals[0], () => toJSON(text, { names: values.names, lossless: values.lossless, ...limitsOf(values) }));
   process.stdout.write(JSON.stringify(json, null, values.lossless ? undefined : 2) + '\n');
   return 0;
 }
@@ -222,7 +246,7 @@ function fromJsonCommand(args) {
   } catch (error) {
     throw new UsageError(`from-json: not JSON (${error.message})`);
   }
-  process.stdout.write(attempt(() => fromJSON(value)));
+  process.stdout.write(attempt(positionals[0], () => fromJSON(value)));
   return 0;
 }
 
@@ -230,10 +254,10 @@ function ackCommand(args) {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { code: { type: 'string' }, 'control-id': { type: 'string' } },
+    options: { code: { type: 'string' }, 'control-id': { type: 'string' }, ...LIMIT_FLAGS },
   });
   const text = oneInput(positionals, 'ack');
-  const acks = attempt(() => ack(text, { code: values.code, controlId: values['control-id'] }));
+  const acks = attempt(positionals[0], () => ack(text, { code: values.code, controlId: values['control-id'], ...limitsOf(values) }));
   process.stdout.write(acks.join(''));
   return 0;
 }
@@ -242,14 +266,15 @@ function getCommand(args) {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { raw: { type: 'boolean', default: false } },
+    options: { raw: { type: 'boolean', default: false }, ...LIMIT_FLAGS },
   });
   const [path, ...files] = positionals;
   if (path === undefined || files.length === 0) throw new UsageError('get: give a path and one or more files (or -)');
   let missing = 0;
+  const options = { raw: values.raw, ...limitsOf(values) };
   for (const name of expand(files)) {
     const text = name === '-' ? readFileSync(0, 'utf8') : readText(name);
-    for (const value of attempt(() => get(text, path, { raw: values.raw }))) {
+    for (const value of attempt(name, () => get(text, path, options))) {
       if (value === undefined) missing += 1;
       process.stdout.write(`${value ?? ''}\n`);
     }
@@ -317,7 +342,11 @@ function text(results) {
   const lines = [];
   let errors = 0;
   let warnings = 0;
-  for (const { file, messages, unreadable } of results) {
+  for (const { file, error, messages, unreadable } of results) {
+    if (error !== undefined) {
+      errors += 1;
+      lines.push(`${file}: error: ${error}`);
+    }
     for (const u of unreadable) {
       errors += 1;
       lines.push(`${file}:${u.line}: error: cannot read this message: ${u.message}`);
@@ -342,9 +371,14 @@ function xml(value) {
 
 function junit(results) {
   const out = ['<?xml version="1.0" encoding="UTF-8"?>', '<testsuites name="pipehat validate">'];
-  for (const { file, messages, unreadable } of results) {
-    const failures = messages.filter((m) => !m.valid).length + unreadable.length;
-    out.push(`  <testsuite name="${xml(file)}" tests="${messages.length + unreadable.length}" failures="${failures}">`);
+  for (const { file, error, messages, unreadable } of results) {
+    const failures = messages.filter((m) => !m.valid).length + unreadable.length + (error === undefined ? 0 : 1);
+    out.push(`  <testsuite name="${xml(file)}" tests="${messages.length + unreadable.length + (error === undefined ? 0 : 1)}" failures="${failures}">`);
+    if (error !== undefined) {
+      out.push(`    <testcase classname="${xml(file)}" name="input">`);
+      out.push(`      <failure message="${xml(error)}"/>`);
+      out.push('    </testcase>');
+    }
     for (const m of messages) {
       const name = `message ${m.index}${m.controlId ? ` (${m.controlId})` : ''} at line ${m.line}`;
       const errors = m.findings.filter((f) => f.severity === 'error');

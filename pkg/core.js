@@ -234,18 +234,29 @@ const PROFILE = object({
     }, ['name'])),
   }, ['id'])),
 });
-const VALIDATE = object({ version: STRING, preset: oneOf(['tolerant', 'strict']), withValues: BOOLEAN, profile: PROFILE });
+// How much a parse reads before it stops with an error: `pipehat::Limits`.
+const LIMITS = object({
+  maxSegments: integer(1, 0xffffffff, 'a whole number from 1 to 4294967295'),
+  maxMessages: integer(1, 0xffffffff, 'a whole number from 1 to 4294967295'),
+});
+const VALIDATE = object({ version: STRING, preset: oneOf(['tolerant', 'strict']), withValues: BOOLEAN, profile: PROFILE, limits: LIMITS });
 const ANONYMIZE_PRESET = oneOf(['safe-harbor', 'pseudonymize']);
 const ANONYMIZE = object({
   preset: ANONYMIZE_PRESET,
   policy: object({ preset: ANONYMIZE_PRESET, fields: record(METHOD), dataTypes: record(METHOD), segments: record(METHOD) }),
   key: STRING,
   keepOriginals: BOOLEAN,
+  // The anonymizer reads with the default limits: lower ones only.
+  limits: object({
+    maxSegments: integer(1, 100_000, 'a whole number from 1 to 100000 (anonymize reads no more)'),
+    maxMessages: integer(1, 10_000_000, 'a whole number from 1 to 10000000 (anonymize reads no more)'),
+  }),
 });
-const TO_JSON = object({ lossless: BOOLEAN, names: BOOLEAN, version: STRING });
-const ACK = object({ code: oneOf(['AA', 'AE', 'AR', 'CA', 'CE', 'CR'], 'an acknowledgment code'), controlId: STRING, timestamp: STRING });
-const GET = object({ raw: BOOLEAN });
-const PARSE = object({});
+const TO_JSON = object({ lossless: BOOLEAN, names: BOOLEAN, version: STRING, limits: LIMITS });
+const ACK = object({ code: oneOf(['AA', 'AE', 'AR', 'CA', 'CE', 'CR'], 'an acknowledgment code'), controlId: STRING, timestamp: STRING, limits: LIMITS });
+const GET = object({ raw: BOOLEAN, limits: LIMITS });
+const RAW = object({ raw: BOOLEAN });
+const PARSE = object({ limits: LIMITS });
 
 // ---------------------------------------------------------------------------------------------
 // The API.
@@ -417,10 +428,10 @@ for (const cls of [bindings.HL7Message, bindings.HL7File]) {
  */
 export function parse(input, options) {
   assertReady();
-  checkOptions('parse', options, PARSE);
-  if (typeof input === 'string') return guard(() => messageFromInput(toInput(input)));
+  const checked = checkOptions('parse', options, PARSE);
+  if (typeof input === 'string') return guard(() => messageFromInput(toInput(input), checked));
   if (!(input instanceof Uint8Array)) throw new TypeError(`parse(input): input must be a string or a Uint8Array, not ${show(input)}`);
-  return guard(() => messageFromBytes(input));
+  return guard(() => messageFromBytes(input, checked));
 }
 
 /**
@@ -431,8 +442,8 @@ export function parse(input, options) {
 export function parseMany(text, options) {
   assertReady();
   checkString('parseMany', 'text', text);
-  checkOptions('parseMany', options, PARSE);
-  return guard(() => bindings.parseMany(text));
+  const checked = checkOptions('parseMany', options, PARSE);
+  return guard(() => bindings.parseMany(text, checked));
 }
 
 /**
@@ -445,10 +456,10 @@ export function parseMany(text, options) {
  */
 export function parseFile(text, options) {
   assertReady();
-  checkOptions('parseFile', options, PARSE);
-  if (typeof text === 'string') return guard(() => fileFromInput(toInput(text)));
+  const checked = checkOptions('parseFile', options, PARSE);
+  if (typeof text === 'string') return guard(() => fileFromInput(toInput(text), checked));
   if (!(text instanceof Uint8Array)) throw new TypeError(`parseFile(text): text must be a string or a Uint8Array, not ${show(text)}`);
-  return guard(() => fileFromBytes(text));
+  return guard(() => fileFromBytes(text, checked));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -509,7 +520,7 @@ wrapHandles(bindings.HL7Message, 'HL7Message', {
   segmentCount: null,
   segments: null,
   get: method('HL7Message', (where, path, options) => [
-    checkString(where, 'path', path), checkOptions(where, options, GET).raw === true,
+    checkString(where, 'path', path), checkOptions(where, options, RAW).raw === true,
   ]),
   set: method('HL7Message', (where, path, value) => [checkString(where, 'path', path), checkString(where, 'value', value)]),
   pathAt: (generated, where) => function (offset) {
@@ -533,7 +544,7 @@ wrapHandles(bindings.HL7File, 'HL7File', {
     const where = 'HL7File.values';
     live(this, 'HL7File', where);
     checkString(where, 'path', path);
-    const raw = checkOptions(where, options, GET).raw === true;
+    const raw = checkOptions(where, options, RAW).raw === true;
     // One string for every message's value, sliced here: one decode instead of thousands.
     const [text, lengths] = guard(() => valuesPacked.call(this, path, raw));
     const values = [];

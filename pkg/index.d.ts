@@ -116,6 +116,17 @@ export interface Profile {
   customSegments?: { id: string; name?: string; fields?: CustomField[] }[];
 }
 
+/**
+ * How much a parse reads before it stops: reading past a limit is an error (`PipehatError`
+ * code `input`, naming the line), never a silently shorter result. Both are whole numbers from 1.
+ */
+export interface Limits {
+  /** The most segments in one message. Default 100,000. */
+  maxSegments?: number;
+  /** The most messages in one input. Default 10,000,000. */
+  maxMessages?: number;
+}
+
 /** Options of {@link validate}. */
 export interface ValidateOptions {
   /** Check against this version (MSH-12 as written) instead of the message's own. */
@@ -126,6 +137,8 @@ export interface ValidateOptions {
   withValues?: boolean;
   /** Also check a profile's constraints; its custom segments join the dictionary. */
   profile?: Profile;
+  /** Parser limits; {@link validateAll} lists a message a limit stopped as unreadable. */
+  limits?: Limits;
 }
 
 /** Where a finding is. */
@@ -170,7 +183,8 @@ export interface Report {
 
 /**
  * Validates the first message of `text`: structure (segments and groups), fields, data types
- * and tables of its HL7 version. Throws when the text holds no MSH header.
+ * and tables of its HL7 version. Throws (`input`) when the text holds no readable message, or
+ * a limit stopped reading it.
  */
 export function validate(text: string, options?: ValidateOptions | null): Report;
 
@@ -191,7 +205,11 @@ export interface FileReport {
   unreadable: { line: number; message: string }[];
 }
 
-/** Validates every message of a file: many messages, batches, MLLP framing. */
+/**
+ * Validates every message of a file: many messages, batches, MLLP framing. Throws (`input`)
+ * when it holds no readable message — empty, blank, not HL7 — saying why; messages that
+ * cannot be read among readable ones, and where a limit stopped reading, are in `unreadable`.
+ */
 export function validateAll(text: string, options?: ValidateOptions | null): FileReport;
 
 /** Reads an HL7 v2 XML conformance profile (`HL7v2xConformanceProfile`) as a {@link Profile}. */
@@ -227,6 +245,8 @@ export interface AnonymizeOptions {
   key?: string;
   /** Put each changed value's original in the receipt (off by default, so it can be shared). */
   keepOriginals?: boolean;
+  /** Parser limits: lower ones only (anonymize reads at most 100,000 segments per message and 10,000,000 messages). */
+  limits?: Limits;
 }
 
 /** One changed value. */
@@ -261,7 +281,9 @@ export interface Anonymized {
 /**
  * De-identifies every message of `text`. Every value of every segment is judged from the
  * dictionary's data types; what is not known to be harmless (Z-segments included) is treated as
- * an identifier. Throws when `preset: 'pseudonymize'` has no `key`, or a policy key is not a path.
+ * an identifier. Throws when `preset: 'pseudonymize'` has no `key`, or a policy key is not a
+ * path; and (`input`) for input with no readable message, or with any message that cannot be
+ * read (naming its line: it could not be anonymized), or that a limit stopped.
  */
 export function anonymize(text: string, options?: AnonymizeOptions | null): Anonymized;
 
@@ -281,6 +303,8 @@ export interface ToJSONOptions {
   names?: boolean;
   /** The HL7 version for names, instead of each message's MSH-12. */
   version?: string;
+  /** Parser limits. */
+  limits?: Limits;
 }
 
 /** Every message of `text` in the readable form, or (`lossless`) the whole file as lossless JSON. */
@@ -298,13 +322,23 @@ export interface AckOptions {
   controlId?: string;
   /** MSH-7 of the acknowledgment, as HL7 writes it; now by default. */
   timestamp?: string;
+  /** Parser limits. */
+  limits?: Limits;
 }
 
 /** An acknowledgment for every message of `text`, each CR-terminated. */
 export function ack(text: string, options?: AckOptions | null): string[];
 
+/** Options of {@link get}. */
+export interface GetOptions {
+  /** The value as written (escapes kept) instead of decoded. */
+  raw?: boolean;
+  /** Parser limits. */
+  limits?: Limits;
+}
+
 /** The value `path` names in every message of `text`: decoded, or as written with `raw`; `undefined` where missing. */
-export function get(text: string, path: string, options?: { raw?: boolean } | null): (string | undefined)[];
+export function get(text: string, path: string, options?: GetOptions | null): (string | undefined)[];
 
 /** A message parsed and kept on the WebAssembly side ({@link parse}). */
 export interface HL7Message {
@@ -327,12 +361,15 @@ export interface HL7Message {
 }
 
 /** Options of {@link parse}, {@link parseMany} and {@link parseFile}. */
-export interface ParseOptions {}
+export interface ParseOptions {
+  /** Parser limits. */
+  limits?: Limits;
+}
 
 /** Parses the first message of `input`. Throws when it holds no readable MSH header. */
 export function parse(input: string | Uint8Array, options?: ParseOptions | null): HL7Message;
 
-/** Every readable message of a file, batch or MLLP stream. */
+/** Every readable message of a file, batch or MLLP stream. Throws (`input`) when there is none, or a limit stopped reading. */
 export function parseMany(text: string, options?: ParseOptions | null): HL7Message[];
 
 /** A whole file parsed once and kept on the WebAssembly side ({@link parseFile}). */
@@ -349,7 +386,10 @@ export interface HL7File {
   free(): void;
 }
 
-/** Parses every message of a file once, to read it a column at a time: the fastest way through big files. */
+/**
+ * Parses every message of a file once, to read it a column at a time: the fastest way through
+ * big files. Throws (`input`) when there is no readable message, or a limit stopped reading.
+ */
 export function parseFile(text: string | Uint8Array, options?: ParseOptions | null): HL7File;
 
 /** What kind of problem a {@link PipehatError} reports. */

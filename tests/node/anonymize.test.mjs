@@ -67,8 +67,9 @@ test('bad options are errors, not traps', () => {
   assert.throws(() => anonymize(message, { colour: 'blue' }), /unknown option 'colour'/);
   assert.throws(() => anonymize(message, { policy: { feilds: {} } }), /unknown option 'policy.feilds'/);
   assert.throws(() => anonymize(42), TypeError);
-  // Anything else is input, however broken: anonymized or dropped, never a crash.
-  for (const input of ['', 'hello', 'MSH|', '\u0000\u0001', 'MSH|^~\\&\rPID|' + '^'.repeat(10000)]) {
-    assert.equal(typeof anonymize(input).text, 'string');
+  // Input with no readable message is an error that says why, never an empty "anonymized" text.
+  for (const input of ['', 'hello', 'MSH', '\u0000\u0001']) {
+    assert.throws(() => anonymize(input), (e) => e.code === 'input', JSON.stringify(input));
   }
+  assert.equal(typeof anonymize('MSH|^~\\&\rPID|' + '^'.repeat(10000)).text, 'string');
 });

@@ -23,11 +23,13 @@ test('toJSON: readable, decoded, with names on request', () => {
 });
 
 test('lossless JSON gives back the exact bytes, whatever they are', () => {
-  for (const text of [message, '// a comment\n' + message.replaceAll('\r', '\r\n') + '\n\nBTS|1', 'not hl7 at all']) {
+  for (const text of [message, '// a comment\n' + message.replaceAll('\r', '\r\n') + '\n\nBTS|1', 'prose before\r' + message + 'and after']) {
     const json = JSON.parse(JSON.stringify(toJSON(text, { lossless: true })));
     assert.equal(new TextDecoder().decode(fromJSON(json)), text);
   }
   assert.throws(() => fromJSON({ format: 'something else' }), /lossless/);
+  // Text with no message is no HL7 file: an error, like every other function.
+  assert.throws(() => toJSON('not hl7 at all', { lossless: true }), /no HL7 v2 message \(a line starting with MSH\): the input starts with "not hl7 at all"/);
 });
 
 test('ack: AA for a valid message, AE with ERR segments for errors, or the code asked for', () => {

@@ -40,7 +40,7 @@ test('names the element at a UTF-16 offset', () => {
 test('parseMany reads every message of a file; bad input is an error, not a trap', () => {
   const many = parseMany(`${text}\n${text.replace('MSG1', 'MSG2')}`);
   assert.deepEqual(many.map((m) => m.get('MSH-10')), ['MSG1', 'MSG2']);
-  assert.deepEqual(parseMany('hello'), []);
+  assert.throws(() => parseMany('hello'), /no HL7 v2 message/);
   assert.throws(() => parse('hello'), /MSH/);
   assert.throws(() => parse(42), TypeError);
   assert.equal(parse(new TextEncoder().encode(text)).get('PID-5.1'), 'Zoë');

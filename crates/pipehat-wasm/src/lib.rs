@@ -205,6 +205,259 @@ pub fn describe(path: &str, version: Option<String>) -> Result<JsValue, JsError>
     to_js(&description)
 }
 
+/// An error on its way to JavaScript: a code (`PipehatError.code`), where in the input (a byte
+/// offset) if it has a place, and what is wrong. Plain Rust, so the checks are tested natively.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// `input`, `options`, `version`, `profile`…
+    pub code: &'static str,
+    /// Byte offset into the input.
+    pub offset: Option<usize>,
+    /// What is wrong, in words.
+    pub message: String,
+}
+
+impl Failure {
+    /// A failure without a place.
+    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+        Failure {
+            code,
+            offset: None,
+            message: message.into(),
+        }
+    }
+
+    /// A failure at `offset` in the input.
+    pub fn at(code: &'static str, offset: usize, message: impl Into<String>) -> Self {
+        Failure {
+            code,
+            offset: Some(offset),
+            message: message.into(),
+        }
+    }
+}
+
+impl core::fmt::Display for Failure {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl From<Failure> for JsError {
+    fn from(failure: Failure) -> JsError {
+        match failure.offset {
+            Some(offset) => fail_at(failure.code, offset, &failure.message),
+            None => fail(failure.code, &failure.message),
+        }
+    }
+}
+
+/// `limits` as JavaScript passes it: `{ maxSegments?, maxMessages? }` (positive integers).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LimitsOptions {
+    /// The most segments in one message (default 100,000).
+    pub max_segments: Option<u32>,
+    /// The most messages in one file (default 10,000,000).
+    pub max_messages: Option<u32>,
+}
+
+impl LimitsOptions {
+    /// The parser's limits: these where given, the defaults elsewhere.
+    #[must_use]
+    pub fn limits(self) -> pipehat::Limits {
+        let mut limits = pipehat::Limits::default();
+        if let Some(n) = self.max_segments {
+            limits = limits.max_segments(n as usize);
+        }
+        if let Some(n) = self.max_messages {
+            limits = limits.max_messages(n as usize);
+        }
+        limits
+    }
+}
+
+fn limits_of(options: Option<LimitsOptions>) -> pipehat::Limits {
+    options.unwrap_or_default().limits()
+}
+
+/// What `input` starts with, for an error message: printable characters as they are; quotes,
+/// backslashes, controls, invisible and formatting characters (see [`invisible`]) and bytes that
+/// are not UTF-8 escaped; at most 24 characters.
+///
+/// ```
+/// assert_eq!(pipehat_wasm::show_start(b"\x00\x13ab\"c\r\xFC"), r#"\x00\x13ab\"c\r\xfc"#);
+/// ```
+#[must_use]
+pub fn show_start(input: &[u8]) -> String {
+    use core::fmt::Write;
+    const SHOWN: usize = 24;
+    let mut out = String::new();
+    let mut count = 0;
+    let mut cut = false;
+    'chunks: for chunk in input.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if count == SHOWN {
+                cut = true;
+                break 'chunks;
+            }
+            count += 1;
+            let _ = match c {
+                '"' => write!(out, "\\\""),
+                '\\' => write!(out, "\\\\"),
+                '\r' => write!(out, "\\r"),
+                '\n' => write!(out, "\\n"),
+                '\t' => write!(out, "\\t"),
+                ' '..='~' => write!(out, "{c}"),
+                _ if c.is_ascii() => write!(out, "\\x{:02x}", u32::from(c)),
+                _ if invisible(c) => write!(out, "\\u{{{:04x}}}", u32::from(c)),
+                _ => write!(out, "{c}"),
+            };
+        }
+        for byte in chunk.invalid() {
+            if count == SHOWN {
+                cut = true;
+                break 'chunks;
+            }
+            count += 1;
+            let _ = write!(out, "\\x{byte:02x}");
+        }
+    }
+    if cut {
+        out.push('…');
+    }
+    out
+}
+
+/// Characters that print nothing or change how the text around them prints: C1 controls,
+/// zero-width and bidirectional formatting, line and paragraph separators, the BOM, specials.
+fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{80}'..='\u{9f}'
+            | '\u{ad}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{206f}'
+            | '\u{feff}'
+            | '\u{fff0}'..='\u{ffff}'
+            | '\u{e000}'..='\u{f8ff}'
+            | '\u{e0000}'..='\u{10ffff}'
+    )
+}
+
+/// Why `input` holds no message, when it has no line that starts one: it is empty, blank, or
+/// something else (shown by what it starts with).
+#[must_use]
+pub fn no_message_reason(input: &[u8]) -> String {
+    if input.is_empty() {
+        "the input is empty".to_owned()
+    } else if input.iter().all(u8::is_ascii_whitespace) {
+        "the input is blank: only spaces and line ends".to_owned()
+    } else {
+        format!(
+            "no HL7 v2 message (a line starting with MSH): the input starts with \"{}\"",
+            show_start(input)
+        )
+    }
+}
+
+/// The line (from 1) of a byte offset: CR, LF and CRLF each end one line.
+fn line_of(input: &[u8], offset: usize) -> usize {
+    1 + line_ends(&input[..offset.min(input.len())])
+}
+
+fn line_ends(bytes: &[u8]) -> usize {
+    let crs = bytes.iter().filter(|&&b| b == b'\r').count();
+    let lfs_alone = bytes
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' && (i == 0 || bytes[i - 1] != b'\r'))
+        .count();
+    crs + lfs_alone
+}
+
+/// Whether a parse stopped because of a limit (not because a header could not be read).
+fn is_limit(kind: pipehat::ErrorKind) -> bool {
+    matches!(
+        kind,
+        pipehat::ErrorKind::TooManySegments { .. }
+            | pipehat::ErrorKind::TooManyMessages { .. }
+            | pipehat::ErrorKind::TooLarge { .. }
+    )
+}
+
+/// What raises the limit that stopped reading, if one did.
+fn hint(error: &pipehat::Error) -> &'static str {
+    match error.kind() {
+        pipehat::ErrorKind::TooManySegments { .. } => {
+            "; limits.maxSegments (--max-segments on the command line) raises the limit"
+        }
+        pipehat::ErrorKind::TooManyMessages { .. } => {
+            "; limits.maxMessages (--max-messages on the command line) raises the limit"
+        }
+        _ => "",
+    }
+}
+
+/// Checks that a file is one a function can work on: reading was not stopped by a limit (when
+/// `limits` says so: `validateAll` reports it instead), and it holds at least one readable
+/// message. A file with none is not a clean file with nothing to report: it is an error that
+/// says why (empty, blank, what it starts with, or why its message cannot be read).
+///
+/// # Errors
+/// A [`Failure`] with code `input`.
+pub fn check_file(file: &pipehat::File<'_>, limits: bool) -> Result<(), Failure> {
+    let input = file.input();
+    if limits
+        && let Some(stopped) = file
+            .unreadable()
+            .iter()
+            .find(|u| is_limit(u.error().kind()))
+    {
+        let error = stopped.error();
+        let at = error.span().start;
+        return Err(Failure::at(
+            "input",
+            at,
+            format!("line {}: {error}{}", line_of(input, at), hint(error)),
+        ));
+    }
+    if file.messages().is_empty() {
+        return Err(match file.unreadable().first() {
+            Some(unreadable) => {
+                let at = unreadable.error().span().start;
+                Failure::at(
+                    "input",
+                    at,
+                    format!(
+                        "line {}: no readable message: {}{}",
+                        line_of(input, at),
+                        unreadable.error(),
+                        hint(unreadable.error())
+                    ),
+                )
+            }
+            None => Failure::at("input", 0, no_message_reason(input)),
+        });
+    }
+    Ok(())
+}
+
+/// Why [`pipehat::Message::parse`] refused `input`, said as [`check_file`] says it.
+fn message_failure(input: &[u8], error: &pipehat::Error) -> Failure {
+    let at = error.span().start;
+    let file = pipehat::File::parse(input);
+    if file.messages().is_empty() && file.unreadable().is_empty() {
+        return Failure::at("input", at, no_message_reason(input));
+    }
+    Failure::at(
+        "input",
+        at,
+        format!("line {}: {error}{}", line_of(input, at), hint(error)),
+    )
+}
+
 /// Options of `validate` as JavaScript passes them.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -217,6 +470,8 @@ pub struct ValidateOptions {
     pub with_values: Option<bool>,
     /// A profile (JSON form, see `pipehat_validate::Profile`) to check too.
     pub profile: Option<pipehat_validate::Profile>,
+    /// Parser limits.
+    pub limits: Option<LimitsOptions>,
 }
 
 /// A finding as handed to JavaScript: the Rust finding plus UTF-16 offsets.
@@ -240,13 +495,14 @@ pub struct ReportInfo {
     findings: Vec<FindingInfo>,
 }
 
-/// Validates the first message of `text`; errors for text with no readable MSH header.
-pub fn validate_text(text: &str, options: &ValidateOptions) -> Result<ReportInfo, String> {
-    let file = pipehat::File::parse(text.as_bytes());
-    let message = file
-        .messages()
-        .first()
-        .ok_or_else(|| "no HL7 v2 message (a line starting with MSH) in the input".to_owned())?;
+/// Validates the first message of `text`.
+///
+/// # Errors
+/// See [`check_file`]; a version or profile that cannot be used.
+pub fn validate_text(text: &str, options: &ValidateOptions) -> Result<ReportInfo, Failure> {
+    let file = pipehat::File::parse_with(text.as_bytes(), limits_of(options.limits));
+    check_file(&file, true)?;
+    let message = &file.messages()[0];
     validate_message(&mut Utf16Offsets::new(text), message, options)
 }
 
@@ -283,9 +539,18 @@ pub struct FileReportInfo {
     unreadable: Vec<UnreadableInfo>,
 }
 
-/// Validates every message of `text`.
-pub fn validate_file_text(text: &str, options: &ValidateOptions) -> Result<FileReportInfo, String> {
-    let file = pipehat::File::parse(text.as_bytes());
+/// Validates every message of `text`; what cannot be read (also where a limit stopped reading)
+/// is listed as unreadable.
+///
+/// # Errors
+/// When `text` holds no readable message (see [`check_file`]); a version or profile that
+/// cannot be used.
+pub fn validate_file_text(
+    text: &str,
+    options: &ValidateOptions,
+) -> Result<FileReportInfo, Failure> {
+    let file = pipehat::File::parse_with(text.as_bytes(), limits_of(options.limits));
+    check_file(&file, false)?;
     let lines = pipehat::position::LineIndex::new(text.as_bytes());
     // One converter for the whole file: messages come in order, so it only moves forward.
     let mut utf16 = Utf16Offsets::new(text);
@@ -309,7 +574,7 @@ pub fn validate_file_text(text: &str, options: &ValidateOptions) -> Result<FileR
         .unreadable()
         .iter()
         .map(|u| UnreadableInfo {
-            line: lines.line_column(u.span().start).line,
+            line: lines.line_column(u.error().span().start).line,
             message: u.error().to_string(),
         })
         .collect();
@@ -320,17 +585,19 @@ pub fn validate_file_text(text: &str, options: &ValidateOptions) -> Result<FileR
 }
 
 /// The validator's options from JavaScript's.
-fn rust_options(options: &ValidateOptions) -> Result<pipehat_validate::Options<'_>, String> {
+fn rust_options(options: &ValidateOptions) -> Result<pipehat_validate::Options<'_>, Failure> {
     let version = match options.version.as_deref() {
         None => None,
         Some(v) => Some(
             pipehat_dict::Version::resolve(v)
-                .ok_or_else(|| format!("'{v}' names no HL7 v2 version"))?
+                .ok_or_else(|| Failure::new("version", format!("'{v}' names no HL7 v2 version")))?
                 .version,
         ),
     };
     if let Some(profile) = &options.profile {
-        profile.check().map_err(|e| e.to_string())?;
+        profile
+            .check()
+            .map_err(|e| Failure::new("profile", e.to_string()))?;
     }
     Ok(pipehat_validate::Options {
         version,
@@ -345,7 +612,7 @@ fn validate_message(
     utf16: &mut Utf16Offsets<'_>,
     message: &pipehat::Message<'_>,
     options: &ValidateOptions,
-) -> Result<ReportInfo, String> {
+) -> Result<ReportInfo, Failure> {
     let report = pipehat_validate::validate(message, &rust_options(options)?);
     Ok(report_info(utf16, report))
 }
@@ -391,7 +658,7 @@ pub fn validate_all(
     #[wasm_bindgen(unchecked_param_type = "ValidateOptions | undefined")] options: JsValue,
 ) -> Result<JsValue, JsError> {
     let options: ValidateOptions = options_of("validateAll", options)?;
-    let report = validate_file_text(text, &options).map_err(|e| fail("input", e))?;
+    let report = validate_file_text(text, &options)?;
     to_js(&report)
 }
 
@@ -432,7 +699,7 @@ pub fn validate(
     #[wasm_bindgen(unchecked_param_type = "ValidateOptions | undefined")] options: JsValue,
 ) -> Result<JsValue, JsError> {
     let options: ValidateOptions = options_of("validate", options)?;
-    let report = validate_text(text, &options).map_err(|e| fail("input", e))?;
+    let report = validate_text(text, &options)?;
     to_js(&report)
 }
 
@@ -449,6 +716,8 @@ pub struct AnonymizeOptions {
     pub key: Option<String>,
     /// Whether the receipt carries original values (off by default).
     pub keep_originals: Option<bool>,
+    /// Parser limits: at most the defaults (the anonymizer reads with those).
+    pub limits: Option<LimitsOptions>,
 }
 
 /// An anonymized file as handed to JavaScript.
@@ -461,20 +730,58 @@ pub struct AnonymizedInfo {
     receipt: pipehat_deid::Receipt,
 }
 
+/// Refuses a file with a message that cannot be read: anonymizing it would not look inside that
+/// message, whose lines would then be copied or dropped as they are.
+fn refuse_unreadable(file: &pipehat::File<'_>) -> Result<(), Failure> {
+    let Some(unreadable) = file.unreadable().first() else {
+        return Ok(());
+    };
+    let at = unreadable.error().span().start;
+    Err(Failure::at(
+        "input",
+        at,
+        format!(
+            "line {}: a message that cannot be read cannot be anonymized ({}); fix or remove it \
+             first",
+            line_of(file.input(), at),
+            unreadable.error()
+        ),
+    ))
+}
+
 /// Anonymizes every message of `text`.
 ///
 /// # Errors
-/// When the policy pseudonymizes without a key, or an override key is not a path.
-pub fn anonymize_text(
-    text: &str,
-    options: AnonymizeOptions,
-) -> Result<AnonymizedInfo, pipehat_deid::Error> {
+/// Input with no readable message, a message that cannot be read, or reading stopped by a limit
+/// (see [`check_file`]); a policy that pseudonymizes without a key, or an override key that is
+/// not a path.
+pub fn anonymize_text(text: &str, options: AnonymizeOptions) -> Result<AnonymizedInfo, Failure> {
+    // The anonymizer reads the file again with the default limits: lower ones only.
+    let defaults = pipehat::Limits::default();
+    let limits = options.limits.unwrap_or_default().limits();
+    let limits = if limits == defaults {
+        limits
+    } else {
+        let given = options.limits.unwrap_or_default();
+        LimitsOptions {
+            max_segments: given.max_segments.map(|n| n.min(100_000)),
+            max_messages: given.max_messages.map(|n| n.min(10_000_000)),
+        }
+        .limits()
+    };
+    let file = pipehat::File::parse_with(text.as_bytes(), limits);
+    check_file(&file, true)?;
+    refuse_unreadable(&file)?;
     let mut policy = options.policy.unwrap_or_default();
     if let Some(preset) = options.preset {
         policy.preset = preset;
     }
     let anonymizer =
-        pipehat_deid::Anonymizer::new(&policy, options.key.as_deref().map(str::as_bytes))?
+        pipehat_deid::Anonymizer::new(&policy, options.key.as_deref().map(str::as_bytes))
+            .map_err(|e| match e {
+                pipehat_deid::Error::KeyRequired => Failure::new("key-required", e.to_string()),
+                pipehat_deid::Error::Policy(_) => Failure::new("policy", e.to_string()),
+            })?
             .keep_originals(options.keep_originals.unwrap_or(false));
     let output = anonymizer.anonymize(text.as_bytes());
     Ok(AnonymizedInfo {
@@ -493,10 +800,7 @@ pub fn anonymize(
     #[wasm_bindgen(unchecked_param_type = "AnonymizeOptions | undefined")] options: JsValue,
 ) -> Result<JsValue, JsError> {
     let options: AnonymizeOptions = options_of("anonymize", options)?;
-    let output = anonymize_text(text, options).map_err(|e| match e {
-        pipehat_deid::Error::KeyRequired => fail("key-required", e),
-        pipehat_deid::Error::Policy(_) => fail("policy", e),
-    })?;
+    let output = anonymize_text(text, options)?;
     to_js(&output)
 }
 
@@ -526,6 +830,8 @@ pub struct ToJsonOptions {
     pub names: Option<bool>,
     /// The version for names, instead of each message's MSH-12.
     pub version: Option<String>,
+    /// Parser limits.
+    pub limits: Option<LimitsOptions>,
 }
 
 /// `toJSON(text, { lossless, names, version })`: every message in the readable form (an array;
@@ -537,7 +843,8 @@ pub fn to_json(
     #[wasm_bindgen(unchecked_param_type = "ToJSONOptions | undefined")] options: JsValue,
 ) -> Result<JsValue, JsError> {
     let options: ToJsonOptions = options_of("toJSON", options)?;
-    let file = pipehat::File::parse(text.as_bytes());
+    let file = pipehat::File::parse_with(text.as_bytes(), limits_of(options.limits));
+    check_file(&file, true)?;
     if options.lossless == Some(true) {
         return to_js(&pipehat::json::Lossless(&file));
     }
@@ -583,6 +890,8 @@ pub struct AckOptions {
     pub control_id: String,
     /// MSH-7 of the acknowledgment.
     pub timestamp: String,
+    /// Parser limits.
+    pub limits: Option<LimitsOptions>,
 }
 
 /// `ack(text, { code, controlId, timestamp })`: an acknowledgment for every message of `text`,
@@ -597,15 +906,11 @@ pub fn ack_all(
         code,
         control_id,
         timestamp,
+        limits,
     } = options_of("ack", options)?;
     let timestamp = timestamp.as_str();
-    let file = pipehat::File::parse(text.as_bytes());
-    if file.messages().is_empty() {
-        return Err(fail(
-            "input",
-            "no HL7 v2 message (a line starting with MSH) in the input",
-        ));
-    }
+    let file = pipehat::File::parse_with(text.as_bytes(), limits_of(limits));
+    check_file(&file, true)?;
     let fixed = match code.as_deref() {
         None => None,
         Some("AA") => Some(pipehat::AckCode::ApplicationAccept),
@@ -661,6 +966,8 @@ pub fn ack_all(
 pub struct GetOptions {
     /// As written (escapes kept) instead of decoded.
     pub raw: Option<bool>,
+    /// Parser limits.
+    pub limits: Option<LimitsOptions>,
 }
 
 /// `get(text, path, { raw })`: the value `path` names in every message of `text` (decoded, or
@@ -671,11 +978,13 @@ pub fn get_all(
     path: &str,
     #[wasm_bindgen(unchecked_param_type = "{ raw?: boolean } | undefined")] options: JsValue,
 ) -> Result<JsValue, JsError> {
-    let raw = options_of::<GetOptions>("get", options)?.raw == Some(true);
+    let options: GetOptions = options_of("get", options)?;
+    let raw = options.raw == Some(true);
     let path: pipehat::Path = path
         .parse()
         .map_err(|e: pipehat::PathError| fail("path", format!("'{path}' is not a path: {e}")))?;
-    let file = pipehat::File::parse(text.as_bytes());
+    let file = pipehat::File::parse_with(text.as_bytes(), limits_of(options.limits));
+    check_file(&file, true)?;
     let values: js_sys::Array = file
         .messages()
         .iter()
@@ -723,16 +1032,31 @@ mod parsed {
 #[derive(Debug)]
 pub struct HandleFile {
     parsed: parsed::ParsedFile,
+    /// The limits it was read with, for its messages read again as handles.
+    limits: pipehat::Limits,
+}
+
+/// Options of `parse`, `parseMany` and `parseFile` as `core.js` passes them.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ParseOptions {
+    /// Parser limits.
+    pub limits: Option<LimitsOptions>,
 }
 
 impl HandleFile {
     /// Parses every message of `text` (a file, batch or MLLP stream). Not a JavaScript
     /// constructor: a class's constructor is reachable from every handle (`.constructor`), and
     /// everything JavaScript calls goes through `core.js`, which checks its arguments.
-    pub fn new(text: String) -> HandleFile {
-        HandleFile {
-            parsed: parsed::ParsedFile::new(text, |text| pipehat::File::parse(text.as_bytes())),
-        }
+    ///
+    /// # Errors
+    /// See [`check_file`].
+    pub fn new(text: String, limits: pipehat::Limits) -> Result<HandleFile, Failure> {
+        let parsed = parsed::ParsedFile::new(text, |text| {
+            pipehat::File::parse_with(text.as_bytes(), limits)
+        });
+        check_file(parsed.borrow_dependent(), true)?;
+        Ok(HandleFile { parsed, limits })
     }
 }
 
@@ -742,14 +1066,25 @@ impl HandleFile {
     /// is how JavaScript hands over big text fast: `TextEncoder` is native, wasm-bindgen's
     /// string copy walks the text a character at a time.
     #[wasm_bindgen(js_name = fromBytes)]
-    pub fn from_bytes(bytes: Vec<u8>) -> HandleFile {
-        HandleFile::new(utf8(bytes))
+    pub fn from_bytes(
+        bytes: Vec<u8>,
+        #[wasm_bindgen(unchecked_param_type = "ParseOptions | undefined")] options: JsValue,
+    ) -> Result<HandleFile, JsError> {
+        let options: ParseOptions = options_of("parseFile", options)?;
+        Ok(HandleFile::new(utf8(bytes), limits_of(options.limits))?)
     }
 
     /// Parses every message of the `len` bytes JavaScript wrote into [`input_buffer`].
     #[wasm_bindgen(js_name = fromInput)]
-    pub fn from_input(len: usize) -> HandleFile {
-        HandleFile::new(utf8(take_input(len)))
+    pub fn from_input(
+        len: usize,
+        #[wasm_bindgen(unchecked_param_type = "ParseOptions | undefined")] options: JsValue,
+    ) -> Result<HandleFile, JsError> {
+        let options: ParseOptions = options_of("parseFile", options)?;
+        Ok(HandleFile::new(
+            utf8(take_input(len)),
+            limits_of(options.limits),
+        )?)
     }
 
     /// How many readable messages it holds.
@@ -817,6 +1152,7 @@ impl HandleFile {
             text.get(message.span().range())
                 .unwrap_or_default()
                 .to_string(),
+            self.limits,
         )
     }
 }
@@ -827,6 +1163,8 @@ impl HandleFile {
 #[derive(Debug)]
 pub struct HandleMessage {
     parsed: parsed::Parsed,
+    /// The limits it was read with, for reading it again after an edit.
+    limits: pipehat::Limits,
 }
 
 impl HandleMessage {
@@ -836,7 +1174,7 @@ impl HandleMessage {
     /// # Errors
     /// When `text` holds no readable header.
     pub fn new(text: &str) -> Result<HandleMessage, JsError> {
-        HandleMessage::from_owned(text.to_string())
+        HandleMessage::from_owned(text.to_string(), pipehat::Limits::default())
     }
 }
 
@@ -844,25 +1182,34 @@ impl HandleMessage {
 impl HandleMessage {
     /// Parses the first message of UTF-8 `bytes` (see [`HandleFile::from_bytes`]).
     #[wasm_bindgen(js_name = fromBytes)]
-    pub fn from_bytes(bytes: Vec<u8>) -> Result<HandleMessage, JsError> {
-        HandleMessage::from_owned(utf8(bytes))
+    pub fn from_bytes(
+        bytes: Vec<u8>,
+        #[wasm_bindgen(unchecked_param_type = "ParseOptions | undefined")] options: JsValue,
+    ) -> Result<HandleMessage, JsError> {
+        let options: ParseOptions = options_of("parse", options)?;
+        HandleMessage::from_owned(utf8(bytes), limits_of(options.limits))
     }
 
     /// Parses the first message of the `len` bytes JavaScript wrote into [`input_buffer`].
     #[wasm_bindgen(js_name = fromInput)]
-    pub fn from_input(len: usize) -> Result<HandleMessage, JsError> {
-        HandleMessage::from_owned(utf8(take_input(len)))
+    pub fn from_input(
+        len: usize,
+        #[wasm_bindgen(unchecked_param_type = "ParseOptions | undefined")] options: JsValue,
+    ) -> Result<HandleMessage, JsError> {
+        let options: ParseOptions = options_of("parse", options)?;
+        HandleMessage::from_owned(utf8(take_input(len)), limits_of(options.limits))
     }
 
     /// Parses the first message of `text`, keeping `text` when it is that message (the usual
     /// case: one parse, no copy), else a copy of the message's own bytes.
-    fn from_owned(text: String) -> Result<HandleMessage, JsError> {
+    fn from_owned(text: String, limits: pipehat::Limits) -> Result<HandleMessage, JsError> {
         enum Rejected {
             Broken(pipehat::Error),
             Part(core::ops::Range<usize>),
         }
         let parsed = parsed::Parsed::try_new_or_recover(text, |text| {
-            let message = pipehat::Message::parse(text.as_bytes()).map_err(Rejected::Broken)?;
+            let message =
+                pipehat::Message::parse_with(text.as_bytes(), limits).map_err(Rejected::Broken)?;
             if message.span().range() == (0..text.len()) {
                 Ok(message)
             } else {
@@ -870,18 +1217,22 @@ impl HandleMessage {
             }
         });
         match parsed {
-            Ok(parsed) => Ok(HandleMessage { parsed }),
+            Ok(parsed) => Ok(HandleMessage { parsed, limits }),
             Err((text, Rejected::Part(range))) => {
-                HandleMessage::from_text(text.get(range).unwrap_or_default().to_string())
+                HandleMessage::from_text(text.get(range).unwrap_or_default().to_string(), limits)
             }
-            Err((_, Rejected::Broken(error))) => Err(fail_at("input", error.span().start, &error)),
+            Err((text, Rejected::Broken(error))) => {
+                Err(message_failure(text.as_bytes(), &error).into())
+            }
         }
     }
 
-    fn from_text(text: String) -> Result<HandleMessage, JsError> {
-        let parsed = parsed::Parsed::try_new(text, |text| pipehat::Message::parse(text.as_bytes()))
-            .map_err(|e| fail_at("input", e.span().start, &e))?;
-        Ok(HandleMessage { parsed })
+    fn from_text(text: String, limits: pipehat::Limits) -> Result<HandleMessage, JsError> {
+        let parsed = parsed::Parsed::try_new_or_recover(text, |text| {
+            pipehat::Message::parse_with(text.as_bytes(), limits)
+        })
+        .map_err(|(text, e)| JsError::from(message_failure(text.as_bytes(), &e)))?;
+        Ok(HandleMessage { parsed, limits })
     }
 
     fn message(&self) -> &pipehat::Message<'_> {
@@ -925,7 +1276,10 @@ impl HandleMessage {
             .map_err(|e| fail_at("input", e.span().start, &e))?;
         buf.set(path, value.as_bytes())
             .map_err(|e| fail("edit", format!("cannot set {path}: {e}")))?;
-        *self = HandleMessage::from_text(String::from_utf8_lossy(buf.as_bytes()).into_owned())?;
+        *self = HandleMessage::from_text(
+            String::from_utf8_lossy(buf.as_bytes()).into_owned(),
+            self.limits,
+        )?;
         Ok(())
     }
 
@@ -978,12 +1332,18 @@ impl HandleMessage {
 
 /// `parseMany(text)`: every readable message of a file, batch or stream.
 #[wasm_bindgen(js_name = parseMany, unchecked_return_type = "HL7Message[]")]
-pub fn parse_many(text: &str) -> Result<JsValue, JsError> {
-    let file = pipehat::File::parse(text.as_bytes());
+pub fn parse_many(
+    text: &str,
+    #[wasm_bindgen(unchecked_param_type = "ParseOptions | undefined")] options: JsValue,
+) -> Result<JsValue, JsError> {
+    let options: ParseOptions = options_of("parseMany", options)?;
+    let limits = limits_of(options.limits);
+    let file = pipehat::File::parse_with(text.as_bytes(), limits);
+    check_file(&file, true)?;
     let out = js_sys::Array::new();
     for message in file.messages() {
         let part = text.get(message.span().range()).unwrap_or_default();
-        let handle = HandleMessage::from_text(part.to_string())?;
+        let handle = HandleMessage::from_text(part.to_string(), limits)?;
         out.push(&JsValue::from(handle));
     }
     Ok(out.into())
@@ -1041,4 +1401,99 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|error| fail("internal", error))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MESSAGE: &str = "MSH|^~\\&|A|B|||20261122||ADT^A04|1|P|2.5.1\rPID|1||7||DOE^JANE\r";
+
+    fn reason(input: &[u8], limits: pipehat::Limits) -> Failure {
+        check_file(&pipehat::File::parse_with(input, limits), true).unwrap_err()
+    }
+
+    #[test]
+    fn a_file_without_a_readable_message_says_why() {
+        let limits = pipehat::Limits::default();
+        assert_eq!(reason(b"", limits).message, "the input is empty");
+        assert_eq!(
+            reason(b"\r\n  \n", limits).message,
+            "the input is blank: only spaces and line ends"
+        );
+        assert_eq!(
+            reason(b"\x00\x13\x1b[31mhello\xff", limits).message,
+            r#"no HL7 v2 message (a line starting with MSH): the input starts with "\x00\x13\x1b[31mhello\xff""#
+        );
+        let failure = reason(b"// notes\rMSH\rPID|1\r", limits);
+        assert!(
+            failure.message.starts_with("line 2: no readable message: "),
+            "{failure}"
+        );
+        assert_eq!(failure.code, "input");
+        assert_eq!(
+            check_file(&pipehat::File::parse(MESSAGE.as_bytes()), true),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn reading_stopped_by_a_limit_is_an_error_naming_the_line() {
+        let big = format!("{MESSAGE}{}", "OBX|1\r".repeat(100_000));
+        let failure = reason(big.as_bytes(), pipehat::Limits::default());
+        assert!(
+            failure
+                .message
+                .starts_with("line 100001: the message has more than 100000 segments"),
+            "{failure}"
+        );
+        assert!(failure.message.contains("limits.maxSegments"), "{failure}");
+        let raised = LimitsOptions {
+            max_segments: Some(200_000),
+            max_messages: None,
+        };
+        let file = pipehat::File::parse_with(big.as_bytes(), raised.limits());
+        assert_eq!(check_file(&file, true), Ok(()));
+        // The first message is read, the second is past the limit: still an error.
+        let two = format!("{MESSAGE}{MESSAGE}");
+        let one = LimitsOptions {
+            max_segments: None,
+            max_messages: Some(1),
+        };
+        let failure = reason(two.as_bytes(), one.limits());
+        assert!(
+            failure
+                .message
+                .starts_with("line 3: the file has more than 1 messages"),
+            "{failure}"
+        );
+        // validateAll lists it instead.
+        let file = pipehat::File::parse_with(two.as_bytes(), one.limits());
+        assert_eq!(check_file(&file, false), Ok(()));
+    }
+
+    #[test]
+    fn anonymize_refuses_what_it_cannot_read() {
+        let limits = |n| AnonymizeOptions {
+            limits: Some(LimitsOptions {
+                max_segments: Some(n),
+                max_messages: None,
+            }),
+            ..AnonymizeOptions::default()
+        };
+        let big = format!("{MESSAGE}{}", "OBX|1\r".repeat(100_000));
+        // Raising the limit does not get past the anonymizer's own.
+        let failure = anonymize_text(&big, limits(200_000)).unwrap_err();
+        assert!(failure.message.starts_with("line 100001: "), "{failure}");
+        let damaged = format!("{MESSAGE}MSH\rPID|1||8||ROE^JOHN\r");
+        let failure = anonymize_text(&damaged, AnonymizeOptions::default()).unwrap_err();
+        assert!(
+            failure
+                .message
+                .starts_with("line 3: a message that cannot be read cannot be anonymized"),
+            "{failure}"
+        );
+        assert!(anonymize_text(MESSAGE, limits(2)).is_ok());
+        assert!(anonymize_text("", AnonymizeOptions::default()).is_err());
+    }
 }
