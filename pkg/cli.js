@@ -2,8 +2,8 @@
 // The `pipehat` command: HL7 v2 from the shell and CI pipelines. Everything runs locally, in the
 // package's WebAssembly; nothing is sent anywhere.
 import { parseArgs } from 'node:util';
-import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join, relative, sep } from 'node:path';
+import { accessSync, constants, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { PipehatError, ack, anonymize, fromJSON, generateKey, get, profileFromXml, toJSON, validateAll } from './node.js';
 
 const USAGE = `usage: pipehat <command> [options]
@@ -19,11 +19,14 @@ commands:
   anonymize FILE… | -    de-identify messages (files, globs, batches, MLLP) on this machine
       --preset P           safe-harbor (default) or pseudonymize (keyed, keeps linkage)
       --policy FILE        a JSON policy: preset and overrides by field, data type, segment
-      --key K              the key for pseudonyms (needed by pseudonymize)
+      --key K              the key for pseudonyms (needed by pseudonymize): at least 16 bytes
+                           (128 bits) of UTF-8
       --key-file FILE      read the key from FILE instead
-      --generate-key       print a new random key and exit
+      --generate-key       print a new random 256-bit key and exit
       --out DIR            write each result to DIR/<file name> instead of standard output
       --receipt FILE       write the receipt (JSON: every changed path and method) to FILE
+                           Every destination is checked and every input anonymized before
+                           anything is written; files are written whole or not at all.
 
   to-json FILE | -       messages as readable JSON (fields by number, values decoded)
       --names              add the dictionary's names of segments and elements
@@ -170,25 +173,91 @@ function anonymizeCommand(args) {
   if (pseudonymizing && !options.key) {
     throw new UsageError('pseudonymize needs a key: --key or --key-file (make one with --generate-key, and keep it to get the same pseudonyms again)');
   }
-
-  const receipts = [];
-  const files = expand(positionals);
-  const progress = progressLine('anonymizing', files.length);
-  for (const [i, name] of files.entries()) {
-    const input = name === '-' ? readFileSync(0, 'utf8') : readText(name);
-    progress(i, name, input.length);
-    const result = attempt(name, () => anonymize(input, options));
-    receipts.push({ file: name === '-' ? '<stdin>' : name, ...result.receipt });
-    if (values.out !== undefined) {
-      mkdirSync(values.out, { recursive: true });
-      writeFileSync(join(values.out, name === '-' ? 'stdin.hl7' : basename(name)), result.text);
-    } else {
-      process.stdout.write(result.text);
-    }
+  const keyBytes = options.key === undefined ? 0 : Buffer.byteLength(options.key, 'utf8');
+  if (options.key !== undefined && keyBytes < 16) {
+    throw new UsageError(`the key is ${keyBytes} byte${keyBytes === 1 ? '' : 's'}: a key needs at least 16 bytes (128 bits) of UTF-8 (--generate-key makes a 256-bit one)`);
   }
-  progress.done();
-  if (values.receipt !== undefined) writeFileSync(values.receipt, JSON.stringify(receipts, null, 2) + '\n');
+
+  const files = expand(positionals);
+  // Every destination is checked before the first input is read, and nothing is written where
+  // anyone sees it before every input is anonymized: a failure half-way leaves no outputs and
+  // no receipt, and each file appears whole (written beside its place, then renamed).
+  const targets = values.out === undefined ? [] : outputTargets(values.out, files);
+  if (values.receipt !== undefined) checkWritableFile(values.receipt, '--receipt');
+  const staged = [];
+  const stdout = [];
+  const receipts = [];
+  const progress = progressLine('anonymizing', files.length);
+  try {
+    for (const [i, name] of files.entries()) {
+      const input = name === '-' ? readFileSync(0, 'utf8') : readText(name);
+      progress(i, name, input.length);
+      const result = attempt(name, () => anonymize(input, options));
+      receipts.push({ file: name === '-' ? '<stdin>' : name, ...result.receipt });
+      if (values.out === undefined) stdout.push(result.text);
+      else staged.push(stage(targets[i], result.text));
+    }
+    if (values.receipt !== undefined) staged.push(stage(values.receipt, JSON.stringify(receipts, null, 2) + '\n'));
+  } catch (error) {
+    for (const { temporary } of staged) rmSync(temporary, { force: true });
+    throw error;
+  } finally {
+    progress.done();
+  }
+  for (const { temporary, path } of staged) renameSync(temporary, path);
+  for (const text of stdout) process.stdout.write(text);
   return 0;
+}
+
+/** Where `--out DIR` puts each input: DIR made if missing and writable; no two inputs (nor an input itself) on one path. */
+function outputTargets(dir, files) {
+  try {
+    mkdirSync(dir, { recursive: true });
+    if (!statSync(dir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    accessSync(dir, constants.W_OK);
+  } catch (error) {
+    throw new UsageError(`--out ${dir}: cannot write there (${error.code === 'ENOTDIR' || error.code === 'EEXIST' ? 'not a directory' : error.code ?? error.message})`);
+  }
+  const seen = new Map();
+  return files.map((name) => {
+    const target = join(dir, name === '-' ? 'stdin.hl7' : basename(name));
+    const key = resolve(target);
+    if (seen.has(key)) throw new UsageError(`--out ${dir}: ${seen.get(key)} and ${name} would both be written to ${target}`);
+    if (name !== '-' && resolve(name) === key) throw new UsageError(`--out ${dir}: ${name} would be overwritten by its own anonymized copy`);
+    seen.set(key, name);
+    return target;
+  });
+}
+
+/** Checks that `file` can be written: its folder exists and is writable, and it is no folder itself. */
+function checkWritableFile(file, flag) {
+  const folder = dirname(resolve(file));
+  try {
+    if (!statSync(folder).isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR' });
+    accessSync(folder, constants.W_OK);
+  } catch (error) {
+    const why = error.code === 'ENOENT' ? 'no such folder' : error.code === 'ENOTDIR' ? 'not a folder' : error.code ?? error.message;
+    throw new UsageError(`${flag} ${file}: cannot write into ${folder} (${why})`);
+  }
+  let isFolder = false;
+  try {
+    isFolder = statSync(file).isDirectory();
+  } catch {
+    // Not there yet: it will be made.
+  }
+  if (isFolder) throw new UsageError(`${flag} ${file}: is a folder`);
+}
+
+/** Writes `data` to a new file beside `path`, to be renamed onto it once everything is ready. */
+function stage(path, data) {
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+  try {
+    writeFileSync(temporary, data, { flag: 'wx' });
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw new UsageError(`cannot write ${path}: ${error.code ?? error.message}`);
+  }
+  return { temporary, path };
 }
 
 /**

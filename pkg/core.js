@@ -9,8 +9,8 @@ import * as bindings from './gen/pipehat.js';
 
 /**
  * What pipehat throws for input or options it cannot use: an `Error` with a `code` saying what
- * kind (`input`, `path`, `version`, `options`, `profile`, `policy`, `key-required`, `json`,
- * `edit`, `range`, `internal`) and, where one applies, a `location` (`byteOffset` into the
+ * kind (`input`, `path`, `version`, `options`, `profile`, `policy`, `key-required`,
+ * `key-too-short`, `json`, `edit`, `range`, `internal`) and, where one applies, a `location` (`byteOffset` into the
  * input's UTF-8). Wrong argument and option types are `TypeError`s instead.
  */
 export class PipehatError extends Error {

@@ -241,7 +241,10 @@ export interface AnonymizeOptions {
   preset?: 'safe-harbor' | 'pseudonymize';
   /** Overrides; its preset is replaced by `preset` when both are given. */
   policy?: AnonymizePolicy;
-  /** The key for pseudonyms: any text, e.g. from {@link generateKey}. Required to pseudonymize. */
+  /**
+   * The key for pseudonyms: at least 16 bytes (128 bits) of UTF-8, e.g. from {@link generateKey}
+   * (256 bits); a shorter one throws `key-too-short`. Required to pseudonymize.
+   */
   key?: string;
   /** Put each changed value's original in the receipt (off by default, so it can be shared). */
   keepOriginals?: boolean;
@@ -281,8 +284,8 @@ export interface Anonymized {
 /**
  * De-identifies every message of `text`. Every value of every segment is judged from the
  * dictionary's data types; what is not known to be harmless (Z-segments included) is treated as
- * an identifier. Throws when `preset: 'pseudonymize'` has no `key`, or a policy key is not a
- * path; and (`input`) for input with no readable message, or with any message that cannot be
+ * an identifier. Throws when `preset: 'pseudonymize'` has no `key` (`key-required`), the key
+ * is shorter than 16 bytes (`key-too-short`), or a policy key is not a path; and (`input`) for input with no readable message, or with any message that cannot be
  * read (naming its line: it could not be anonymized), or that a limit stopped.
  */
 export function anonymize(text: string, options?: AnonymizeOptions | null): Anonymized;
@@ -394,7 +397,7 @@ export function parseFile(text: string | Uint8Array, options?: ParseOptions | nu
 
 /** What kind of problem a {@link PipehatError} reports. */
 export type PipehatErrorCode =
-  | 'input' | 'path' | 'version' | 'options' | 'profile' | 'policy' | 'key-required' | 'json' | 'edit' | 'range' | 'internal';
+  | 'input' | 'path' | 'version' | 'options' | 'profile' | 'policy' | 'key-required' | 'key-too-short' | 'json' | 'edit' | 'range' | 'internal';
 
 /**
  * What pipehat throws for input or options it cannot use. Wrong argument and option types, and

@@ -749,12 +749,16 @@ fn refuse_unreadable(file: &pipehat::File<'_>) -> Result<(), Failure> {
     ))
 }
 
+/// The shortest key for pseudonyms: 128 bits. A short key can be guessed by trying them all, and
+/// with it every pseudonym traced back to its value.
+pub const MIN_KEY_BYTES: usize = 16;
+
 /// Anonymizes every message of `text`.
 ///
 /// # Errors
 /// Input with no readable message, a message that cannot be read, or reading stopped by a limit
-/// (see [`check_file`]); a policy that pseudonymizes without a key, or an override key that is
-/// not a path.
+/// (see [`check_file`]); a key shorter than [`MIN_KEY_BYTES`]; a policy that pseudonymizes
+/// without a key, or an override key that is not a path.
 pub fn anonymize_text(text: &str, options: AnonymizeOptions) -> Result<AnonymizedInfo, Failure> {
     // The anonymizer reads the file again with the default limits: lower ones only.
     let defaults = pipehat::Limits::default();
@@ -772,6 +776,20 @@ pub fn anonymize_text(text: &str, options: AnonymizeOptions) -> Result<Anonymize
     let file = pipehat::File::parse_with(text.as_bytes(), limits);
     check_file(&file, true)?;
     refuse_unreadable(&file)?;
+    if let Some(key) = options.key.as_deref()
+        && !key.is_empty()
+        && key.len() < MIN_KEY_BYTES
+    {
+        return Err(Failure::new(
+            "key-too-short",
+            format!(
+                "the key is {} byte{}: a key needs at least {MIN_KEY_BYTES} bytes (128 bits) of \
+                 UTF-8 (generateKey(), or `pipehat anonymize --generate-key`, makes a 256-bit one)",
+                key.len(),
+                if key.len() == 1 { "" } else { "s" }
+            ),
+        ));
+    }
     let mut policy = options.policy.unwrap_or_default();
     if let Some(preset) = options.preset {
         policy.preset = preset;
@@ -1494,6 +1512,29 @@ mod tests {
             "{failure}"
         );
         assert!(anonymize_text(MESSAGE, limits(2)).is_ok());
+        let key = |key: &str| AnonymizeOptions {
+            preset: Some(pipehat_deid::Preset::Pseudonymize),
+            key: Some(key.to_owned()),
+            ..AnonymizeOptions::default()
+        };
+        let short = anonymize_text(MESSAGE, key("a")).unwrap_err();
+        assert_eq!(short.code, "key-too-short");
+        assert!(
+            short
+                .message
+                .starts_with("the key is 1 byte: a key needs at least 16 bytes")
+        );
+        assert_eq!(
+            anonymize_text(MESSAGE, key("ü".repeat(7).as_str()))
+                .unwrap_err()
+                .code,
+            "key-too-short"
+        );
+        assert!(anonymize_text(MESSAGE, key("ü".repeat(8).as_str())).is_ok());
+        assert_eq!(
+            anonymize_text(MESSAGE, key("")).unwrap_err().code,
+            "key-required"
+        );
         assert!(anonymize_text("", AnonymizeOptions::default()).is_err());
     }
 }
