@@ -39,6 +39,10 @@ commands:
   get PATH FILE… | -     the value PATH names (PID-5.1, OBX[2]-5) in every message, a line each
       --raw                as written (escapes kept) instead of decoded
 
+  Input files are bytes: each message is read in the character set its MSH-18 names (empty:
+  UTF-8; 8859/1: ISO 8859-1), and what is written for bytes (anonymized files, ACKs, from-json)
+  stays in the message's own set. Values printed (get, to-json, findings) are UTF-8.
+
   validate, anonymize, to-json, ack and get also take
       --max-segments N     read at most N segments per message (default 100000)
       --max-messages N     read at most N messages per input (default 10000000)
@@ -113,11 +117,11 @@ function validateCommand(args) {
   const files = expand(positionals);
   const progress = progressLine('validating', files.length);
   for (const [i, name] of files.entries()) {
-    const text = name === '-' ? readFileSync(0, 'utf8') : readText(name);
-    progress(i, name, text.length);
+    const bytes = readInput(name);
+    progress(i, name, bytes.length);
     const file = name === '-' ? '<stdin>' : name;
     try {
-      results.push({ file, ...validateAll(text, options) });
+      results.push({ file, ...validateAll(bytes, options) });
     } catch (error) {
       // No readable message: an error of this input, reported with the others (exit 1).
       if (!(error instanceof PipehatError && error.code === 'input')) throw error;
@@ -190,12 +194,13 @@ function anonymizeCommand(args) {
   const progress = progressLine('anonymizing', files.length);
   try {
     for (const [i, name] of files.entries()) {
-      const input = name === '-' ? readFileSync(0, 'utf8') : readText(name);
+      const input = readInput(name);
       progress(i, name, input.length);
+      // Bytes in, bytes out: each message stays in the character set its MSH-18 names.
       const result = attempt(name, () => anonymize(input, options));
       receipts.push({ file: name === '-' ? '<stdin>' : name, ...result.receipt });
-      if (values.out === undefined) stdout.push(result.text);
-      else staged.push(stage(targets[i], result.text));
+      if (values.out === undefined) stdout.push(result.bytes);
+      else staged.push(stage(targets[i], result.bytes));
     }
     if (values.receipt !== undefined) staged.push(stage(values.receipt, JSON.stringify(receipts, null, 2) + '\n'));
   } catch (error) {
@@ -205,7 +210,7 @@ function anonymizeCommand(args) {
     progress.done();
   }
   for (const { temporary, path } of staged) renameSync(temporary, path);
-  for (const text of stdout) process.stdout.write(text);
+  for (const bytes of stdout) process.stdout.write(bytes);
   return 0;
 }
 
@@ -277,11 +282,23 @@ function progressLine(verb, count) {
   return show;
 }
 
-/** The one input of a command: a file or `-` (standard input). */
+/** The one input of a command, as bytes: a file or `-` (standard input). */
 function oneInput(positionals, command) {
   if (positionals.length !== 1) throw new UsageError(`${command}: give one file, or - for standard input`);
-  const [name] = positionals;
-  return name === '-' ? readFileSync(0, 'utf8') : readText(name);
+  return readInput(positionals[0]);
+}
+
+/**
+ * An input file (or `-`, standard input) as bytes, never decoded here: each message is read in
+ * the character set its MSH-18 names, and what is written for it stays in that set.
+ */
+function readInput(name) {
+  if (name === '-') return readFileSync(0);
+  try {
+    return readFileSync(name);
+  } catch (error) {
+    throw new UsageError(`cannot read ${name}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
+  }
 }
 
 /** Runs an API call on input `name`; its errors are bad input (exit 2), said in one line. */
@@ -300,8 +317,8 @@ function toJsonCommand(args) {
     options: { names: { type: 'boolean', default: false }, lossless: { type: 'boolean', default: false }, ...LIMIT_FLAGS },
   });
   if (values.names && values.lossless) throw new UsageError('to-json: --names and --lossless do not go together');
-  const text = oneInput(positionals, 'to-json');
-  const json = attempt(positionals[0], () => toJSON(text, { names: values.names, lossless: values.lossless, ...limitsOf(values) }));
+  const bytes = oneInput(positionals, 'to-json');
+  const json = attempt(positionals[0], () => toJSON(bytes, { names: values.names, lossless: values.lossless, ...limitsOf(values) }));
   process.stdout.write(JSON.stringify(json, null, values.lossless ? undefined : 2) + '\n');
   return 0;
 }
@@ -311,7 +328,7 @@ function fromJsonCommand(args) {
   const source = oneInput(positionals, 'from-json');
   let value;
   try {
-    value = JSON.parse(source);
+    value = JSON.parse(new TextDecoder().decode(source));
   } catch (error) {
     throw new UsageError(`from-json: not JSON (${error.message})`);
   }
@@ -325,9 +342,10 @@ function ackCommand(args) {
     allowPositionals: true,
     options: { code: { type: 'string' }, 'control-id': { type: 'string' }, ...LIMIT_FLAGS },
   });
-  const text = oneInput(positionals, 'ack');
-  const acks = attempt(positionals[0], () => ack(text, { code: values.code, controlId: values['control-id'], ...limitsOf(values) }));
-  process.stdout.write(acks.join(''));
+  const bytes = oneInput(positionals, 'ack');
+  // Each acknowledgment in the character set of the message it answers.
+  const acks = attempt(positionals[0], () => ack(bytes, { code: values.code, controlId: values['control-id'], ...limitsOf(values) }));
+  for (const reply of acks) process.stdout.write(reply);
   return 0;
 }
 
@@ -342,8 +360,8 @@ function getCommand(args) {
   let missing = 0;
   const options = { raw: values.raw, ...limitsOf(values) };
   for (const name of expand(files)) {
-    const text = name === '-' ? readFileSync(0, 'utf8') : readText(name);
-    for (const value of attempt(name, () => get(text, path, options))) {
+    const bytes = readInput(name);
+    for (const value of attempt(name, () => get(bytes, path, options))) {
       if (value === undefined) missing += 1;
       process.stdout.write(`${value ?? ''}\n`);
     }

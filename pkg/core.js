@@ -65,10 +65,17 @@ let ready = false;
 const encoder = new TextEncoder();
 
 /**
- * Writes `text` as UTF-8 straight into the wasm's input buffer (no temporary array, one copy)
- * and returns how many bytes it took; `fromInput(length)` then parses them.
+ * Writes an input into the wasm's input buffer — a string as UTF-8 (no temporary array, one
+ * copy), a `Uint8Array` as it is — and returns how many bytes it took; the binding called next
+ * takes them, told by `isText` whether they are a string's (text) or bytes.
  */
-function toInput(text) {
+function toInput(input) {
+  if (typeof input !== 'string') {
+    const start = bindings.inputBuffer(input.length);
+    new Uint8Array(bindings.wasmMemory().buffer, start, input.length).set(input);
+    return input.length;
+  }
+  const text = input;
   // Room for ASCII first (HL7 nearly always is); more only if the text needs it.
   let room = text.length + 8;
   let start = bindings.inputBuffer(room);
@@ -79,6 +86,17 @@ function toInput(text) {
     written += encoder.encodeInto(text.slice(read), new Uint8Array(bindings.wasmMemory().buffer, start + written, room - written)).written;
   }
   return written;
+}
+
+/** A string is text; a `Uint8Array` is bytes, read by each message's MSH-18. */
+const isText = (input) => typeof input === 'string';
+
+/** The input of a function: a string (text) or a `Uint8Array` (bytes). */
+function checkInput(fn, input) {
+  if (typeof input !== 'string' && !(input instanceof Uint8Array)) {
+    throw new TypeError(`${fn}: input must be a string or a Uint8Array, not ${show(input)}`);
+  }
+  return input;
 }
 
 /** Called by an entry point once the WebAssembly module is instantiated. */
@@ -267,9 +285,8 @@ const PARSE = object({ limits: LIMITS });
  */
 export function segments(input) {
   assertReady();
-  if (typeof input === 'string') return guard(() => bindings.segmentsOfText(input));
-  if (input instanceof Uint8Array) return guard(() => bindings.segmentsOfBytes(input));
-  throw new TypeError(`segments(input): input must be a string or a Uint8Array, not ${show(input)}`);
+  checkInput('segments', input);
+  return guard(() => bindings.segments(toInput(input), isText(input)));
 }
 
 /**
@@ -285,27 +302,27 @@ export function describe(path, version) {
 }
 
 /**
- * Validates the first HL7 v2 message of `text` against the dictionary of its version.
- * @param {string} text
+ * Validates the first HL7 v2 message of `input` against the dictionary of its version.
+ * @param {string | Uint8Array} input a string is text; bytes are read by each message's MSH-18
  * @param {import('./index.d.ts').ValidateOptions} [options]
  */
-export function validate(text, options) {
+export function validate(input, options) {
   assertReady();
-  checkString('validate', 'text', text);
+  checkInput('validate', input);
   const checked = checkOptions('validate', options, VALIDATE);
-  return guard(() => bindings.validate(text, checked));
+  return guard(() => bindings.validate(toInput(input), isText(input), checked));
 }
 
 /**
  * Validates every message of a file (many messages, batches, MLLP framing).
- * @param {string} text
+ * @param {string | Uint8Array} input a string is text; bytes are read by each message's MSH-18
  * @param {import('./index.d.ts').ValidateOptions} [options]
  */
-export function validateAll(text, options) {
+export function validateAll(input, options) {
   assertReady();
-  checkString('validateAll', 'text', text);
+  checkInput('validateAll', input);
   const checked = checkOptions('validateAll', options, VALIDATE);
-  return guard(() => bindings.validateAll(text, checked));
+  return guard(() => bindings.validateAll(toInput(input), isText(input), checked));
 }
 
 /**
@@ -319,18 +336,19 @@ export function profileFromXml(xml) {
 }
 
 /**
- * De-identifies every message of `text` (a message, many, a batch): Safe Harbor by default, or
- * keyed pseudonyms (`preset: 'pseudonymize'` and a `key`). Returns the anonymized text and a
- * receipt of every changed path; original values only with `keepOriginals: true`.
- * @param {string} text
+ * De-identifies every message of `input` (a message, many, a batch): Safe Harbor by default,
+ * or keyed pseudonyms (`preset: 'pseudonymize'` and a `key`). Returns `{ text, receipt }` for a
+ * string, `{ bytes, receipt }` for bytes (in each message's own character set); the receipt
+ * lists every changed path; original values only with `keepOriginals: true`.
+ * @param {string | Uint8Array} input a string is text; bytes are read by each message's MSH-18
  * @param {import('./index.d.ts').AnonymizeOptions} [options]
  */
-export function anonymize(text, options) {
+export function anonymize(input, options) {
   assertReady();
-  checkString('anonymize', 'text', text);
+  checkInput('anonymize', input);
   // A misspelt option must not silently fall back to defaults: this is about patient data.
   const checked = checkOptions('anonymize', options, ANONYMIZE);
-  return guard(() => bindings.anonymize(text, checked));
+  return guard(() => bindings.anonymize(toInput(input), isText(input), checked));
 }
 
 /**
@@ -346,14 +364,14 @@ export function generateKey() {
  * Messages as JSON. By default an array with every message in the readable form (fields by
  * number, values decoded); `names: true` adds the dictionary's names; `lossless: true` gives
  * the whole file in a form {@link fromJSON} turns back into the exact same bytes.
- * @param {string} text
+ * @param {string | Uint8Array} input a string is text; bytes are read by each message's MSH-18
  * @param {import('./index.d.ts').ToJSONOptions} [options]
  */
-export function toJSON(text, options) {
+export function toJSON(input, options) {
   assertReady();
-  checkString('toJSON', 'text', text);
+  checkInput('toJSON', input);
   const checked = checkOptions('toJSON', options, TO_JSON);
-  return guard(() => bindings.toJson(text, checked));
+  return guard(() => bindings.toJson(toInput(input), isText(input), checked));
 }
 
 /**
@@ -367,36 +385,37 @@ export function fromJSON(value) {
 }
 
 /**
- * An acknowledgment (ACK) for every message of `text`, each a CR-terminated string. Without
+ * An acknowledgment (ACK) for every message of `input`, each CR-terminated: strings for a
+ * string, `Uint8Array`s in the original's character set for bytes. Without
  * `code`, the message is validated: AA, AE or AR by its findings, and each finding an ERR
  * segment. MSH-7 of the ACK is now, unless `timestamp` says otherwise.
- * @param {string} text
+ * @param {string | Uint8Array} input a string is text; bytes are read by each message's MSH-18
  * @param {import('./index.d.ts').AckOptions} [options]
- * @returns {string[]}
+ * @returns {string[] | Uint8Array[]}
  */
-export function ack(text, options) {
+export function ack(input, options) {
   assertReady();
-  checkString('ack', 'text', text);
+  checkInput('ack', input);
   const checked = checkOptions('ack', options, ACK);
   checked.timestamp ??= hl7Now();
   checked.controlId ??= `ACK${checked.timestamp}`;
-  return guard(() => bindings.ackAll(text, checked));
+  return guard(() => bindings.ackAll(toInput(input), isText(input), checked));
 }
 
 /**
- * The value `path` names (`PID-5.1`, `OBX[2]-5`, `PID-3[2].4`) in every message of `text`:
+ * The value `path` names (`PID-5.1`, `OBX[2]-5`, `PID-3[2].4`) in every message of `input`:
  * decoded, or as written with `raw: true`; `undefined` where a message lacks it.
- * @param {string} text
+ * @param {string | Uint8Array} input a string is text; bytes are read by each message's MSH-18
  * @param {string} path
  * @param {{ raw?: boolean }} [options]
  * @returns {(string | undefined)[]}
  */
-export function get(text, path, options) {
+export function get(input, path, options) {
   assertReady();
-  checkString('get', 'text', text);
+  checkInput('get', input);
   checkString('get', 'path', path);
   const checked = checkOptions('get', options, GET);
-  return guard(() => bindings.getAll(text, path, checked));
+  return guard(() => bindings.getAll(toInput(input), isText(input), path, checked));
 }
 
 /** Now as HL7 writes it: YYYYMMDDHHMMSS+ZZZZ, local time. */
@@ -410,9 +429,7 @@ function hl7Now() {
 // The generated classes' own constructors and statics take unchecked arguments: they are taken
 // off the classes (reachable from any handle as `handle.constructor`) and called only from here.
 const messageFromInput = bindings.HL7Message.fromInput;
-const messageFromBytes = bindings.HL7Message.fromBytes;
 const fileFromInput = bindings.HL7File.fromInput;
-const fileFromBytes = bindings.HL7File.fromBytes;
 for (const cls of [bindings.HL7Message, bindings.HL7File]) {
   delete cls.fromInput;
   delete cls.fromBytes;
@@ -422,28 +439,27 @@ for (const cls of [bindings.HL7Message, bindings.HL7File]) {
  * Parses the first message of `input` and keeps it on the WebAssembly side: read it with
  * `get(path)`, edit it with `set(path, value)`, and turn it back into text with `toString()`.
  * Call `free()` when done with many messages; a FinalizationRegistry frees forgotten ones.
- * @param {string | Uint8Array} input
- * @param {{}} [options]
+ * @param {string | Uint8Array} input a string is text; bytes are decoded by MSH-18
+ * @param {import('./index.d.ts').ParseOptions} [options]
  * @returns {import('./index.d.ts').HL7Message}
  */
 export function parse(input, options) {
   assertReady();
+  checkInput('parse', input);
   const checked = checkOptions('parse', options, PARSE);
-  if (typeof input === 'string') return guard(() => messageFromInput(toInput(input), checked));
-  if (!(input instanceof Uint8Array)) throw new TypeError(`parse(input): input must be a string or a Uint8Array, not ${show(input)}`);
-  return guard(() => messageFromBytes(input, checked));
+  return guard(() => messageFromInput(toInput(input), isText(input), checked));
 }
 
 /**
  * Every readable message of a file, batch or MLLP stream, each as {@link parse} gives it.
- * @param {string} text
- * @param {{}} [options]
+ * @param {string | Uint8Array} input a string is text; bytes are read by each message's MSH-18
+ * @param {import('./index.d.ts').ParseOptions} [options]
  */
-export function parseMany(text, options) {
+export function parseMany(input, options) {
   assertReady();
-  checkString('parseMany', 'text', text);
+  checkInput('parseMany', input);
   const checked = checkOptions('parseMany', options, PARSE);
-  return guard(() => bindings.parseMany(text, checked));
+  return guard(() => bindings.parseMany(toInput(input), isText(input), checked));
 }
 
 /**
@@ -451,15 +467,14 @@ export function parseMany(text, options) {
  * to read a column at a time: `values(path)` gives the value in every message in one call.
  * The fastest way through big files. Call `free()` when done.
  * @param {string | Uint8Array} text
- * @param {{}} [options]
+ * @param {import('./index.d.ts').ParseOptions} [options]
  * @returns {import('./index.d.ts').HL7File}
  */
-export function parseFile(text, options) {
+export function parseFile(input, options) {
   assertReady();
+  checkInput('parseFile', input);
   const checked = checkOptions('parseFile', options, PARSE);
-  if (typeof text === 'string') return guard(() => fileFromInput(toInput(text), checked));
-  if (!(text instanceof Uint8Array)) throw new TypeError(`parseFile(text): text must be a string or a Uint8Array, not ${show(text)}`);
-  return guard(() => fileFromBytes(text, checked));
+  return guard(() => fileFromInput(toInput(input), isText(input), checked));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,3 +1,12 @@
+/**
+ * An HL7 v2 input. A `string` is text: its messages are read as the characters they are,
+ * whatever MSH-18 says (MSH-18 names how the message travels as bytes). A `Uint8Array` is
+ * bytes — a file, a socket's data — and each message is read in the character set its MSH-18
+ * names (empty: UTF-8; `8859/1`: ISO 8859-1); what pipehat makes of bytes for bytes
+ * (anonymized files, acknowledgments, lossless JSON) stays in that character set.
+ */
+export type Input = string | Uint8Array;
+
 /** A half-open range of offsets `[start, end)`. */
 export interface Range {
   /** First offset. */
@@ -147,7 +156,7 @@ export interface FindingLocation {
   path?: string;
   /** The segment's position in the message, from 1. */
   segment: number;
-  /** Byte offsets `[start, end)` into the input's UTF-8. */
+  /** Byte offsets `[start, end)` into the input's bytes (a string's UTF-8). */
   span: [number, number];
   /** Line and column (from 1, columns in characters) of the start. */
   line: number;
@@ -166,7 +175,12 @@ export interface Finding {
   message: string;
   /** The value concerned; absent with `withValues: false`. */
   value?: string;
-  /** The span in UTF-16 code units of the input string (for `String.prototype.slice`). */
+  /** The span in UTF-16 code units of the input string (for `String.prototype.slice`); only when the input was a string. */
+  textSpan?: Range;
+}
+
+/** A finding in a string: it has UTF-16 offsets. */
+export interface TextFinding extends Finding {
   textSpan: Range;
 }
 
@@ -181,12 +195,19 @@ export interface Report {
   findings: Finding[];
 }
 
+/** The report of a string: its findings have UTF-16 offsets. */
+export interface TextReport extends Report {
+  findings: TextFinding[];
+}
+
 /**
- * Validates the first message of `text`: structure (segments and groups), fields, data types
- * and tables of its HL7 version. Throws (`input`) when the text holds no readable message, or
- * a limit stopped reading it.
+ * Validates the first message of `input`: structure (segments and groups), fields, data types
+ * and tables of its HL7 version. Throws (`input`) when it holds no readable message, or a limit
+ * stopped reading it. Bytes are read by MSH-18; UTF-8 bytes labelled `8859/1` get a warning.
  */
-export function validate(text: string, options?: ValidateOptions | null): Report;
+export function validate(input: string, options?: ValidateOptions | null): TextReport;
+export function validate(input: Uint8Array, options?: ValidateOptions | null): Report;
+export function validate(input: Input, options?: ValidateOptions | null): Report;
 
 /** One message's report within a file. */
 export interface MessageReport extends Report {
@@ -205,12 +226,19 @@ export interface FileReport {
   unreadable: { line: number; message: string }[];
 }
 
+/** The reports of a string: their findings have UTF-16 offsets. */
+export interface TextFileReport extends FileReport {
+  messages: (MessageReport & TextReport)[];
+}
+
 /**
  * Validates every message of a file: many messages, batches, MLLP framing. Throws (`input`)
  * when it holds no readable message — empty, blank, not HL7 — saying why; messages that
  * cannot be read among readable ones, and where a limit stopped reading, are in `unreadable`.
  */
-export function validateAll(text: string, options?: ValidateOptions | null): FileReport;
+export function validateAll(input: string, options?: ValidateOptions | null): TextFileReport;
+export function validateAll(input: Uint8Array, options?: ValidateOptions | null): FileReport;
+export function validateAll(input: Input, options?: ValidateOptions | null): FileReport;
 
 /** Reads an HL7 v2 XML conformance profile (`HL7v2xConformanceProfile`) as a {@link Profile}. */
 export function profileFromXml(xml: string): Profile;
@@ -270,25 +298,35 @@ export interface AnonymizeReceipt {
   /** How many messages were anonymized. */
   messages: number;
   changes: AnonymizeChange[];
-  /** Input dropped because it was not HL7 (prose between messages, unreadable messages), by UTF-8 byte range. */
+  /** Input dropped because it was not HL7 (prose between messages), by byte range of the input (a string's UTF-8). */
   removed: { start: number; end: number; reason: string }[];
 }
 
-/** An anonymized text and its receipt. */
+/** An anonymized string and its receipt. */
 export interface Anonymized {
   /** The anonymized messages: same segments and structure, line ends as they were. */
   text: string;
   receipt: AnonymizeReceipt;
 }
 
+/** Anonymized bytes and their receipt. */
+export interface AnonymizedBytes {
+  /** The anonymized messages, each in the character set its MSH-18 names (kept values byte for byte). */
+  bytes: Uint8Array;
+  receipt: AnonymizeReceipt;
+}
+
 /**
- * De-identifies every message of `text`. Every value of every segment is judged from the
+ * De-identifies every message of `input`: `{ text }` for a string, `{ bytes }` (in each
+ * message's character set) for bytes. Every value of every segment is judged from the
  * dictionary's data types; what is not known to be harmless (Z-segments included) is treated as
  * an identifier. Throws when `preset: 'pseudonymize'` has no `key` (`key-required`), the key
  * is shorter than 16 bytes (`key-too-short`), or a policy key is not a path; and (`input`) for input with no readable message, or with any message that cannot be
  * read (naming its line: it could not be anonymized), or that a limit stopped.
  */
-export function anonymize(text: string, options?: AnonymizeOptions | null): Anonymized;
+export function anonymize(input: string, options?: AnonymizeOptions | null): Anonymized;
+export function anonymize(input: Uint8Array, options?: AnonymizeOptions | null): AnonymizedBytes;
+export function anonymize(input: Input, options?: AnonymizeOptions | null): Anonymized | AnonymizedBytes;
 
 /** A new random key for pseudonyms: 64 hex digits from the platform's cryptographic randomness. */
 export function generateKey(): string;
@@ -310,9 +348,13 @@ export interface ToJSONOptions {
   limits?: Limits;
 }
 
-/** Every message of `text` in the readable form, or (`lossless`) the whole file as lossless JSON. */
-export function toJSON(text: string, options?: (ToJSONOptions & { lossless?: false }) | null): ReadableMessage[];
-export function toJSON(text: string, options: ToJSONOptions & { lossless: true }): { format: string; items: unknown[] };
+/**
+ * Every message of `input` in the readable form, or (`lossless`) the whole file as lossless
+ * JSON: of bytes, the bytes themselves (what is not UTF-8 as `{"hex"}`), so {@link fromJSON}
+ * gives them back exactly; of a string, its UTF-8.
+ */
+export function toJSON(input: Input, options?: (ToJSONOptions & { lossless?: false }) | null): ReadableMessage[];
+export function toJSON(input: Input, options: ToJSONOptions & { lossless: true }): { format: string; items: unknown[] };
 
 /** The exact bytes of a file from its lossless JSON. Throws for anything else. */
 export function fromJSON(value: unknown): Uint8Array;
@@ -329,8 +371,13 @@ export interface AckOptions {
   limits?: Limits;
 }
 
-/** An acknowledgment for every message of `text`, each CR-terminated. */
-export function ack(text: string, options?: AckOptions | null): string[];
+/**
+ * An acknowledgment for every message of `input`, each CR-terminated: strings for a string;
+ * for bytes, bytes in the character set of the message each answers (MSH-18 is kept).
+ */
+export function ack(input: string, options?: AckOptions | null): string[];
+export function ack(input: Uint8Array, options?: AckOptions | null): Uint8Array[];
+export function ack(input: Input, options?: AckOptions | null): string[] | Uint8Array[];
 
 /** Options of {@link get}. */
 export interface GetOptions {
@@ -340,8 +387,8 @@ export interface GetOptions {
   limits?: Limits;
 }
 
-/** The value `path` names in every message of `text`: decoded, or as written with `raw`; `undefined` where missing. */
-export function get(text: string, path: string, options?: GetOptions | null): (string | undefined)[];
+/** The value `path` names in every message of `input`: decoded, or as written with `raw`; `undefined` where missing. */
+export function get(input: Input, path: string, options?: GetOptions | null): (string | undefined)[];
 
 /** A message parsed and kept on the WebAssembly side ({@link parse}). */
 export interface HL7Message {
@@ -369,11 +416,15 @@ export interface ParseOptions {
   limits?: Limits;
 }
 
-/** Parses the first message of `input`. Throws when it holds no readable MSH header. */
-export function parse(input: string | Uint8Array, options?: ParseOptions | null): HL7Message;
+/**
+ * Parses the first message of `input` and keeps it as text (`toString()`): bytes are decoded
+ * message by message by MSH-18 (UTF-16 with a byte order mark too). Throws when it holds no
+ * readable MSH header.
+ */
+export function parse(input: Input, options?: ParseOptions | null): HL7Message;
 
 /** Every readable message of a file, batch or MLLP stream. Throws (`input`) when there is none, or a limit stopped reading. */
-export function parseMany(text: string, options?: ParseOptions | null): HL7Message[];
+export function parseMany(input: Input, options?: ParseOptions | null): HL7Message[];
 
 /** A whole file parsed once and kept on the WebAssembly side ({@link parseFile}). */
 export interface HL7File {
@@ -393,7 +444,7 @@ export interface HL7File {
  * Parses every message of a file once, to read it a column at a time: the fastest way through
  * big files. Throws (`input`) when there is no readable message, or a limit stopped reading.
  */
-export function parseFile(text: string | Uint8Array, options?: ParseOptions | null): HL7File;
+export function parseFile(input: Input, options?: ParseOptions | null): HL7File;
 
 /** What kind of problem a {@link PipehatError} reports. */
 export type PipehatErrorCode =

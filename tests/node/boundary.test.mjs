@@ -84,7 +84,7 @@ test('options: a value that is not one the option allows is a PipehatError "opti
 });
 
 test('arguments: wrong types are TypeErrors naming the function', () => {
-  assert.throws(() => validate(42), { name: 'TypeError', message: 'validate: text must be a string, not the number 42' });
+  assert.throws(() => validate(42), { name: 'TypeError', message: 'validate: input must be a string or a Uint8Array, not the number 42' });
   assert.throws(() => get(message, 5), { name: 'TypeError', message: 'get: path must be a string, not the number 5' });
   assert.throws(() => describe('PID-5', 2.5), { name: 'TypeError', message: 'describe: version must be a string, not the number 2.5' });
   assert.throws(() => profileFromXml(null), { name: 'TypeError', message: 'profileFromXml: xml must be a string, not null' });

@@ -3,7 +3,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,4 +79,64 @@ test('a message over the segment limit is an error for every command, never an e
   const lower = run(['to-json', '--max-messages', '1', file('two.hl7', message + message)]);
   assert.equal(lower.code, 2);
   assert.match(lower.err, /line 5: the file has more than 1 messages/);
+});
+
+// Text and bytes: the CLI reads every input as bytes, so each message is read in the character
+// set its MSH-18 names, and what it writes for a file stays in that set.
+const umlauts = 'MSH|^~\\&|LAB|HOSP|EHR|HOSP|20261122083000||ORU^R01^ORU_R01|MSG1|P|2.5.1||||||CHARSET\r'
+  + 'PID|1||7||Müller^Jürgen||19800101|M\rOBR|1|||718-7^Hämoglobin^LN\r'
+  + 'OBX|1|ST|718-7^Hämoglobin^LN||13.5|g/dL|||||F\r';
+const latin1File = Buffer.from(umlauts.replace('CHARSET', '8859/1'), 'latin1');
+const utf8File = Buffer.from(umlauts.replace('CHARSET', 'UNICODE UTF-8'), 'utf8');
+
+test('get and to-json read ISO 8859-1 and UTF-8 files by their MSH-18', () => {
+  file('latin1.hl7', latin1File);
+  file('utf8.hl7', utf8File);
+  for (const name of ['latin1.hl7', 'utf8.hl7']) {
+    const got = run(['get', 'PID-5.1', name]);
+    assert.equal(got.code, 0, got.err);
+    assert.equal(got.out, 'Müller\n', name); // was M\ufffdller for ISO 8859-1
+    assert.equal(run(['get', 'PID-5.1', '-'], name === 'latin1.hl7' ? latin1File : utf8File).out, 'Müller\n');
+    assert.equal(JSON.parse(run(['to-json', name]).out)[0].segments[1].fields['5']['1'], 'Müller');
+  }
+});
+
+test('to-json --lossless | from-json - gives back the file byte for byte', () => {
+  file('latin1.hl7', latin1File);
+  file('utf8.hl7', utf8File);
+  for (const [name, bytes] of [['latin1.hl7', latin1File], ['utf8.hl7', utf8File]]) {
+    const json = run(['to-json', '--lossless', name]);
+    assert.equal(json.code, 0, json.err);
+    const back = run(['from-json', '-'], json.outBytes);
+    assert.equal(back.code, 0, back.err);
+    assert.deepEqual(back.outBytes, bytes, name);
+  }
+});
+
+test('anonymize and ack write in the file character set: kept ISO 8859-1 bytes stay', () => {
+  file('latin1.hl7', latin1File);
+  file('utf8.hl7', utf8File);
+  const latin = run(['anonymize', 'latin1.hl7']);
+  assert.equal(latin.code, 0, latin.err);
+  assert.ok(latin.outBytes.includes(Buffer.from('718-7^Hämoglobin^LN', 'latin1')), latin.outBytes.toString('latin1'));
+  assert.ok(!latin.outBytes.includes(Buffer.from('\ufffd', 'utf8')), 'no U+FFFD');
+  assert.ok(!latin.outBytes.includes(Buffer.from('Müller', 'latin1')));
+  const utf8 = run(['anonymize', 'utf8.hl7']);
+  assert.ok(utf8.outBytes.includes(Buffer.from('718-7^Hämoglobin^LN', 'utf8')));
+  // --out writes the same bytes.
+  assert.equal(run(['anonymize', '--out', 'out', 'latin1.hl7']).code, 0);
+  assert.deepEqual(readFileSync(join(dir, 'out/latin1.hl7')), latin.outBytes);
+  const reply = run(['ack', '--control-id', 'A1', file('broken-latin1.hl7', Buffer.from(umlauts.replace('CHARSET', '8859/1').replace('19800101', '1980Ä'), 'latin1'))]);
+  assert.equal(reply.code, 0, reply.err);
+  assert.ok(reply.outBytes.includes(Buffer.from("'1980Ä'", 'latin1')), reply.outBytes.toString('latin1'));
+  assert.ok(reply.outBytes.includes(Buffer.from('|8859/1\rMSA|AE|MSG1\r', 'latin1')));
+});
+
+test('validate warns when a UTF-8 file says it is ISO 8859-1', () => {
+  file('mislabelled.hl7', Buffer.from(umlauts.replace('CHARSET', '8859/1'), 'utf8'));
+  const result = run(['validate', 'mislabelled.hl7']);
+  assert.match(result.out, /^mislabelled\.hl7:2:12: warning 102 encoding\.utf8-declared-latin1/m);
+  assert.match(result.out, /MSH-18 says 8859\/1, but the text is UTF-8/);
+  const clean = run(['validate', 'latin1.hl7']);
+  assert.doesNotMatch(clean.out, /encoding\./);
 });

@@ -80,16 +80,82 @@ pub fn segments_of(input: &[u8], text: Option<&str>) -> Vec<SegmentInfo> {
         .collect()
 }
 
-/// `segmentsOfText(text)`: the segments of an HL7 v2 string, with UTF-16 and byte spans.
-#[wasm_bindgen(js_name = segmentsOfText, unchecked_return_type = "Segment[]")]
-pub fn segments_of_text(text: &str) -> Result<JsValue, JsError> {
-    to_js(&segments_of(text.as_bytes(), Some(text)))
+/// `segments(input)`: the segments of the `len` bytes of input JavaScript wrote into
+/// [`input_buffer`]; with UTF-16 spans too when they are a string's (`text`).
+#[wasm_bindgen(unchecked_return_type = "Segment[]")]
+pub fn segments(len: usize, text: bool) -> Result<JsValue, JsError> {
+    let input = Input::take(len, text);
+    to_js(&segments_of(input.bytes(), input.text()))
 }
 
-/// `segmentsOfBytes(bytes)`: the segments of HL7 v2 bytes, with byte spans.
-#[wasm_bindgen(js_name = segmentsOfBytes, unchecked_return_type = "Segment[]")]
-pub fn segments_of_bytes(bytes: &[u8]) -> Result<JsValue, JsError> {
-    to_js(&segments_of(bytes, None))
+/// Input as JavaScript hands it over. A string is text: its messages are read as the UTF-8
+/// it is, whatever MSH-18 says (`parse_text`). A `Uint8Array` is bytes: each message is read
+/// in the character set its MSH-18 names (`parse`), and what is made of it for bytes
+/// (anonymized files, acknowledgments, lossless JSON) stays in that set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// A JavaScript string, as UTF-8.
+    Text(String),
+    /// A `Uint8Array`, as given.
+    Bytes(Vec<u8>),
+}
+
+impl Input {
+    /// The `len` bytes JavaScript wrote into [`input_buffer`], as text when they are a string's.
+    fn take(len: usize, text: bool) -> Input {
+        let bytes = take_input(len);
+        if text {
+            Input::Text(utf8(bytes))
+        } else {
+            Input::Bytes(bytes)
+        }
+    }
+
+    /// The input's bytes (a string's UTF-8).
+    #[must_use]
+    pub fn bytes(&self) -> &[u8] {
+        match self {
+            Input::Text(text) => text.as_bytes(),
+            Input::Bytes(bytes) => bytes,
+        }
+    }
+
+    /// The string, when the input was one.
+    #[must_use]
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Input::Text(text) => Some(text),
+            Input::Bytes(_) => None,
+        }
+    }
+
+    /// Every message: text read as text, bytes by each message's MSH-18.
+    #[must_use]
+    pub fn file(&self, limits: pipehat::Limits) -> pipehat::File<'_> {
+        match self {
+            Input::Text(text) => pipehat::File::parse_text_with(text, limits),
+            Input::Bytes(bytes) => pipehat::File::parse_with(bytes, limits),
+        }
+    }
+
+    /// Bytes as the text they stand for ([`Input::into_text`]), as an `Input`.
+    fn into_text_input(self) -> Input {
+        Input::Text(self.into_text())
+    }
+
+    /// The input as text: bytes decoded message by message, each by its MSH-18 (UTF-16 with a
+    /// byte order mark too), for what keeps text (`HL7Message`, `HL7File`).
+    #[must_use]
+    pub fn into_text(self) -> String {
+        match self {
+            Input::Text(text) => text,
+            Input::Bytes(bytes) => match pipehat::charset::decode_file(&bytes) {
+                std::borrow::Cow::Owned(text) => text,
+                // Borrowed: the bytes are that text already.
+                std::borrow::Cow::Borrowed(_) => utf8(bytes),
+            },
+        }
+    }
 }
 
 /// A field or component definition as handed to JavaScript.
@@ -480,8 +546,9 @@ pub struct ValidateOptions {
 pub struct FindingInfo {
     #[serde(flatten)]
     finding: pipehat_validate::Finding,
-    /// The finding's span in UTF-16 code units of the input string.
-    text_span: Range,
+    /// The finding's span in UTF-16 code units of the input string; absent for bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text_span: Option<Range>,
 }
 
 /// A report as handed to JavaScript.
@@ -495,15 +562,19 @@ pub struct ReportInfo {
     findings: Vec<FindingInfo>,
 }
 
-/// Validates the first message of `text`.
+/// Validates the first message of `input`.
 ///
 /// # Errors
 /// See [`check_file`]; a version or profile that cannot be used.
-pub fn validate_text(text: &str, options: &ValidateOptions) -> Result<ReportInfo, Failure> {
-    let file = pipehat::File::parse_with(text.as_bytes(), limits_of(options.limits));
+pub fn validate_input(input: &Input, options: &ValidateOptions) -> Result<ReportInfo, Failure> {
+    let file = input.file(limits_of(options.limits));
     check_file(&file, true)?;
     let message = &file.messages()[0];
-    validate_message(&mut Utf16Offsets::new(text), message, options)
+    let report = pipehat_validate::validate(message, &rust_options(options)?);
+    Ok(report_info(
+        input.text().map(Utf16Offsets::new).as_mut(),
+        report,
+    ))
 }
 
 /// One message's report within a file, as handed to JavaScript.
@@ -539,21 +610,21 @@ pub struct FileReportInfo {
     unreadable: Vec<UnreadableInfo>,
 }
 
-/// Validates every message of `text`; what cannot be read (also where a limit stopped reading)
+/// Validates every message of `input`; what cannot be read (also where a limit stopped reading)
 /// is listed as unreadable.
 ///
 /// # Errors
-/// When `text` holds no readable message (see [`check_file`]); a version or profile that
+/// When `input` holds no readable message (see [`check_file`]); a version or profile that
 /// cannot be used.
-pub fn validate_file_text(
-    text: &str,
+pub fn validate_file_input(
+    input: &Input,
     options: &ValidateOptions,
 ) -> Result<FileReportInfo, Failure> {
-    let file = pipehat::File::parse_with(text.as_bytes(), limits_of(options.limits));
+    let file = input.file(limits_of(options.limits));
     check_file(&file, false)?;
-    let lines = pipehat::position::LineIndex::new(text.as_bytes());
+    let lines = pipehat::position::LineIndex::new(input.bytes());
     // One converter for the whole file: messages come in order, so it only moves forward.
-    let mut utf16 = Utf16Offsets::new(text);
+    let mut utf16 = input.text().map(Utf16Offsets::new);
     let mut messages = Vec::with_capacity(file.messages().len());
     // One validator and one line index for the whole file (validating message by message
     // would index every line of the file again for each message).
@@ -567,7 +638,7 @@ pub fn validate_file_text(
             index: i + 1,
             control_id,
             line: lines.line_column(message.span().start).line,
-            report: report_info(&mut utf16, report),
+            report: report_info(utf16.as_mut(), report),
         });
     }
     let unreadable = file
@@ -608,19 +679,27 @@ fn rust_options(options: &ValidateOptions) -> Result<pipehat_validate::Options<'
     })
 }
 
-fn validate_message(
-    utf16: &mut Utf16Offsets<'_>,
-    message: &pipehat::Message<'_>,
-    options: &ValidateOptions,
-) -> Result<ReportInfo, Failure> {
-    let report = pipehat_validate::validate(message, &rust_options(options)?);
-    Ok(report_info(utf16, report))
-}
-
-/// A report with UTF-16 spans, as JavaScript gets it.
-fn report_info(utf16: &mut Utf16Offsets<'_>, report: pipehat_validate::Report) -> ReportInfo {
+/// A report as JavaScript gets it: with UTF-16 spans when the input was a string.
+fn report_info(
+    utf16: Option<&mut Utf16Offsets<'_>>,
+    report: pipehat_validate::Report,
+) -> ReportInfo {
     let valid = report.is_valid();
     let mut findings = report.findings;
+    let Some(utf16) = utf16 else {
+        return ReportInfo {
+            version: report.version,
+            structure: report.structure,
+            valid,
+            findings: findings
+                .drain(..)
+                .map(|finding| FindingInfo {
+                    finding,
+                    text_span: None,
+                })
+                .collect(),
+        };
+    };
     // Utf16Offsets is fastest moving forward: convert every offset in order.
     let mut spans = vec![Range { start: 0, end: 0 }; findings.len()];
     let mut points: Vec<(usize, usize, bool)> = Vec::new();
@@ -641,7 +720,10 @@ fn report_info(utf16: &mut Utf16Offsets<'_>, report: pipehat_validate::Report) -
     let findings = findings
         .drain(..)
         .zip(spans)
-        .map(|(finding, text_span)| FindingInfo { finding, text_span })
+        .map(|(finding, text_span)| FindingInfo {
+            finding,
+            text_span: Some(text_span),
+        })
         .collect();
     ReportInfo {
         version: report.version,
@@ -651,14 +733,17 @@ fn report_info(utf16: &mut Utf16Offsets<'_>, report: pipehat_validate::Report) -
     }
 }
 
-/// `validateAll(text, options)`: the reports of every message in a file.
+/// `validateAll(input, options)`: the reports of every message in a file (the input as for
+/// [`segments`]).
 #[wasm_bindgen(js_name = validateAll, unchecked_return_type = "FileReport")]
 pub fn validate_all(
-    text: &str,
+    len: usize,
+    text: bool,
     #[wasm_bindgen(unchecked_param_type = "ValidateOptions | undefined")] options: JsValue,
 ) -> Result<JsValue, JsError> {
+    let input = Input::take(len, text);
     let options: ValidateOptions = options_of("validateAll", options)?;
-    let report = validate_file_text(text, &options)?;
+    let report = validate_file_input(&input, &options)?;
     to_js(&report)
 }
 
@@ -692,14 +777,17 @@ pub fn profile_from_xml(text: &str) -> Result<JsValue, JsError> {
     to_js(&profile)
 }
 
-/// `validate(text, options)`: the validation report of the first message in `text`.
+/// `validate(input, options)`: the validation report of the first message (the input as for
+/// [`segments`]).
 #[wasm_bindgen(unchecked_return_type = "Report")]
 pub fn validate(
-    text: &str,
+    len: usize,
+    text: bool,
     #[wasm_bindgen(unchecked_param_type = "ValidateOptions | undefined")] options: JsValue,
 ) -> Result<JsValue, JsError> {
+    let input = Input::take(len, text);
     let options: ValidateOptions = options_of("validate", options)?;
-    let report = validate_text(text, &options)?;
+    let report = validate_input(&input, &options)?;
     to_js(&report)
 }
 
@@ -720,14 +808,14 @@ pub struct AnonymizeOptions {
     pub limits: Option<LimitsOptions>,
 }
 
-/// An anonymized file as handed to JavaScript.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+/// An anonymized input: text for a string, bytes in each message's own character set for
+/// bytes; and the receipt.
+#[derive(Debug, Clone)]
 pub struct AnonymizedInfo {
-    /// The anonymized text.
-    text: String,
+    /// The anonymized messages, as the input was (text or bytes).
+    pub output: Input,
     /// What changed.
-    receipt: pipehat_deid::Receipt,
+    pub receipt: pipehat_deid::Receipt,
 }
 
 /// Refuses a file with a message that cannot be read: anonymizing it would not look inside that
@@ -753,13 +841,17 @@ fn refuse_unreadable(file: &pipehat::File<'_>) -> Result<(), Failure> {
 /// with it every pseudonym traced back to its value.
 pub const MIN_KEY_BYTES: usize = 16;
 
-/// Anonymizes every message of `text`.
+/// Anonymizes every message of `input`: a string as text, bytes as bytes (each message read,
+/// and its replacements written, in its MSH-18 character set).
 ///
 /// # Errors
 /// Input with no readable message, a message that cannot be read, or reading stopped by a limit
 /// (see [`check_file`]); a key shorter than [`MIN_KEY_BYTES`]; a policy that pseudonymizes
 /// without a key, or an override key that is not a path.
-pub fn anonymize_text(text: &str, options: AnonymizeOptions) -> Result<AnonymizedInfo, Failure> {
+pub fn anonymize_input(
+    input: &Input,
+    options: AnonymizeOptions,
+) -> Result<AnonymizedInfo, Failure> {
     // The anonymizer reads the file again with the default limits: lower ones only.
     let defaults = pipehat::Limits::default();
     let limits = options.limits.unwrap_or_default().limits();
@@ -773,7 +865,7 @@ pub fn anonymize_text(text: &str, options: AnonymizeOptions) -> Result<Anonymize
         }
         .limits()
     };
-    let file = pipehat::File::parse_with(text.as_bytes(), limits);
+    let file = input.file(limits);
     check_file(&file, true)?;
     refuse_unreadable(&file)?;
     if let Some(key) = options.key.as_deref()
@@ -801,25 +893,66 @@ pub fn anonymize_text(text: &str, options: AnonymizeOptions) -> Result<Anonymize
                 pipehat_deid::Error::Policy(_) => Failure::new("policy", e.to_string()),
             })?
             .keep_originals(options.keep_originals.unwrap_or(false));
-    let output = anonymizer.anonymize(text.as_bytes());
-    Ok(AnonymizedInfo {
-        // Valid UTF-8 in gives valid UTF-8 out: kept bytes are copied whole, replacements are
-        // ASCII or decoded text of the input.
-        text: String::from_utf8(output.bytes)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
-        receipt: output.receipt,
+    Ok(match input {
+        Input::Bytes(bytes) => {
+            let anonymized = anonymizer.anonymize(bytes);
+            AnonymizedInfo {
+                output: Input::Bytes(anonymized.bytes),
+                receipt: anonymized.receipt,
+            }
+        }
+        Input::Text(text) => {
+            // The anonymizer reads bytes by MSH-18: the text goes in as the bytes it stands
+            // for (an `8859/1` message in ISO 8859-1) and comes back decoded the same way.
+            // A character its message's set cannot hold leaves the text as UTF-8 throughout.
+            match pipehat::charset::encode_file(text) {
+                Ok(bytes) => {
+                    let anonymized = anonymizer.anonymize(&bytes);
+                    AnonymizedInfo {
+                        output: Input::Bytes(anonymized.bytes).into_text_input(),
+                        receipt: anonymized.receipt,
+                    }
+                }
+                Err(_) => {
+                    let anonymized = anonymizer.anonymize(text.as_bytes());
+                    AnonymizedInfo {
+                        output: Input::Text(utf8(anonymized.bytes)),
+                        receipt: anonymized.receipt,
+                    }
+                }
+            }
+        }
     })
 }
 
-/// `anonymize(text, options)`: every message of `text` de-identified, and the receipt.
-#[wasm_bindgen(unchecked_return_type = "Anonymized")]
+/// `anonymize(input, options)`: every message de-identified (the input as for [`segments`]),
+/// and the receipt: `{ text, receipt }` for a string, `{ bytes, receipt }` for bytes.
+#[wasm_bindgen(unchecked_return_type = "Anonymized | AnonymizedBytes")]
 pub fn anonymize(
-    text: &str,
+    len: usize,
+    text: bool,
     #[wasm_bindgen(unchecked_param_type = "AnonymizeOptions | undefined")] options: JsValue,
 ) -> Result<JsValue, JsError> {
+    let input = Input::take(len, text);
     let options: AnonymizeOptions = options_of("anonymize", options)?;
-    let output = anonymize_text(text, options)?;
-    to_js(&output)
+    let AnonymizedInfo { output, receipt } = anonymize_input(&input, options)?;
+    let out = js_sys::Object::new();
+    let set = |key: &str, value: &JsValue| js_sys::Reflect::set(&out, &key.into(), value);
+    match output {
+        Input::Text(text) => set("text", &JsValue::from_str(&text)),
+        Input::Bytes(bytes) => set("bytes", &js_sys::Uint8Array::from(bytes.as_slice()).into()),
+    }
+    .and_then(|_| set("receipt", &to_js(&receipt).map_err(JsValue::from)?))
+    .map_err(|_| fail("internal", "the result could not be made"))?;
+    Ok(out.into())
+}
+
+/// An element as written (escapes kept), as text: its bytes in its message's character set.
+fn raw_text<'a>(
+    message: &pipehat::Message<'a>,
+    element: pipehat::Element<'a>,
+) -> std::borrow::Cow<'a, str> {
+    pipehat::charset::decode_text(element.as_bytes(), message.encoding())
 }
 
 /// The dictionary version for a message: `version` when given, else its MSH-12, else the latest.
@@ -855,13 +988,18 @@ pub struct ToJsonOptions {
 /// `toJSON(text, { lossless, names, version })`: every message in the readable form (an array;
 /// with `names`, each segment and element named from the dictionary), or with `lossless` the
 /// whole file in the form `fromJSON` turns back into the same bytes.
+///
+/// For bytes, values are read by each message's MSH-18, and the lossless form is of the bytes
+/// themselves (what is not UTF-8 as `{"hex"}`), so `fromJSON` gives back those exact bytes.
 #[wasm_bindgen(js_name = toJson, unchecked_return_type = "unknown")]
 pub fn to_json(
-    text: &str,
+    len: usize,
+    text: bool,
     #[wasm_bindgen(unchecked_param_type = "ToJSONOptions | undefined")] options: JsValue,
 ) -> Result<JsValue, JsError> {
+    let input = Input::take(len, text);
     let options: ToJsonOptions = options_of("toJSON", options)?;
-    let file = pipehat::File::parse_with(text.as_bytes(), limits_of(options.limits));
+    let file = input.file(limits_of(options.limits));
     check_file(&file, true)?;
     if options.lossless == Some(true) {
         return to_js(&pipehat::json::Lossless(&file));
@@ -917,17 +1055,39 @@ pub struct AckOptions {
 /// become ERR segments.
 #[wasm_bindgen(js_name = ackAll)]
 pub fn ack_all(
-    text: &str,
+    len: usize,
+    text: bool,
     #[wasm_bindgen(unchecked_param_type = "AckOptions")] options: JsValue,
-) -> Result<Vec<String>, JsError> {
+) -> Result<JsValue, JsError> {
+    let input = Input::take(len, text);
+    let acks = acks_of(&input, options_of("ack", options)?)?;
+    Ok(match input {
+        Input::Text(_) => acks
+            .into_iter()
+            .map(|ack| JsValue::from_str(&utf8(ack)))
+            .collect::<js_sys::Array>(),
+        Input::Bytes(_) => acks
+            .into_iter()
+            .map(|ack| JsValue::from(js_sys::Uint8Array::from(ack.as_slice())))
+            .collect::<js_sys::Array>(),
+    }
+    .into())
+}
+
+/// An acknowledgment for every message of `input`, as bytes: UTF-8 for a string; for bytes, in
+/// the character set of the message it answers (its MSH-18, which it keeps).
+///
+/// # Errors
+/// See [`check_file`]; a code that is not an acknowledgment code.
+pub fn acks_of(input: &Input, options: AckOptions) -> Result<Vec<Vec<u8>>, Failure> {
     let AckOptions {
         code,
         control_id,
         timestamp,
         limits,
-    } = options_of("ack", options)?;
+    } = options;
     let timestamp = timestamp.as_str();
-    let file = pipehat::File::parse_with(text.as_bytes(), limits_of(limits));
+    let file = input.file(limits_of(limits));
     check_file(&file, true)?;
     let fixed = match code.as_deref() {
         None => None,
@@ -938,7 +1098,7 @@ pub fn ack_all(
         Some("CE") => Some(pipehat::AckCode::CommitError),
         Some("CR") => Some(pipehat::AckCode::CommitReject),
         Some(other) => {
-            return Err(fail(
+            return Err(Failure::new(
                 "options",
                 format!(
                     "ack: option 'code' must be an acknowledgment code ('AA', 'AE', 'AR', 'CA', 'CE' or 'CR'), not '{other}'"
@@ -973,9 +1133,27 @@ pub fn ack_all(
                 ack
             }
         };
-        acks.push(String::from_utf8_lossy(&ack.build(message)).into_owned());
+        acks.push(build_ack(&ack, message));
     }
     Ok(acks)
+}
+
+/// The acknowledgment's bytes in the character set of `message`. The core copies MSH fields
+/// as they are and writes its own text (MSA-3, ERR-7) as UTF-8, so for an ISO 8859-1 message
+/// it is built from the message's text and then written in ISO 8859-1 (a character that set
+/// cannot hold as `?`).
+fn build_ack(ack: &pipehat::Acknowledgment, message: &pipehat::Message<'_>) -> Vec<u8> {
+    if message.encoding() != pipehat::Charset::Latin1 || message.as_bytes().is_ascii() {
+        return ack.build(message);
+    }
+    let text = pipehat::charset::decode_text(message.as_bytes(), message.encoding());
+    let Ok(as_text) = pipehat::Message::parse_text(&text) else {
+        return ack.build(message);
+    };
+    utf8(ack.build(&as_text))
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?'))
+        .collect()
 }
 
 /// Options of `get` as `core.js` passes them.
@@ -992,23 +1170,25 @@ pub struct GetOptions {
 /// raw as written), `undefined` where a message lacks it.
 #[wasm_bindgen(js_name = getAll, unchecked_return_type = "(string | undefined)[]")]
 pub fn get_all(
-    text: &str,
+    len: usize,
+    text: bool,
     path: &str,
     #[wasm_bindgen(unchecked_param_type = "{ raw?: boolean } | undefined")] options: JsValue,
 ) -> Result<JsValue, JsError> {
+    let input = Input::take(len, text);
     let options: GetOptions = options_of("get", options)?;
     let raw = options.raw == Some(true);
     let path: pipehat::Path = path
         .parse()
         .map_err(|e: pipehat::PathError| fail("path", format!("'{path}' is not a path: {e}")))?;
-    let file = pipehat::File::parse_with(text.as_bytes(), limits_of(options.limits));
+    let file = input.file(limits_of(options.limits));
     check_file(&file, true)?;
     let values: js_sys::Array = file
         .messages()
         .iter()
         .map(|message| match message.get(&path) {
             None => JsValue::UNDEFINED,
-            Some(element) if raw => JsValue::from_str(&String::from_utf8_lossy(element.as_bytes())),
+            Some(element) if raw => JsValue::from_str(&raw_text(message, element)),
             Some(element) => JsValue::from_str(&element.text()),
         })
         .collect();
@@ -1070,9 +1250,8 @@ impl HandleFile {
     /// # Errors
     /// See [`check_file`].
     pub fn new(text: String, limits: pipehat::Limits) -> Result<HandleFile, Failure> {
-        let parsed = parsed::ParsedFile::new(text, |text| {
-            pipehat::File::parse_with(text.as_bytes(), limits)
-        });
+        let parsed =
+            parsed::ParsedFile::new(text, |text| pipehat::File::parse_text_with(text, limits));
         check_file(parsed.borrow_dependent(), true)?;
         Ok(HandleFile { parsed, limits })
     }
@@ -1080,27 +1259,19 @@ impl HandleFile {
 
 #[wasm_bindgen(js_class = HL7File)]
 impl HandleFile {
-    /// Parses every message of UTF-8 `bytes` (invalid sequences become U+FFFD). Passing bytes
-    /// is how JavaScript hands over big text fast: `TextEncoder` is native, wasm-bindgen's
-    /// string copy walks the text a character at a time.
-    #[wasm_bindgen(js_name = fromBytes)]
-    pub fn from_bytes(
-        bytes: Vec<u8>,
-        #[wasm_bindgen(unchecked_param_type = "ParseOptions | undefined")] options: JsValue,
-    ) -> Result<HandleFile, JsError> {
-        let options: ParseOptions = options_of("parseFile", options)?;
-        Ok(HandleFile::new(utf8(bytes), limits_of(options.limits))?)
-    }
-
-    /// Parses every message of the `len` bytes JavaScript wrote into [`input_buffer`].
+    /// Parses every message of the `len` bytes of input JavaScript wrote into
+    /// [`input_buffer`]: a string's UTF-8 (`text`), read as text; or bytes, decoded message by
+    /// message by MSH-18 into the text the handle keeps ([`Input::into_text`]).
     #[wasm_bindgen(js_name = fromInput)]
     pub fn from_input(
         len: usize,
+        text: bool,
         #[wasm_bindgen(unchecked_param_type = "ParseOptions | undefined")] options: JsValue,
     ) -> Result<HandleFile, JsError> {
+        let input = Input::take(len, text);
         let options: ParseOptions = options_of("parseFile", options)?;
         Ok(HandleFile::new(
-            utf8(take_input(len)),
+            input.into_text(),
             limits_of(options.limits),
         )?)
     }
@@ -1140,7 +1311,7 @@ impl HandleFile {
                 continue;
             };
             let value = if raw {
-                String::from_utf8_lossy(element.as_bytes())
+                raw_text(message, element)
             } else {
                 element.text()
             };
@@ -1198,24 +1369,17 @@ impl HandleMessage {
 
 #[wasm_bindgen(js_class = HL7Message)]
 impl HandleMessage {
-    /// Parses the first message of UTF-8 `bytes` (see [`HandleFile::from_bytes`]).
-    #[wasm_bindgen(js_name = fromBytes)]
-    pub fn from_bytes(
-        bytes: Vec<u8>,
-        #[wasm_bindgen(unchecked_param_type = "ParseOptions | undefined")] options: JsValue,
-    ) -> Result<HandleMessage, JsError> {
-        let options: ParseOptions = options_of("parse", options)?;
-        HandleMessage::from_owned(utf8(bytes), limits_of(options.limits))
-    }
-
-    /// Parses the first message of the `len` bytes JavaScript wrote into [`input_buffer`].
+    /// Parses the first message of the input JavaScript wrote into [`input_buffer`] (see
+    /// [`HandleFile::from_input`]).
     #[wasm_bindgen(js_name = fromInput)]
     pub fn from_input(
         len: usize,
+        text: bool,
         #[wasm_bindgen(unchecked_param_type = "ParseOptions | undefined")] options: JsValue,
     ) -> Result<HandleMessage, JsError> {
+        let input = Input::take(len, text);
         let options: ParseOptions = options_of("parse", options)?;
-        HandleMessage::from_owned(utf8(take_input(len)), limits_of(options.limits))
+        HandleMessage::from_owned(input.into_text(), limits_of(options.limits))
     }
 
     /// Parses the first message of `text`, keeping `text` when it is that message (the usual
@@ -1227,7 +1391,7 @@ impl HandleMessage {
         }
         let parsed = parsed::Parsed::try_new_or_recover(text, |text| {
             let message =
-                pipehat::Message::parse_with(text.as_bytes(), limits).map_err(Rejected::Broken)?;
+                pipehat::Message::parse_text_with(text, limits).map_err(Rejected::Broken)?;
             if message.span().range() == (0..text.len()) {
                 Ok(message)
             } else {
@@ -1247,7 +1411,7 @@ impl HandleMessage {
 
     fn from_text(text: String, limits: pipehat::Limits) -> Result<HandleMessage, JsError> {
         let parsed = parsed::Parsed::try_new_or_recover(text, |text| {
-            pipehat::Message::parse_with(text.as_bytes(), limits)
+            pipehat::Message::parse_text_with(text, limits)
         })
         .map_err(|(text, e)| JsError::from(message_failure(text.as_bytes(), &e)))?;
         Ok(HandleMessage { parsed, limits })
@@ -1282,7 +1446,7 @@ impl HandleMessage {
         // Straight from the message's text to a JS string: no Rust copy in between.
         Ok(match self.message().get(&path) {
             None => JsValue::UNDEFINED,
-            Some(element) if raw => JsValue::from_str(&String::from_utf8_lossy(element.as_bytes())),
+            Some(element) if raw => JsValue::from_str(&raw_text(self.message(), element)),
             Some(element) => JsValue::from_str(&element.text()),
         })
     }
@@ -1294,10 +1458,8 @@ impl HandleMessage {
             .map_err(|e| fail_at("input", e.span().start, &e))?;
         buf.set(path, value.as_bytes())
             .map_err(|e| fail("edit", format!("cannot set {path}: {e}")))?;
-        *self = HandleMessage::from_text(
-            String::from_utf8_lossy(buf.as_bytes()).into_owned(),
-            self.limits,
-        )?;
+        // The text with a UTF-8 value spliced in at delimiters: UTF-8 still.
+        *self = HandleMessage::from_text(utf8(buf.into_bytes()), self.limits)?;
         Ok(())
     }
 
@@ -1351,12 +1513,14 @@ impl HandleMessage {
 /// `parseMany(text)`: every readable message of a file, batch or stream.
 #[wasm_bindgen(js_name = parseMany, unchecked_return_type = "HL7Message[]")]
 pub fn parse_many(
-    text: &str,
+    len: usize,
+    text: bool,
     #[wasm_bindgen(unchecked_param_type = "ParseOptions | undefined")] options: JsValue,
 ) -> Result<JsValue, JsError> {
+    let text = Input::take(len, text).into_text();
     let options: ParseOptions = options_of("parseMany", options)?;
     let limits = limits_of(options.limits);
-    let file = pipehat::File::parse_with(text.as_bytes(), limits);
+    let file = pipehat::File::parse_text_with(&text, limits);
     check_file(&file, true)?;
     let out = js_sys::Array::new();
     for message in file.messages() {
@@ -1368,18 +1532,29 @@ pub fn parse_many(
 }
 
 std::thread_local! {
-    /// Where JavaScript writes a string's UTF-8 (`TextEncoder.encodeInto`) for the next parse:
-    /// straight into wasm memory, with no temporary array and no second copy.
+    /// Where JavaScript writes the next input — a string's UTF-8 (`TextEncoder.encodeInto`) or
+    /// a `Uint8Array`'s bytes — straight into wasm memory: no temporary array, one copy.
     static INPUT: core::cell::RefCell<Vec<u8>> = const { core::cell::RefCell::new(Vec::new()) };
 }
 
 /// Makes the input buffer `len` bytes long, keeping what it holds, and returns where it starts
 /// in wasm memory (valid until the next allocation).
+///
+/// # Errors
+/// When memory for `len` bytes cannot be had.
 #[wasm_bindgen(js_name = inputBuffer)]
-pub fn input_buffer(len: usize) -> *const u8 {
+pub fn input_buffer(len: usize) -> Result<usize, JsError> {
     INPUT.with_borrow_mut(|input| {
+        input
+            .try_reserve(len.saturating_sub(input.len()))
+            .map_err(|_| {
+                fail(
+                    "input",
+                    format!("the input ({len} bytes) does not fit in memory"),
+                )
+            })?;
         input.resize(len, 0);
-        input.as_ptr()
+        Ok(input.as_ptr() as usize)
     })
 }
 
@@ -1426,6 +1601,80 @@ mod tests {
     use super::*;
 
     const MESSAGE: &str = "MSH|^~\\&|A|B|||20261122||ADT^A04|1|P|2.5.1\rPID|1||7||DOE^JANE\r";
+
+    fn anonymize_text(text: &str, options: AnonymizeOptions) -> Result<AnonymizedInfo, Failure> {
+        anonymize_input(&Input::Text(text.to_owned()), options)
+    }
+
+    const LATIN1: &[u8] = b"MSH|^~\\&|A|B|||20261122||ORU^R01|1|P|2.5.1||||||8859/1\r\
+        PID|1||7||M\xfcller^J\xfcrgen\rOBX|1|ST|718-7^H\xe4moglobin^LN||13.5|g/dL\r";
+
+    #[test]
+    fn bytes_are_read_by_msh18_and_strings_as_text() {
+        let path: pipehat::Path = "PID-5.1".parse().unwrap();
+        let bytes = Input::Bytes(LATIN1.to_vec());
+        let text = bytes.clone().into_text();
+        assert!(text.contains("PID|1||7||Müller^Jürgen\r"));
+        for input in [bytes, Input::Text(text.clone())] {
+            let file = input.file(pipehat::Limits::default());
+            assert_eq!(file.messages()[0].get(&path).unwrap().text(), "Müller");
+        }
+        // A string is never decoded again by its MSH-18.
+        assert_eq!(Input::Text(text.clone()).into_text(), text);
+    }
+
+    #[test]
+    fn outputs_for_bytes_stay_in_the_message_character_set() {
+        let options = AnonymizeOptions {
+            policy: Some(pipehat_deid::Policy {
+                fields: [("OBX-3".to_owned(), pipehat_deid::Method::Keep)].into(),
+                ..pipehat_deid::Policy::default()
+            }),
+            ..AnonymizeOptions::default()
+        };
+        let bytes = anonymize_input(&Input::Bytes(LATIN1.to_vec()), options.clone()).unwrap();
+        let Input::Bytes(out) = bytes.output else {
+            panic!("bytes in, bytes out")
+        };
+        assert!(out.windows(10).any(|w| w == b"H\xe4moglobin"), "{out:?}");
+        assert!(!out.windows(3).any(|w| w == b"M\xfcl"));
+        let text = Input::Bytes(LATIN1.to_vec()).into_text();
+        let Input::Text(out) = anonymize_text(&text, options).unwrap().output else {
+            panic!("text in, text out")
+        };
+        assert!(out.contains("718-7^Hämoglobin^LN"), "{out}");
+        // Acknowledgments: bytes in the original's set, text as text.
+        let ack = |input: Input| {
+            acks_of(
+                &input,
+                AckOptions {
+                    code: None,
+                    control_id: "A1".to_owned(),
+                    timestamp: "2026".to_owned(),
+                    limits: None,
+                },
+            )
+            .unwrap()
+            .remove(0)
+        };
+        // PID-7 '1980Ä' is not a date: the finding, and so ERR-7, quotes it.
+        let odd = b"MSH|^~\\&|A|B|||20261122||ADT^A04|1|P|2.5.1||||||8859/1\rEVN||20261122\r\
+            PID|1||7||M\xfcller||1980\xc4|F\rPV1|1|O\r"
+            .to_vec();
+        let from_bytes = ack(Input::Bytes(odd.clone()));
+        assert!(
+            from_bytes.windows(7).any(|w| w == b"'1980\xc4'"),
+            "{}",
+            String::from_utf8_lossy(&from_bytes)
+        );
+        assert!(
+            std::str::from_utf8(&from_bytes).is_err(),
+            "ISO 8859-1, not UTF-8"
+        );
+        // From text, UTF-8 text (the value in ERR-7 is the validator's to read).
+        let from_text = ack(Input::Bytes(odd).into_text_input());
+        assert!(std::str::from_utf8(&from_text).is_ok());
+    }
 
     fn reason(input: &[u8], limits: pipehat::Limits) -> Failure {
         check_file(&pipehat::File::parse_with(input, limits), true).unwrap_err()
