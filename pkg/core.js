@@ -70,6 +70,9 @@ const encoder = new TextEncoder();
  * takes them, told by `isText` whether they are a string's (text) or bytes.
  */
 function toInput(input) {
+  // Positions are 32-bit (the core addresses at most 4 GiB); wasm-bindgen would wrap a longer
+  // length around.
+  if (input.length >= 0xffffffff) throw new PipehatError(`the input is ${input.length} long: more than 4 GiB, the limit`, 'input');
   if (typeof input !== 'string') {
     const start = bindings.inputBuffer(input.length);
     new Uint8Array(bindings.wasmMemory().buffer, start, input.length).set(input);
