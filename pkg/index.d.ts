@@ -39,6 +39,7 @@ export interface TextSegment extends Segment {
  */
 export function segments(input: string): TextSegment[];
 export function segments(input: Uint8Array): Segment[];
+export function segments(input: Input): Segment[];
 
 /** A field or component definition from the HL7 dictionary. */
 export interface ElementDefinition {
