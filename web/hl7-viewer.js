@@ -81,7 +81,9 @@ export class HL7ViewerElement extends HTMLElement {
     }
     const response = await fetch(url, { credentials: 'same-origin' });
     if (!response.ok) throw new Error(`hl7-viewer: ${url.pathname}: ${response.status}`);
-    return response.text();
+    // Bytes, decoded by each message's MSH-18 in the wasm (an `8859/1` file is Latin-1, which
+    // `response.text()` would read as UTF-8).
+    return new Uint8Array(await response.arrayBuffer());
   }
 
   async #mount() {
@@ -91,6 +93,7 @@ export class HL7ViewerElement extends HTMLElement {
     try {
       text = await this.#text();
       module = await wasm();
+      if (text instanceof Uint8Array) text = module.decodeFile(text);
     } catch (error) {
       console.error(error);
       return;

@@ -282,6 +282,42 @@ describe('viewer', () => {
     await context.close();
   });
 
+  test('an opened file is read by its own MSH-18 and any framing; downloads keep its character set', async () => {
+    const context = await browser.newContext({ acceptDownloads: true });
+    const log = recordRequests(context);
+    const page = await context.newPage();
+    await page.goto(`${app.origin}/`);
+    await page.getByRole('textbox', { name: 'Message' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    const loaded = log.requests.length;
+    // ISO 8859-1 bytes, declared in MSH-18, behind an MLLP start block and a UTF-8 BOM (which
+    // read as no message at all before), a second frame with no CR after its end block.
+    const latin1 = (text) => Buffer.from(text, 'latin1');
+    const header = (id) => `MSH|^~\\&|LAB|HOSP|EHR|CLINIC|202611220214||ORU^R01|${id}|P|2.5.1||||||8859/1`;
+    const first = `${header('L1')}\rPID|1||7^^^H^MR||M\u00fcller^J\u00fcrgen\rOBX|1|ST|HB^H\u00e4moglobin||12\r`;
+    const second = `${header('L2')}\rPID|1||8^^^H^MR||Ba\u00dfler^Ren\u00e9\r`;
+    const bytes = Buffer.concat([Buffer.from([0x0b, 0xef, 0xbb, 0xbf]), latin1(first), Buffer.from([0x1c, 0x0b]), latin1(second), Buffer.from([0x1c, 0x0d])]);
+    await page.locator('#open-file').setInputFiles({ name: 'latin1.hl7', mimeType: 'text/plain', buffer: bytes });
+    const rows = page.getByRole('listbox', { name: 'Messages' }).getByRole('option');
+    await rows.nth(1).waitFor();
+    assert.deepEqual(await rows.locator('.control-id').allTextContents(), ['L1', 'L2']);
+    assert.deepEqual(await rows.locator('.patient').allTextContents(), ['M\u00fcller, J\u00fcrgen', 'Ba\u00dfler, Ren\u00e9']);
+    // Anonymized and downloaded: ISO 8859-1 again, the kept value's bytes as they were.
+    await rows.nth(0).click();
+    await page.getByRole('tab', { name: /Anonymize/ }).click();
+    await page.locator('pre.anonymized', { hasText: 'REDACTED' }).waitFor();
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download', exact: true }).click(),
+    ]);
+    const downloaded = readFileSync(await file.path());
+    assert.ok(downloaded.includes(latin1('H\u00e4moglobin')), 'the kept value in ISO 8859-1');
+    assert.ok(!downloaded.includes(Buffer.from('H\u00e4moglobin', 'utf8')), 'not in UTF-8');
+    assert.ok(!downloaded.includes(latin1('M\u00fcller')), 'the name is gone');
+    assert.deepEqual(log.requests.slice(loaded), [], 'no request while opening and downloading');
+    await context.close();
+  });
+
   test('what is copied or downloaded is proper HL7: CR terminators; an ACK to copy', async () => {
     const context = await browser.newContext({ acceptDownloads: true });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.origin });

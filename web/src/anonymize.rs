@@ -4,7 +4,9 @@
 use leptos::prelude::*;
 use pipehat_deid::{Change, Preset};
 
-use crate::app::{MAX_TEXT, copy_to_clipboard, download, generate_key, yield_to_browser};
+use crate::app::{
+    MAX_TEXT, copy_to_clipboard, download, download_hl7, generate_key, yield_to_browser,
+};
 use crate::model::{AnonymizedView, anonymized, hl7_line_ends, values_after};
 
 /// Texts bigger than this (1 MB) are anonymized after a frame that says so.
@@ -42,6 +44,8 @@ pub fn Anonymize(text: ReadSignal<String>, file_name: ReadSignal<Option<String>>
     });
     // What is copied or downloaded: a file's own line ends, or CR for typed or pasted text
     // (the text area turned every CR into LF).
+    // Why the last download could not be made (a character MSH-18's set cannot hold).
+    let download_problem = RwSignal::new(None::<String>);
     let result = move || {
         let text = output.with(|o| o.text.clone());
         if file_name.with(Option::is_some) {
@@ -87,6 +91,9 @@ pub fn Anonymize(text: ReadSignal<String>, file_name: ReadSignal<Option<String>>
         </div>
         {move || output.with(|o| o.error.clone()).map(|e| view! { <p class="problem">{e}</p> })}
         {move || {
+            download_problem.get().map(|e| view! { <p class="problem" role="alert">{e}</p> })
+        }}
+        {move || {
             working
                 .get()
                 .then(|| {
@@ -106,7 +113,7 @@ pub fn Anonymize(text: ReadSignal<String>, file_name: ReadSignal<Option<String>>
                 let name = file_name
                     .get()
                     .map_or_else(|| "message.hl7".to_string(), |n| format!("anonymized-{n}"));
-                download(&name, &result());
+                download_problem.set(download_hl7(&name, &result()).err());
             }>"Download"</button>
             <button on:click=move |_| {
                 let name = file_name

@@ -38,12 +38,28 @@ pub(crate) fn copy_to_clipboard(text: String) {
     }
 }
 
-/// Offers `text` as a file download, made in the page (a `blob:` URL, never a server).
+/// Offers `text` as a file download (UTF-8), made in the page (a `blob:` URL, never a server).
 pub(crate) fn download(name: &str, text: &str) {
-    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    download_bytes(name, text.as_bytes());
+}
+
+/// Offers HL7 `text` as a file download in each message's own character set (MSH-18: an
+/// `8859/1` message is written in ISO 8859-1, as it was opened). When a message's set cannot
+/// hold one of its characters, nothing is downloaded and the reason comes back, to be shown.
+pub(crate) fn download_hl7(name: &str, text: &str) -> Result<(), String> {
+    let bytes = pipehat::charset::encode_file(text).map_err(|error| {
+        format!("Not downloaded: {error}. Change MSH-18 or the value, then download again.")
+    })?;
+    download_bytes(name, &bytes);
+    Ok(())
+}
+
+/// Offers `bytes` as a file download, made in the page (a `blob:` URL, never a server).
+fn download_bytes(name: &str, bytes: &[u8]) {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("text/plain");
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options) else {
         return;
     };
     let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
@@ -172,13 +188,13 @@ pub fn App() -> impl IntoView {
         set_text.set(new);
     };
     // A file opened or dropped: read here, in the page, never uploaded. As bytes: one copy
-    // into wasm, where a JS string would cross a character at a time.
+    // into wasm, where a JS string would cross a character at a time; then text by each
+    // message's own MSH-18 (`8859/1` files are Latin-1), as the core decodes files.
     let load = move |file: web_sys::File| {
         let name = file.name();
         leptos::task::spawn_local(async move {
             if let Ok(bytes) = gloo_file::futures::read_as_bytes(&file.into()).await {
-                let content = String::from_utf8(bytes)
-                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                let content = pipehat::charset::decode_file(&bytes).into_owned();
                 set_file_name.set(Some(name));
                 replace_text(content);
             }
@@ -197,7 +213,7 @@ pub fn App() -> impl IntoView {
             return;
         }
         leptos::task::spawn_local(async move {
-            let file = pipehat::File::parse(content.as_bytes());
+            let file = pipehat::File::parse_text(&content);
             if file.messages().len() < 2 {
                 return;
             }

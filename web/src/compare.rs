@@ -242,7 +242,7 @@ pub fn compare_texts(
     other: Other<'_>,
     chosen: Option<Version>,
 ) -> Result<Comparison, String> {
-    let file = File::parse(text.as_bytes());
+    let file = File::parse_text(text);
     let Some(first) = file.messages().get(a) else {
         return Err("There is no message A: paste or open a file of messages first.".into());
     };
@@ -252,7 +252,7 @@ pub fn compare_texts(
             None => Err("There is no message B.".into()),
         },
         Other::Pasted(pasted) => {
-            let pasted_file = File::parse(pasted.as_bytes());
+            let pasted_file = File::parse_text(pasted);
             match pasted_file.messages().first() {
                 Some(second) => Ok(compare(Some(first), Some(second), chosen)),
                 None => Err(

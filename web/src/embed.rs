@@ -32,6 +32,14 @@ enum Panel {
     Findings,
 }
 
+/// `decodeFile(bytes)`: a file's bytes as text, each message by its own MSH-18 (for `src`
+/// files, which the element fetches as bytes).
+#[wasm_bindgen(js_name = decodeFile)]
+#[must_use]
+pub fn decode_file(bytes: &[u8]) -> String {
+    pipehat::charset::decode_file(bytes).into_owned()
+}
+
 /// Mounts a viewer of `text` into `parent`. `version` reads and checks the message as that HL7
 /// version (else MSH-12's); `panels` names the panels under the raw view, separated by spaces
 /// or commas (`structure`, `findings`; empty for none); `validate` false shows no findings;

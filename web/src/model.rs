@@ -259,7 +259,7 @@ impl NamedSegment<'_> {
 
 /// The structure of message `index` (from 0) of `text`, named in `version` (else its own).
 pub fn message_view(text: &str, index: usize, version: Option<Version>) -> MessageView {
-    let file = File::parse(text.as_bytes());
+    let file = File::parse_text(text);
     let Some(message) = file.messages().get(index).or(file.messages().first()) else {
         return MessageView {
             error: (!text.trim().is_empty()).then(|| {
@@ -360,7 +360,7 @@ pub struct FindingRow {
 
 /// Message `index`'s validation, as the user chose to check it.
 pub fn findings(text: &str, index: usize, checks: &Checks) -> Vec<FindingRow> {
-    let file = File::parse(text.as_bytes());
+    let file = File::parse_text(text);
     let Some(message) = file.messages().get(index).or(file.messages().first()) else {
         return Vec::new();
     };
@@ -457,7 +457,7 @@ pub fn anonymized(text: &str, preset: Preset, key: &str) -> AnonymizedView {
 /// decoded, `""` for the HL7 null, empty for a value removed. `None` where the anonymized text
 /// cannot tell (a file or batch header, which belongs to no message).
 pub fn values_after(text: &str, changes: &[&Change]) -> Vec<Option<String>> {
-    let file = File::parse(text.as_bytes());
+    let file = File::parse_text(text);
     changes
         .iter()
         .map(|change| {
@@ -484,7 +484,7 @@ pub fn values_after(text: &str, changes: &[&Change]) -> Vec<Option<String>> {
 /// Family Name (ST)`. `offset` is the text area's (see [`byte_offset`]).
 pub fn caret(text: &str, offset: usize, version: Option<Version>) -> Option<(String, String)> {
     let byte = byte_offset(text, offset);
-    let file = File::parse(text.as_bytes());
+    let file = File::parse_text(text);
     let message = file.messages().iter().find(|m| {
         let span = m.span();
         span.start <= byte && byte <= span.end
@@ -524,7 +524,7 @@ pub struct MessageRow {
 /// Every message of `text`, with what tells them apart (validation comes separately, in steps:
 /// see [`error_counts`]).
 pub fn message_rows(text: &str) -> Vec<MessageRow> {
-    let file = File::parse(text.as_bytes());
+    let file = File::parse_text(text);
     let value = |message: &Message<'_>, path: &str| {
         message
             .get(&path.parse().expect("a fixed path"))
@@ -588,7 +588,7 @@ pub fn hl7_line_ends(text: &str) -> String {
 /// Message `index`'s validation report to copy: as text (one finding a line, as the CLI prints
 /// it) or as JSON (as the npm package and `pipehat validate --format json` give it).
 pub fn report_text(text: &str, index: usize, checks: &Checks, json: bool) -> String {
-    let file = File::parse(text.as_bytes());
+    let file = File::parse_text(text);
     let Some(message) = file.messages().get(index).or(file.messages().first()) else {
         return String::new();
     };
@@ -608,7 +608,7 @@ pub fn acknowledgment(
     checks: &Checks,
     timestamp: &str,
 ) -> Option<String> {
-    let file = File::parse(text.as_bytes());
+    let file = File::parse_text(text);
     let message = file.messages().get(index).or(file.messages().first())?;
     let report = validate(message, &checks.options());
     let mut ack =
@@ -690,7 +690,7 @@ pub struct Layout {
 
 /// The raw view's layout of `text`.
 pub fn layout(text: &str) -> Layout {
-    let file = File::parse(text.as_bytes());
+    let file = File::parse_text(text);
     Layout {
         lines: line_starts(text),
         messages: file
