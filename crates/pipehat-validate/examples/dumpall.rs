@@ -1,6 +1,8 @@
 //! Every report for every message of every file under a folder, in several option sets
-//! (presets, version override, local dictionary, profile), one `{:?}` per line: run it before
-//! and after a change to the validator and diff the outputs to show findings are unchanged.
+//! (presets, version override, local dictionary, profile), as JSON, one report per line; then
+//! each file's reports from `Validator::validate_file` (one index of the file's lines). Run it
+//! before and after a change to the validator and compare the outputs byte for byte to show the
+//! findings are unchanged.
 //!
 //! `cargo run -p pipehat-validate --example dumpall -- ../shared/corpus
 //! crates/pipehat-validate/tests/fixtures/lab-feed.profile.json > out.txt`
@@ -63,8 +65,11 @@ fn main() {
             .enumerate()
             {
                 let r = pipehat_validate::validate(m, o);
-                println!("{i} {:?}", r);
+                println!("{i} {}", serde_json::to_string(&r).unwrap());
             }
         }
+        let reports = pipehat_validate::Validator::new()
+            .validate_file(&file, &pipehat_validate::Options::default());
+        println!("file {}", serde_json::to_string(&reports).unwrap());
     }
 }

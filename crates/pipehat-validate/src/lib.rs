@@ -34,6 +34,7 @@ mod types;
 
 use std::borrow::Cow;
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use pipehat::{Message, Segment};
@@ -524,8 +525,10 @@ fn choose_version(
     (version, written, resolution.map(|r| r.note))
 }
 
-/// A segment id and its plan from `Options::dictionary`.
-type LocalPlan<'d> = (Box<[u8]>, Option<Arc<SegmentPlan<'d>>>);
+/// Segment plans from `Options::dictionary` by segment id. A map, not a list: the ids come
+/// from the message, and a message may have thousands of distinct ones (Z-segments of any
+/// length), each of which a list would compare with all before it.
+type LocalPlans<'d> = HashMap<Box<[u8]>, Option<Arc<SegmentPlan<'d>>>>;
 
 /// One message being validated.
 struct Run<'m, 'a, 'o, 'c> {
@@ -539,7 +542,7 @@ struct Run<'m, 'a, 'o, 'c> {
     /// Which of `versions` is the message's version (set with the version).
     plans: usize,
     /// Segment plans from `options.dictionary`, for this message only.
-    local: Vec<LocalPlan<'o>>,
+    local: LocalPlans<'o>,
     /// How the message's delimiters split values (see [`Walk`]).
     walk: Walk,
     /// Reused lists of a segment's fields, a field's repetitions and a value's parts (components,
@@ -572,7 +575,7 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
             findings: Vec::with_capacity(16),
             versions,
             plans: usize::MAX,
-            local: Vec::new(),
+            local: HashMap::new(),
             walk: Walk::new(message),
             buffers: [64, 8, 16, 8].map(Vec::with_capacity),
             table_rules: ["value.table", "value.user-table"]
@@ -602,13 +605,13 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
         let Some(dictionary) = self.options.dictionary else {
             return self.plans().segment(id);
         };
-        if let Some((_, plan)) = self.local.iter().find(|(key, _)| **key == *id) {
+        if let Some(plan) = self.local.get(id) {
             return plan.clone();
         }
         let plan = dictionary
             .segment(&String::from_utf8_lossy(id))
             .map(|def| Arc::new(self.plans().segment_plan(&def)));
-        self.local.push((id.into(), plan.clone()));
+        self.local.insert(id.into(), plan.clone());
         plan
     }
 
@@ -753,18 +756,9 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
         self.check_header();
         let segments: Vec<Segment<'a>> = self.message.segments().collect();
         self.check_structure(&segments);
-        let mut occurrences: Vec<(&[u8], usize)> = Vec::with_capacity(16);
+        let mut occurrences = Occurrences::default();
         for (index, segment) in segments.iter().enumerate() {
-            let occurrence = match occurrences.iter_mut().find(|(id, _)| *id == segment.id()) {
-                Some((_, count)) => {
-                    *count += 1;
-                    *count
-                }
-                None => {
-                    occurrences.push((segment.id(), 1));
-                    1
-                }
-            };
+            let occurrence = occurrences.next(segment.id());
             self.check_segment(segment, index, occurrence);
         }
         if let Some(profile) = self.options.profile {
@@ -1822,8 +1816,9 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
                     &owned
                 }
             };
+            let mut positions = Positions::new(lines, self.message.input());
             for finding in &mut findings {
-                let at = lines.line_column(finding.location.span[0]);
+                let at = positions.line_column(finding.location.span[0]);
                 finding.location.line = at.line;
                 finding.location.column = at.column;
             }
@@ -1833,6 +1828,133 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
             structure: self.structure.map(|s| s.id),
             findings,
         }
+    }
+}
+
+/// How many times each segment id has occurred so far in a message. The first ids are kept in
+/// a short list (a message has a dozen or so, and comparing a few is cheaper than hashing);
+/// past that, in a map, since ids come from the message and may all differ: compared with every
+/// id before it, each new one would make the message quadratic in its segments.
+#[derive(Default)]
+struct Occurrences<'a> {
+    few: Vec<(&'a [u8], usize)>,
+    more: HashMap<&'a [u8], usize>,
+}
+
+impl<'a> Occurrences<'a> {
+    /// Ids kept in the list before the map is used.
+    const FEW: usize = 16;
+
+    /// Counts one more segment `id`: its occurrence, from 1.
+    fn next(&mut self, id: &'a [u8]) -> usize {
+        work::count(work::Kind::IdsCompared, self.few.len());
+        if let Some((_, count)) = self.few.iter_mut().find(|(known, _)| *known == id) {
+            *count += 1;
+            return *count;
+        }
+        if self.few.len() < Self::FEW {
+            self.few.push((id, 1));
+            return 1;
+        }
+        let count = self.more.entry(id).or_insert(0);
+        *count += 1;
+        *count
+    }
+}
+
+/// Line:column of the findings' offsets, which come in increasing order.
+///
+/// [`LineIndex::line_column`](pipehat::position::LineIndex::line_column) counts the characters
+/// from the start of the offset's line: for many findings on one line (a segment with thousands
+/// of extra fields, a field with thousands of components) that is quadratic. An offset on the
+/// same line as the one before (no line end between them) is found by counting only the
+/// characters between the two, which gives the same column; any other goes to the index, whose
+/// count then starts from a line start after the previous offset. Either way each byte of the
+/// input is counted about once.
+struct Positions<'l, 'i> {
+    lines: &'l pipehat::position::LineIndex<'i>,
+    /// The input `lines` indexes.
+    input: &'i [u8],
+    /// The last offset located, and where it is.
+    last: Option<(usize, pipehat::position::LineColumn)>,
+}
+
+impl<'l, 'i> Positions<'l, 'i> {
+    fn new(lines: &'l pipehat::position::LineIndex<'i>, input: &'i [u8]) -> Self {
+        Positions {
+            lines,
+            input,
+            last: None,
+        }
+    }
+
+    /// What `lines.line_column(offset)` gives.
+    fn line_column(&mut self, offset: usize) -> pipehat::position::LineColumn {
+        let offset = offset.min(self.input.len());
+        let at = match self.last {
+            Some((last, at)) if last <= offset => {
+                let between = &self.input[last..offset];
+                work::count(work::Kind::Located, between.len());
+                if memchr::memchr2(b'\r', b'\n', between).is_none() {
+                    // Count characters as the index does: every byte that does not continue a
+                    // UTF-8 sequence.
+                    let chars = between.iter().filter(|&&b| (b as i8) >= -0x40).count();
+                    pipehat::position::LineColumn {
+                        line: at.line,
+                        column: at.column + chars,
+                    }
+                } else {
+                    work::count(work::Kind::LineLookups, 1);
+                    self.lines.line_column(offset)
+                }
+            }
+            _ => {
+                work::count(work::Kind::LineLookups, 1);
+                self.lines.line_column(offset)
+            }
+        };
+        self.last = Some((offset, at));
+        at
+    }
+}
+
+/// Counters of the work validation does, in the crate's own tests only (to show it is linear in
+/// the input without timing anything); nothing at all otherwise.
+mod work {
+    #[derive(Clone, Copy)]
+    pub(crate) enum Kind {
+        /// Bytes split into parts by [`Walk::split`](super::Walk::split).
+        Split,
+        /// Bytes counted to find a finding's column after the one before.
+        Located,
+        /// Offsets located by the line index.
+        LineLookups,
+        /// Segment ids compared to count a segment's occurrence (at most).
+        IdsCompared,
+    }
+
+    #[cfg(test)]
+    thread_local! {
+        static COUNTS: std::cell::Cell<[usize; 4]> = const { std::cell::Cell::new([0; 4]) };
+    }
+
+    #[cfg(test)]
+    pub(crate) fn count(kind: Kind, n: usize) {
+        COUNTS.with(|counts| {
+            let mut all = counts.get();
+            all[kind as usize] += n;
+            counts.set(all);
+        });
+    }
+
+    #[cfg(not(test))]
+    #[inline(always)]
+    pub(crate) fn count(_: Kind, _: usize) {}
+
+    /// The counts since the last call, in [`Kind`]'s order.
+    #[cfg(test)]
+    pub(crate) fn take() -> [usize; 4] {
+        COUNTS.with(|counts| counts.replace([0; 4]))
     }
 }
 
@@ -2022,6 +2144,7 @@ impl Walk {
     fn split<'a>(&self, bytes: &'a [u8], start: usize, separator: u8, out: &mut Vec<Piece<'a>>) {
         const ONES: u64 = 0x0101_0101_0101_0101;
         const HIGHS: u64 = 0x8080_8080_8080_8080;
+        work::count(work::Kind::Split, bytes.len());
         let mut from = 0;
         let mut flags = 0;
         let mut byte = |at: usize, from: &mut usize, flags: &mut u8| {
@@ -2170,6 +2293,116 @@ mod tests {
                         assert_eq!(got, split_slowly(&walk, &bytes, separator), "{bytes:?}");
                     }
                 }
+            }
+        }
+    }
+
+    /// The work of validating `input` (strict preset), after the message is parsed: the
+    /// counters of [`work`], and the number of findings.
+    fn work_of(input: &[u8]) -> ([usize; 4], usize) {
+        let message = Message::parse(input).expect("a message");
+        let options = Options {
+            preset: Preset::Strict,
+            ..Options::default()
+        };
+        let mut validator = Validator::new();
+        // Plans resolved, counters cleared: what follows is the message's own work.
+        let _ = validator.validate(&message, &options);
+        work::take();
+        let findings = validator.validate(&message, &options).findings.len();
+        (work::take(), findings)
+    }
+
+    const HEADER: &str = "MSH|^~\\&|A|B|||20261122||ADT^A04|1|P|2.5.1\rEVN||20261122\r";
+
+    /// A field of 200,000 components, each beyond CX's last a finding on the same line, and a
+    /// segment of 40,000 fields beyond PID's last, each a finding: validation stays linear in
+    /// the input. Locating each finding from its line's start (as `LineIndex::line_column`
+    /// does) made them quadratic: 200,000 findings × a 400 kB line. Counted, not timed: the
+    /// bytes split into parts, the bytes counted for columns and the line index's look-ups.
+    #[test]
+    fn findings_crowded_on_one_line_cost_linear_work() {
+        for (pid, findings) in [
+            (format!("PID|1||{}", "a^".repeat(200_000)), 199_990),
+            (format!("PID|1||x{}", "|vé".repeat(40_000)), 39_960),
+            (format!("PID|1||1^^^{}", "a&".repeat(200_000)), 199_990),
+            (format!("PID|1||x||{}", "\\Q\\".repeat(100_000)), 100_000),
+        ] {
+            let input = format!("{HEADER}{pid}\rPV1|1|O\r");
+            let n = input.len();
+            let ([split, located, lookups, _], found) = work_of(input.as_bytes());
+            assert!(found >= findings, "{found} findings");
+            // A segment split into fields, a field into repetitions, then components, then
+            // subcomponents: each byte at most once per level.
+            assert!(split <= 4 * n, "{split} bytes split for {n}");
+            assert!(located <= n, "{located} bytes counted for columns, for {n}");
+            // One look-up for the first finding, at most one per line after it.
+            assert!(lookups <= 5, "{lookups} line look-ups");
+        }
+    }
+
+    /// 20,000 segments of distinct ids (Z-segments may be any length) cost linear work too: a
+    /// segment's occurrence number was found by comparing its id with every id before it.
+    #[test]
+    fn distinct_segment_ids_cost_linear_work() {
+        let segments = 20_000;
+        let ids: String = (0..segments).map(|i| format!("ZA{i}|x\r")).collect();
+        let input = format!("{HEADER}PID|1||x\r{ids}PV1|1|O\r");
+        let ([split, _, _, compared], _) = work_of(input.as_bytes());
+        // A bounded number per segment (the short list's), not one per id seen before.
+        assert!(compared <= 32 * (segments + 4), "{compared} ids compared");
+        assert!(split <= 4 * input.len());
+        // And the occurrences are still counted right past the short list.
+        let mut occurrences = Occurrences::default();
+        let ids: Vec<String> = (0..40).map(|i| format!("Z{i}")).collect();
+        for round in 1..=3 {
+            for id in &ids {
+                assert_eq!(occurrences.next(id.as_bytes()), round, "{id}");
+            }
+        }
+    }
+
+    /// `Positions` gives what `LineIndex::line_column` gives, for offsets in any order, on
+    /// lines ended by CR, LF and CRLF, with characters of several bytes and invalid bytes.
+    #[test]
+    fn positions_match_the_line_index() {
+        let alphabet: [&[u8]; 9] = [
+            b"a",
+            b"|",
+            b"\r",
+            b"\n",
+            b"\r\n",
+            "é".as_bytes(),
+            "😀".as_bytes(),
+            b"\xff",
+            b"\x80",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |below: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % below as u64) as usize
+        };
+        for _ in 0..300 {
+            let input: Vec<u8> = (0..next(60))
+                .flat_map(|_| alphabet[next(alphabet.len())].iter().copied())
+                .collect();
+            let lines = pipehat::position::LineIndex::new(&input);
+            // Mostly increasing, as findings come, with repeats, some going back, and past the end.
+            let mut offsets: Vec<usize> = (0..next(30)).map(|_| next(input.len() + 3)).collect();
+            offsets.sort_unstable();
+            if next(3) == 0 {
+                offsets.push(next(input.len() + 1));
+                offsets.push(next(input.len() + 1));
+            }
+            let mut positions = Positions::new(&lines, &input);
+            for offset in offsets {
+                assert_eq!(
+                    positions.line_column(offset),
+                    lines.line_column(offset),
+                    "offset {offset} of {input:?}"
+                );
             }
         }
     }
