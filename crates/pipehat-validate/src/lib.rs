@@ -2117,7 +2117,7 @@ impl Walk {
             classes,
             splats,
             delimiters,
-            charset: message.charset(),
+            charset: message.encoding(),
         }
     }
 

@@ -29,7 +29,7 @@ use crate::escape::encode;
 use std::borrow::Cow;
 
 use crate::elements::{Component, Field};
-use crate::{Delimiters, Message, Path, Severity};
+use crate::{Charset, Delimiters, Message, Path, Severity};
 
 /// MSA-1, the acknowledgment code (HL7 table 0008).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -195,6 +195,7 @@ impl Acknowledgment {
         let mut out = Writer {
             out: Vec::new(),
             delimiters: target,
+            charset: message.encoding(),
         };
 
         // MSH
@@ -345,6 +346,8 @@ impl Version {
 struct Writer {
     out: Vec<u8>,
     delimiters: Delimiters,
+    /// The character set the reply's bytes are in: the original's ([`Message::encoding`]).
+    charset: Charset,
 }
 
 impl Writer {
@@ -366,8 +369,20 @@ impl Writer {
         self.text(text);
     }
 
+    /// Text (MSA-3, ERR text, MSH-7, MSH-10) escaped, in the reply's character set: ISO
+    /// 8859-1 for an `8859/1` message read from bytes (a character it cannot hold becomes `?`),
+    /// else UTF-8.
     fn text(&mut self, text: &str) {
-        let escaped = encode(text.as_bytes(), self.delimiters);
+        let bytes: Cow<'_, [u8]> = if self.charset == Charset::Latin1 && !text.is_ascii() {
+            Cow::Owned(
+                text.chars()
+                    .map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?'))
+                    .collect(),
+            )
+        } else {
+            Cow::Borrowed(text.as_bytes())
+        };
+        let escaped = encode(&bytes, self.delimiters);
         self.out.extend_from_slice(&escaped);
     }
 
@@ -449,6 +464,24 @@ mod tests {
     }
 
     const V251: &str = "MSH|^~\\&|LAB|HOSP|EHR|CLINIC|202611220214||ORU^R01^ORU_R01|42|P|2.5.1|||AL|NE||UNICODE UTF-8\rPID|1\r";
+
+    /// Text written into the reply is in the original's character set: ISO 8859-1 bytes for
+    /// an `8859/1` message read as bytes, UTF-8 for the same message read as text.
+    #[test]
+    fn reply_text_is_in_the_message_character_set() {
+        let latin1 = b"MSH|^~\\&|A|B|C|D|2026||ADT^A01|1|P|2.5.1||||||8859/1\rPID|1\r";
+        let message = Message::parse(latin1).unwrap();
+        let reply = Acknowledgment::new(AckCode::ApplicationError, "A", "2026")
+            .text("Größe €")
+            .build(&message);
+        assert!(reply.windows(7).any(|w| w == b"Gr\xF6\xDFe ?"), "{reply:?}");
+        let text = core::str::from_utf8(latin1).unwrap();
+        let message = Message::parse_text(text).unwrap();
+        let reply = Acknowledgment::new(AckCode::ApplicationError, "A", "2026")
+            .text("Größe €")
+            .build(&message);
+        assert!(String::from_utf8(reply).unwrap().contains("Größe €"));
+    }
 
     /// MSH-2 that leaves roles without a clean character (`^^^^`, nothing at all): the reply is
     /// written in the recommended delimiters, with the copied values re-encoded, and reads back
