@@ -37,12 +37,12 @@ mod values;
 
 use std::borrow::Cow;
 
-use pipehat::{Delimiters, File, Message, Segment, escape};
+use pipehat::{Charset, Delimiters, File, Message, Segment, escape};
 use pipehat_dict::Version;
 use serde::Serialize;
 
 pub use category::Category;
-pub use policy::{Method, Policy, PolicyError, Preset};
+pub use policy::{FreeText, Method, Policy, PolicyError, Preset};
 
 use category::{
     AGE_CODES, AGE_UNITS, ALLOWED_FIELDS, CONCEPT_FIELDS, FREE_TEXT_FIELDS, Leaf, is_binary,
@@ -50,6 +50,33 @@ use category::{
 };
 use policy::Compiled;
 use values::{FastMap, Keyed, REDACTED, Realistic, Scrubber};
+
+/// Counts the steps of the anonymizer's own loops, in tests only, so that a test can check
+/// that the work grows linearly with a part of the input without timing anything.
+#[cfg(test)]
+pub(crate) mod work {
+    use std::cell::Cell;
+
+    thread_local!(static STEPS: Cell<u64> = const { Cell::new(0) });
+
+    /// Counts `n` steps.
+    pub fn add(n: usize) {
+        STEPS.with(|steps| steps.set(steps.get() + n as u64));
+    }
+
+    /// The steps counted on this thread since the last call.
+    pub fn take() -> u64 {
+        STEPS.with(|steps| steps.replace(0))
+    }
+}
+
+/// Outside tests: nothing.
+#[cfg(not(test))]
+pub(crate) mod work {
+    /// Nothing.
+    #[inline(always)]
+    pub fn add(_: usize) {}
+}
 
 /// Every category the values of a field get in `version`, from each component and
 /// subcomponent its data type defines, as anonymization judges them (OBX-5: as a string).
@@ -164,6 +191,16 @@ pub struct Anonymized {
     pub receipt: Receipt,
 }
 
+/// An anonymized text ([`Anonymizer::anonymize_text`]): the text and the receipt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnonymizedText {
+    /// The anonymized text: the same messages, segments and structure, with values replaced;
+    /// terminators and framing as they were.
+    pub text: String,
+    /// What changed and how.
+    pub receipt: Receipt,
+}
+
 /// What an anonymization changed: every value, by path and method.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -198,6 +235,41 @@ pub struct Change {
     /// [`Anonymizer::keep_originals`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub original: Option<String>,
+    /// Anything to know about how the replacement was written; absent (and left out of the
+    /// JSON, so receipts without notes read as before) otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<Note>,
+}
+
+/// Something to know about how a replacement was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Note {
+    /// The replacement held a character the message's character set cannot hold (ISO 8859-1
+    /// has no `€` or `Ł`): each such character was written as `?`. JSON: `"unencodable"`.
+    Unencodable,
+}
+
+impl Note {
+    /// The note as JSON writes it (`unencodable`).
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Note::Unencodable => "unencodable",
+        }
+    }
+
+    /// What it means, in a sentence.
+    #[must_use]
+    pub fn message(self) -> &'static str {
+        match self {
+            Note::Unencodable => {
+                "the replacement held a character the message's character set cannot hold: \
+                 written as ?"
+            }
+        }
+    }
 }
 
 /// Where a changed value is, kept as numbers: a file can have hundreds of thousands of changes,
@@ -336,20 +408,63 @@ impl Anonymizer {
     /// Anonymizes a file, batch or message. Messages keep their segments and structure;
     /// envelope segments (FHS, BHS, BTS, FTS) are anonymized like any segment; line endings
     /// and MLLP framing stay; text that is not HL7 (prose between messages, unreadable
-    /// messages) is dropped and listed in the receipt. Identifier values seen anywhere in the
-    /// input are scrubbed from its free text.
+    /// messages) is dropped and listed in the receipt. Free text is redacted, or, under
+    /// [`FreeText::Scrub`], scrubbed of the identifier values seen anywhere in the input.
+    ///
+    /// Each message is read in its own character set (MSH-18, as [`File::parse`] reads it) and
+    /// stays in it: kept bytes are copied, and replacements are written in that set — an
+    /// `8859/1` message comes out in ISO 8859-1, never with UTF-8 in it (a character the set
+    /// cannot hold is written as `?`, and its change says so: [`Note::Unencodable`]). Keyed
+    /// methods see the text, not its bytes: `Müller` gets the same pseudonym in an `8859/1`
+    /// message as in a UTF-8 one, and as through [`Anonymizer::anonymize_text`].
     #[must_use]
     pub fn anonymize(&self, input: &[u8]) -> Anonymized {
         let file = File::parse(input);
-        let envelope = envelope_segments(&file);
+        let (bytes, receipt) = self.file(&file, false);
+        Anonymized { bytes, receipt }
+    }
+
+    /// Anonymizes text: a file, batch or message that is already a string (from JavaScript,
+    /// an editor, a decoded file), read with [`File::parse_text`] — values as the UTF-8 they
+    /// are, whatever MSH-18 says, never decoded again by it. Otherwise as
+    /// [`Anonymizer::anonymize`]; the output is text too (a byte that a hex escape such as
+    /// `\XFC\` put into a value shows, as in the core's `text()`, as the ISO 8859-1 character
+    /// of the same value).
+    ///
+    /// ```
+    /// use pipehat_deid::{Anonymizer, Policy};
+    ///
+    /// let text = "MSH|^~\\&|LAB|HOSP|||20260105||ORU^R01|1|P|2.5.1||||||8859/1\r\
+    ///             OBX|1|NM|718-7^Hämoglobin^LN||13.5|g/dL\r";
+    /// let output = Anonymizer::new(&Policy::default(), None)?.anonymize_text(text);
+    /// assert!(output.text.contains("718-7^Hämoglobin^LN||13.5|g/dL"));
+    /// # Ok::<(), pipehat_deid::Error>(())
+    /// ```
+    #[must_use]
+    pub fn anonymize_text(&self, text: &str) -> AnonymizedText {
+        let file = File::parse_text(text);
+        let (bytes, receipt) = self.file(&file, true);
+        // Valid UTF-8 by construction: kept stretches of the text end at ASCII delimiters and
+        // every replacement is written as UTF-8 text (see Encoding::write).
+        let text = String::from_utf8(bytes).unwrap_or_else(|e| {
+            debug_assert!(false, "anonymized text is not UTF-8: {e}");
+            String::from_utf8_lossy(e.as_bytes()).into_owned()
+        });
+        AnonymizedText { text, receipt }
+    }
+
+    /// Anonymizes a parsed file: its bytes and receipt. `text`: the file was parsed from text.
+    fn file(&self, file: &File<'_>, text: bool) -> (Vec<u8>, Receipt) {
+        let input = file.input();
+        let envelope = envelope_segments(file);
         let mut state = State::default();
         if self.scrubs {
             let mut sink = Sink::Learn;
             for (index, message) in file.messages().iter().enumerate() {
-                self.message(message, index, &mut sink, &mut state);
+                self.message(message, index, text, &mut sink, &mut state);
             }
             for segment in &envelope {
-                self.envelope_segment(segment, &mut sink, &mut state);
+                self.envelope_segment(segment, text, &mut sink, &mut state);
             }
         }
 
@@ -394,10 +509,10 @@ impl Anonymizer {
             };
             match region {
                 Region::Message(index) => {
-                    self.message(&file.messages()[index], index, &mut sink, &mut state);
+                    self.message(&file.messages()[index], index, text, &mut sink, &mut state);
                 }
                 Region::Envelope(index) => {
-                    self.envelope_segment(&envelope[index], &mut sink, &mut state);
+                    self.envelope_segment(&envelope[index], text, &mut sink, &mut state);
                 }
                 Region::Unreadable => removed.push(Removal {
                     start,
@@ -408,38 +523,63 @@ impl Anonymizer {
             copied = end;
         }
         gap(input, copied, input.len(), &mut out, &mut removed);
-        Anonymized {
-            bytes: out,
-            receipt: Receipt {
+        (
+            out,
+            Receipt {
                 preset: self.policy.preset,
                 messages: file.messages().len(),
                 changes,
                 removed,
             },
-        }
+        )
     }
 
     /// A batch or file envelope segment (FHS, BHS, BTS, FTS): anonymized like any segment,
     /// outside any message.
-    fn envelope_segment(&self, segment: &Segment<'_>, sink: &mut Sink<'_>, state: &mut State) {
-        self.segment(segment, &envelope_context(), &mut Vec::new(), sink, state);
+    fn envelope_segment(
+        &self,
+        segment: &Segment<'_>,
+        text: bool,
+        sink: &mut Sink<'_>,
+        state: &mut State,
+    ) {
+        self.segment(
+            segment,
+            &envelope_context(if text {
+                Encoding::Text
+            } else {
+                Encoding::Bytes
+            }),
+            &mut Occurrences::default(),
+            sink,
+            state,
+        );
     }
 
-    fn message(&self, message: &Message<'_>, index: usize, sink: &mut Sink<'_>, state: &mut State) {
+    fn message(
+        &self,
+        message: &Message<'_>,
+        index: usize,
+        text: bool,
+        sink: &mut Sink<'_>,
+        state: &mut State,
+    ) {
+        let encoding = Encoding::of(message, text);
         let context = Context {
             version: version_of(message),
             shift: self
                 .keyed
                 .as_ref()
-                .map_or(0, |keyed| keyed.shift_days(&patient_of(message))),
+                .map_or(0, |keyed| keyed.shift_days(&patient_of(message, encoding))),
             reference_year: message
                 .get(&"MSH-7.1".parse().expect("a fixed path"))
                 .and_then(|e| values::parse_date(e.as_bytes()))
                 .map(|date| date.year),
             message: Some(index),
+            encoding,
         };
         let input = message.input();
-        let mut occurrences: Vec<([u8; 3], usize)> = Vec::new();
+        let mut occurrences = Occurrences::default();
         let mut previous_end = None;
         for segment in message.segments() {
             if let (Some(end), Sink::Write { out, .. }) = (previous_end, &mut *sink) {
@@ -457,24 +597,12 @@ impl Anonymizer {
         &self,
         segment: &Segment<'_>,
         context: &Context,
-        occurrences: &mut Vec<([u8; 3], usize)>,
+        occurrences: &mut Occurrences,
         sink: &mut Sink<'_>,
         state: &mut State,
     ) {
         let id = segment.id();
-        let occurrence = match <[u8; 3]>::try_from(id) {
-            Ok(key) => match occurrences.iter_mut().find(|(seen, _)| *seen == key) {
-                Some((_, count)) => {
-                    *count += 1;
-                    *count
-                }
-                None => {
-                    occurrences.push((key, 1));
-                    1
-                }
-            },
-            Err(_) => 1,
-        };
+        let occurrence = occurrences.next(id);
         if let Sink::Write { out, .. } = sink {
             out.extend_from_slice(id);
         }
@@ -554,6 +682,7 @@ impl Anonymizer {
                         category: Category::Binary,
                         method: Method::Remove,
                         original: self.keep_originals.then(|| field.text().into_owned()),
+                        note: None,
                     });
                 }
                 continue;
@@ -582,7 +711,10 @@ impl Anonymizer {
             delimiters.subcomponent(),
         );
         // Values are short: a plain loop beats a call to memchr.
-        let has = |sep: Option<u8>, bytes: &[u8]| sep.is_some_and(|sep| bytes.contains(&sep));
+        let has = |sep: Option<u8>, bytes: &[u8]| {
+            work::add(bytes.len());
+            sep.is_some_and(|sep| bytes.contains(&sep))
+        };
         // The common case: one value, no repetitions, components or subcomponents. (A missing
         // separator is never in a field, like the field separator.)
         let field_sep = delimiters.field();
@@ -591,6 +723,7 @@ impl Anonymizer {
             component_sep.unwrap_or(field_sep),
             subcomponent_sep.unwrap_or(field_sep),
         );
+        work::add(raw.len());
         if !raw.iter().any(|&b| b == r || b == c || b == s) {
             let at = Position {
                 repetition: 1,
@@ -643,7 +776,9 @@ impl Anonymizer {
                     };
                     let slot = plan.leaf(&self.policy, context.version, place, c + 1, s + 1);
                     // The code before a display text: the component before this one.
-                    let sibling = || previous.map(|code| escape::decode(code, delimiters));
+                    let sibling = || {
+                        previous.map(|code| context.encoding.read(escape::decode(code, delimiters)))
+                    };
                     self.leaf(
                         slot,
                         place,
@@ -701,6 +836,9 @@ impl Anonymizer {
         } else {
             Cow::Borrowed(raw) // what decode gives, without its call
         };
+        // As text for the methods (ISO 8859-1 read into UTF-8); written back in the message's
+        // set below.
+        let decoded = context.encoding.read(decoded);
         let text = decoded.trim_ascii();
         if text.is_empty() {
             return write_raw(sink); // spaces say nothing about anyone
@@ -752,6 +890,7 @@ impl Anonymizer {
                 }
             }
             Sink::Write { out, changes } => {
+                let (replaced, unencodable) = context.encoding.write(replaced);
                 if state.needs_escape(delimiters, &replaced) {
                     out.extend_from_slice(&escape::encode(&replaced, delimiters));
                 } else {
@@ -769,6 +908,7 @@ impl Anonymizer {
                     original: self
                         .keep_originals
                         .then(|| String::from_utf8_lossy(&decoded).into_owned()),
+                    note: unencodable.then_some(Note::Unencodable),
                 });
             }
         }
@@ -1047,8 +1187,10 @@ struct SegmentPlans {
     definition: Option<pipehat_dict::SegmentDef<'static>>,
     /// By field number.
     fields: Vec<Option<FieldPlan>>,
-    /// OBX-5, by OBX-2 (trimmed, upper case; `None` when OBX-2 is absent).
-    values: Vec<(Option<String>, FieldPlan)>,
+    /// OBX-5, by OBX-2 (trimmed, upper case), when OBX-2 is there.
+    values: FastMap<String, FieldPlan>,
+    /// OBX-5 when OBX-2 is absent.
+    untyped_value: Option<FieldPlan>,
 }
 
 impl SegmentPlans {
@@ -1058,7 +1200,8 @@ impl SegmentPlans {
                 .ok()
                 .and_then(|id| version.segment(id)),
             fields: Vec::new(),
-            values: Vec::new(),
+            values: FastMap::default(),
+            untyped_value: None,
         }
     }
 
@@ -1088,19 +1231,16 @@ impl SegmentPlans {
             plan
         };
         if id == b"OBX" && number == 5 {
-            let at = match self
-                .values
-                .iter()
-                .position(|(known, _)| known.as_deref() == value_type)
-            {
-                Some(at) => at,
-                None => {
-                    let plan = make();
-                    self.values.push((value_type.map(str::to_owned), plan));
-                    self.values.len() - 1
+            work::add(1);
+            return match value_type {
+                None => self.untyped_value.get_or_insert_with(make),
+                Some(value_type) => {
+                    if !self.values.contains_key(value_type) {
+                        self.values.insert(value_type.to_owned(), make());
+                    }
+                    self.values.get_mut(value_type).expect("made above")
                 }
             };
-            return &mut self.values[at].1;
         }
         if self.fields.len() <= number {
             self.fields.resize_with(number + 1, || None);
@@ -1109,6 +1249,27 @@ impl SegmentPlans {
             self.fields[number] = Some(make());
         }
         self.fields[number].as_mut().expect("made above")
+    }
+}
+
+/// How many times each three-character segment id has been met in one message (a map: a
+/// message may hold thousands of distinct Z-segment ids).
+#[derive(Debug, Default)]
+struct Occurrences(FastMap<[u8; 3], usize>);
+
+impl Occurrences {
+    /// Which occurrence of its id this segment is (from 1); ids of another length are always
+    /// the first.
+    fn next(&mut self, id: &[u8]) -> usize {
+        work::add(1);
+        match <[u8; 3]>::try_from(id) {
+            Ok(key) => {
+                let count = self.0.entry(key).or_insert(0);
+                *count += 1;
+                *count
+            }
+            Err(_) => 1,
+        }
     }
 }
 
@@ -1130,6 +1291,114 @@ struct Context {
     /// The year of the message (MSH-7), for ages over 89.
     reference_year: Option<i32>,
     message: Option<usize>,
+    /// How its values are read and replacements written.
+    encoding: Encoding,
+}
+
+/// How a message's values are read and its replacements written: the methods work on text
+/// (UTF-8), the output stays in the message's own character set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Encoding {
+    /// Bytes in UTF-8, or in a set read as UTF-8 (MSH-18 empty, `ASCII`, `UNICODE UTF-8`,
+    /// unsupported sets): values and replacements as they are, bytes that are not UTF-8 too.
+    Bytes,
+    /// ISO 8859-1 bytes (MSH-18 `8859/1`): values read into UTF-8, replacements written back
+    /// in ISO 8859-1, `?` for a character it cannot hold.
+    Latin1,
+    /// Text ([`Anonymizer::anonymize_text`]): values as they are, except that a byte that is
+    /// not UTF-8 (from a hex escape) is read as the ISO 8859-1 character of the same value,
+    /// as the core's `text()` shows it; replacements written as valid UTF-8.
+    Text,
+}
+
+impl Encoding {
+    /// The encoding of `message`, parsed from text or not.
+    fn of(message: &Message<'_>, text: bool) -> Self {
+        if text {
+            Encoding::Text
+        } else if message.encoding() == Charset::Latin1 {
+            Encoding::Latin1
+        } else {
+            Encoding::Bytes
+        }
+    }
+
+    /// A value (decoded from escapes) as the methods see it.
+    #[inline]
+    fn read(self, value: Cow<'_, [u8]>) -> Cow<'_, [u8]> {
+        if self == Encoding::Bytes || value.is_ascii() {
+            value
+        } else {
+            self.read_text(value)
+        }
+    }
+
+    /// [`Encoding::read`] of a value that is not ASCII, from ISO 8859-1 or text.
+    #[cold]
+    fn read_text(self, value: Cow<'_, [u8]>) -> Cow<'_, [u8]> {
+        match self {
+            Encoding::Bytes => value,
+            Encoding::Latin1 => Cow::Owned(latin1_to_utf8(&value)),
+            // Text is UTF-8, but a hex escape can put any byte into a value: as in text().
+            Encoding::Text => match core::str::from_utf8(&value) {
+                Ok(_) => value,
+                Err(_) => Cow::Owned(
+                    pipehat::charset::decode_text(&value, Charset::Utf8)
+                        .into_owned()
+                        .into_bytes(),
+                ),
+            },
+        }
+    }
+
+    /// A replacement as the output holds it, and whether a character could not be written
+    /// (and became `?`).
+    #[inline]
+    fn write(self, value: Cow<'_, [u8]>) -> (Cow<'_, [u8]>, bool) {
+        if self == Encoding::Bytes || value.is_ascii() {
+            (value, false)
+        } else {
+            self.write_text(value)
+        }
+    }
+
+    /// [`Encoding::write`] of a value that is not ASCII, for ISO 8859-1 or text.
+    #[cold]
+    fn write_text(self, value: Cow<'_, [u8]>) -> (Cow<'_, [u8]>, bool) {
+        match self {
+            Encoding::Latin1 => {
+                let mut out = Vec::with_capacity(value.len());
+                let mut unencodable = false;
+                for chunk in value.utf8_chunks() {
+                    for c in chunk.valid().chars() {
+                        out.push(u8::try_from(u32::from(c)).unwrap_or_else(|_| {
+                            unencodable = true;
+                            b'?'
+                        }));
+                    }
+                    // A byte that is not UTF-8 stands for the ISO 8859-1 character of its
+                    // value (as text() shows it): in ISO 8859-1, that byte.
+                    out.extend_from_slice(chunk.invalid());
+                }
+                (Cow::Owned(out), unencodable)
+            }
+            _ => match pipehat::charset::decode_text(&value, Charset::Utf8) {
+                Cow::Borrowed(_) => (value, false),
+                Cow::Owned(text) => (Cow::Owned(text.into_bytes()), false),
+            },
+        }
+    }
+}
+
+/// ISO 8859-1 bytes as UTF-8: each byte the character of the same value.
+#[cold]
+fn latin1_to_utf8(bytes: &[u8]) -> Vec<u8> {
+    let mut text = Vec::with_capacity(bytes.len() + bytes.len() / 2);
+    for &byte in bytes {
+        let mut utf8 = [0; 2];
+        text.extend_from_slice(char::from(byte).encode_utf8(&mut utf8).as_bytes());
+    }
+    text
 }
 
 /// One field and what it is, whatever segment instance it is in.
@@ -1180,6 +1449,22 @@ struct Place<'s> {
     number: usize,
     /// Whether its numbers are ages (OBX-5 of an age observation).
     age: bool,
+}
+
+/// The last component position any data type of any version defines, and at least the last
+/// one a role names (XTN-12) and the last of a coded concept (8): past it, a position's
+/// category and method no longer depend on the position (see [`FieldPlan::leaf`]).
+pub(crate) fn last_defined_position() -> usize {
+    static LAST: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *LAST.get_or_init(|| {
+        Version::ALL
+            .iter()
+            .flat_map(|version| version.data_types())
+            .flat_map(|data_type| data_type.components().map(|c| c.position))
+            .max()
+            .unwrap_or(0)
+            .max(12)
+    })
 }
 
 /// A leaf the dictionary does not define.
@@ -1244,6 +1529,11 @@ impl FieldPlan {
         component: usize,
         subcomponent: usize,
     ) -> &mut LeafPlan {
+        // Past the last position a data type defines or an override names, every position is
+        // planned alike (unknown, or a role every position of the type has): one plan stands
+        // for them all, so a field of a million components makes a few dozen plans.
+        let component = component.min(policy.alike_from.0);
+        let subcomponent = subcomponent.min(policy.alike_from.1);
         let (c, s) = (component - 1, subcomponent - 1);
         if !matches!(
             self.leaves.get(c).and_then(|subs| subs.get(s)),
@@ -1264,6 +1554,7 @@ impl FieldPlan {
         component: usize,
         subcomponent: usize,
     ) {
+        work::add(1);
         let (c, s) = (component - 1, subcomponent - 1);
         if self.leaves.len() <= c {
             self.leaves.resize_with(c + 1, Vec::new);
@@ -1358,10 +1649,12 @@ impl<'a> Iterator for Split<'a> {
             .and_then(|sep| bytes.iter().position(|&b| b == sep))
         {
             Some(at) => {
+                work::add(at + 1);
                 self.rest = Some(&bytes[at + 1..]);
                 Some(&bytes[..at])
             }
             None => {
+                work::add(bytes.len());
                 self.rest = None;
                 Some(bytes)
             }
@@ -1396,17 +1689,22 @@ fn envelope_segments<'a>(file: &File<'a>) -> Vec<Segment<'a>> {
     if spans.is_empty() {
         return Vec::new();
     }
+    spans.sort_unstable();
     pipehat::segments(file.input())
-        .filter(|segment| spans.contains(&segment.span().start))
+        .filter(|segment| {
+            work::add(1);
+            spans.binary_search(&segment.span().start).is_ok()
+        })
         .collect()
 }
 
-fn envelope_context() -> Context {
+fn envelope_context(encoding: Encoding) -> Context {
     Context {
         version: Version::LATEST,
         shift: 0,
         reference_year: None,
         message: None,
+        encoding,
     }
 }
 
@@ -1442,14 +1740,14 @@ fn version_of(message: &Message<'_>) -> Version {
 }
 
 /// What identifies the message's patient, for the date shift: the first patient identifier
-/// and its authority, else the name and date of birth.
-fn patient_of(message: &Message<'_>) -> Vec<u8> {
+/// and its authority, else the name and date of birth (as text, whatever the character set).
+fn patient_of(message: &Message<'_>, encoding: Encoding) -> Vec<u8> {
     let Some(pid) = message.segment(b"PID") else {
         return Vec::new();
     };
     let get = |path: &str| {
         pid.get(&path.parse().expect("a fixed path"))
-            .map(|e| e.decoded().trim_ascii().to_vec())
+            .map(|e| encoding.read(e.decoded()).trim_ascii().to_vec())
             .unwrap_or_default()
     };
     let id = get("PID-3.1");
@@ -1467,7 +1765,254 @@ fn patient_of(message: &Message<'_>) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
-    use super::ChangePath;
+    use super::{Anonymizer, ChangePath, Policy, Preset, work};
+
+    /// `piece` followed by a number, `n` times, joined by `separator`.
+    fn repeat(piece: &str, separator: &str, n: usize) -> String {
+        (0..n)
+            .map(|i| format!("{piece}{}", i % 100))
+            .collect::<Vec<_>>()
+            .join(separator)
+    }
+
+    fn message(body: &str) -> Vec<u8> {
+        format!("MSH|^~\\&|LAB|HOSP|||20240101120000||ORU^R01|MSG1|P|2.5.1\r{body}\r").into_bytes()
+    }
+
+    /// A three-character segment id for each number (`Z00`, `Z01`…, then letters).
+    fn segment_id(i: usize) -> String {
+        const CHARS: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+        format!(
+            "Z{}{}",
+            CHARS[i / CHARS.len() % CHARS.len()] as char,
+            CHARS[i % CHARS.len()] as char
+        )
+    }
+
+    /// Inputs with one part made `n` times larger, and the `n` to start from.
+    type Shape = (&'static str, usize, fn(usize) -> Vec<u8>);
+
+    const SHAPES: &[Shape] = &[
+        ("components", 2_000, |n| {
+            message(&format!("PID|1||{}", repeat("ID", "^", n)))
+        }),
+        ("name components", 2_000, |n| {
+            message(&format!("PID|1||1||{}", repeat("DOE", "^", n)))
+        }),
+        ("subcomponents", 2_000, |n| {
+            message(&format!("PID|1||1^^^{}", repeat("HOSP", "&", n)))
+        }),
+        ("repetitions", 2_000, |n| {
+            message(&format!("PID|1||{}", repeat("MRN^^^HOSP^MR", "~", n)))
+        }),
+        ("fields", 2_000, |n| {
+            message(&format!("ZPI|{}", repeat("Z", "|", n)))
+        }),
+        ("segments", 500, |n| {
+            message(&repeat("NTE|1||Called DOE at ", "\r", n))
+        }),
+        ("distinct segment ids", 300, |n| {
+            let body: Vec<String> = (0..n).map(|i| format!("{}|1", segment_id(i))).collect();
+            message(&body.join("\r"))
+        }),
+        ("distinct observation types", 300, |n| {
+            let body: Vec<String> = (0..n).map(|i| format!("OBX|{i}|X{i}|1^X||V{i}")).collect();
+            message(&body.join("\r"))
+        }),
+        ("batches", 300, |n| {
+            let mut file = String::new();
+            for i in 0..n {
+                file.push_str("BHS|^~\\&|A\r");
+                file.push_str(&String::from_utf8(message(&format!("PID|1||{i}"))).unwrap());
+                file.push_str("BTS|1\r");
+            }
+            file.into_bytes()
+        }),
+        ("free text, words", 500, |n| {
+            message(&format!(
+                "PID|1||MRN1^^^HOSP^MR||DOE^JANE\rNTE|1||{}",
+                repeat(
+                    "Seen DOE 2024-01-02 555-123-4567 mrn1 at x@y.org word",
+                    " ",
+                    n
+                )
+            ))
+        }),
+        ("free text, no spaces", 100, |n| {
+            message(&format!(
+                "PID|1||MRN1^^^HOSP^MR||DOE^JANE\rNTE|1||{}",
+                repeat("doe", ",", n)
+            ))
+        }),
+        ("free text, digit runs", 100, |n| {
+            message(&format!(
+                "PID|1||MRN1^^^HOSP^MR||DOE^JANE\rNTE|1||{}x",
+                repeat("1", "-", n)
+            ))
+        }),
+        ("free text, at signs", 100, |n| {
+            message(&format!(
+                "PID|1||MRN1^^^HOSP^MR||DOE^JANE\rNTE|1||{}",
+                repeat("a", "@", n)
+            ))
+        }),
+        ("free text, values sharing a first word", 2_000, |n| {
+            // Learned values `doe a`, `doe aa`, `doe aaa`… (2√n of them, about 2n bytes), and
+            // text `doe doe doe…`.
+            let names: Vec<String> = (1..=2 * n.isqrt())
+                .map(|k| format!("DOE {}", "A".repeat(k)))
+                .collect();
+            message(&format!(
+                "PID|1||1||{}\rNTE|1||{}",
+                names.join("~"),
+                vec!["doe"; n].join(" ")
+            ))
+        }),
+        ("free text in OBX-5", 500, |n| {
+            message(&format!(
+                "PID|1||MRN1^^^HOSP^MR||DOE^JANE\rOBX|1|TX|1^Note||{}",
+                repeat("Seen by Dr DOE today", " ", n)
+            ))
+        }),
+    ];
+
+    #[test]
+    fn values_are_read_as_text_and_written_in_the_message_set() {
+        use super::{Cow, Encoding};
+        let read = Encoding::Latin1.read(Cow::Borrowed(b"M\xfcller"));
+        assert_eq!(&*read, "Müller".as_bytes());
+        assert!(matches!(
+            Encoding::Latin1.read(Cow::Borrowed(b"DOE")),
+            Cow::Borrowed(_)
+        ));
+        assert_eq!(
+            &*Encoding::Bytes.read(Cow::Borrowed(b"M\xfcller")),
+            b"M\xfcller"
+        );
+        let (written, unencodable) = Encoding::Latin1.write(Cow::Borrowed("Łódź für".as_bytes()));
+        assert_eq!((&*written, unencodable), (&b"?\xf3d? f\xfcr"[..], true));
+        let (written, unencodable) = Encoding::Latin1.write(Cow::Borrowed(b"Grant"));
+        assert_eq!((&*written, unencodable), (&b"Grant"[..], false));
+        // A byte that is not UTF-8 (from a hex escape) is the ISO 8859-1 character of its value.
+        let (written, _) = Encoding::Latin1.write(Cow::Borrowed(b"\xfcber"));
+        assert_eq!(&*written, b"\xfcber");
+        let read = Encoding::Text.read(Cow::Borrowed(b"\xfcber"));
+        assert_eq!(&*read, "über".as_bytes());
+        let (written, _) = Encoding::Text.write(Cow::Borrowed(b"\xfcber"));
+        assert_eq!(&*written, "über".as_bytes());
+        let (written, _) = Encoding::Bytes.write(Cow::Borrowed(b"\xfcber"));
+        assert_eq!(&*written, b"\xfcber");
+    }
+
+    /// A replacement holding a character ISO 8859-1 cannot hold is written with `?` and noted.
+    /// (The built-in replacements are ASCII, and scrubbing copies the message's own text: this
+    /// takes a learned replacement from elsewhere.)
+    #[test]
+    fn a_character_iso_8859_1_cannot_hold_becomes_a_question_mark_and_a_note() {
+        use super::{File, FreeText, Note, Sink, State};
+        let policy = Policy {
+            free_text: FreeText::Scrub,
+            ..Policy::preset(Preset::Pseudonymize)
+        };
+        let anonymizer = Anonymizer::new(&policy, Some(b"k")).unwrap();
+        let input = b"MSH|^~\\&|A|B|||20260105||ORU^R01|1|P|2.5.1||||||8859/1\r\
+                      NTE|1||Herr M\xfcller ruft an\r";
+        let file = File::parse(input);
+        let mut state = State::default();
+        state
+            .scrubber
+            .learn("Müller".as_bytes(), "Łukasz".as_bytes().to_vec(), 2);
+        let (mut out, mut changes) = (Vec::new(), Vec::new());
+        let mut sink = Sink::Write {
+            out: &mut out,
+            changes: &mut changes,
+        };
+        anonymizer.message(&file.messages()[0], 0, false, &mut sink, &mut state);
+        assert!(
+            out.windows(21).any(|w| w == b"NTE|1||Herr ?ukasz ru"),
+            "{}",
+            String::from_utf8_lossy(&out)
+        );
+        let change = changes.iter().find(|c| c.path == "NTE-3").unwrap();
+        assert_eq!(change.note, Some(Note::Unencodable));
+        assert!(
+            changes
+                .iter()
+                .filter(|c| c.path != "NTE-3")
+                .all(|c| c.note.is_none())
+        );
+        let json = serde_json::to_value(change).unwrap();
+        assert_eq!(json["note"], "unencodable");
+        assert_eq!(Note::Unencodable.as_str(), "unencodable");
+    }
+
+    /// Past [`super::last_defined_position`], a leaf's category does not depend on its
+    /// position: what lets one plan stand for every such position.
+    #[test]
+    fn positions_past_the_definitions_are_alike() {
+        let beyond = super::last_defined_position();
+        for version in pipehat_dict::Version::ALL {
+            for data_type in version.data_types() {
+                for table in [None, Some(1)] {
+                    for c in 1..=beyond + 3 {
+                        for s in 1..=beyond + 3 {
+                            if c <= beyond && s <= beyond {
+                                continue;
+                            }
+                            let leaf =
+                                |c, s| super::category::leaf(version, data_type.id, table, c, s);
+                            assert_eq!(
+                                leaf(c, s),
+                                leaf(c.min(beyond + 1), s.min(beyond + 1)),
+                                "{version:?} {} {c}.{s}",
+                                data_type.id
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The anonymizer's own work grows linearly with every part of a message: counted steps,
+    /// not time, for N and 4N parts (a quadratic loop makes 16 times the steps).
+    #[test]
+    fn linear_work() {
+        let anonymizers = [
+            Anonymizer::new(&Policy::preset(Preset::SafeHarbor), None).unwrap(),
+            // Free text scrubbed: the scrubber is what has the most to walk.
+            Anonymizer::new(
+                &Policy {
+                    free_text: super::FreeText::Scrub,
+                    ..Policy::preset(Preset::Pseudonymize)
+                },
+                Some(b"linear"),
+            )
+            .unwrap(),
+        ];
+        let mut failures = Vec::new();
+        for (name, n, make) in SHAPES {
+            for anonymizer in &anonymizers {
+                let mut steps = [0u64; 2];
+                for (k, size) in [*n, 4 * n].into_iter().enumerate() {
+                    let input = make(size);
+                    work::take();
+                    let output = anonymizer.anonymize(&input);
+                    steps[k] = work::take();
+                    assert!(output.receipt.messages > 0, "{name}");
+                }
+                let ratio = steps[1] as f64 / steps[0].max(1) as f64;
+                eprintln!("{name:<42} {:>12} {:>12} {ratio:>6.2}", steps[0], steps[1]);
+                if ratio > 5.0 {
+                    failures.push(format!("{name}: {} → {} steps", steps[0], steps[1]));
+                }
+            }
+        }
+        assert!(
+            failures.is_empty(),
+            "work grows faster than the input: {failures:#?}"
+        );
+    }
 
     #[test]
     fn change_paths_print_and_compare_as_written() {

@@ -56,8 +56,39 @@ pub enum Preset {
     #[default]
     SafeHarbor,
     /// Keyed pseudonyms that keep linkage across messages (same patient, same pseudonym and
-    /// date shift), free text scrubbed. For test data and research; needs a key.
+    /// date shift), free text redacted (or scrubbed: [`FreeText::Scrub`]). For test data and
+    /// research; needs a key.
     Pseudonymize,
+}
+
+/// What happens to free text — TX and FT fields, NTE-3, OBR-13, PV2-12, AL1-5, ORC-16, and
+/// OBX-5 when OBX-2 is ST, TX or FT (values of [`Category::FreeText`]) — unless an override
+/// names the field, its data type or its segment. In JSON: `"freeText": "redact"` or
+/// `"scrub"`.
+///
+/// ```
+/// use pipehat_deid::{FreeText, Policy};
+///
+/// let policy: Policy = serde_json::from_str(r#"{"preset": "pseudonymize", "freeText": "scrub"}"#)?;
+/// assert_eq!(policy.free_text, FreeText::Scrub);
+/// assert_eq!(Policy::default().free_text, FreeText::Redact);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FreeText {
+    /// The whole value is replaced by `REDACTED`, as Safe Harbor does; the receipt lists each
+    /// value with its path, category `free-text` and method `redact`. The default for both
+    /// presets: a keyed pseudonym set is for linkage, not for keeping notes.
+    #[default]
+    Redact,
+    /// The value is kept, with every value replaced anywhere in the input (names, identifiers,
+    /// dates…) replaced in it too, and anything shaped like an email, URL, date or long number
+    /// removed ([`Method::Scrub`]). Scrubbing cannot catch an identifier that appears **only**
+    /// in free text (a relative's name, a bed number typed into a note): it has never been
+    /// seen in a structured field, and it survives. Under Safe Harbor, scrubbed free text
+    /// falls short of HIPAA's Safe Harbor method.
+    Scrub,
 }
 
 impl Preset {
@@ -69,8 +100,8 @@ impl Preset {
             (_, Allowed) => Method::Keep,
             (_, Binary) => Method::Remove,
             (_, Unknown) => Method::Redact,
-            (Preset::SafeHarbor, FreeText) => Method::Redact,
-            (Preset::Pseudonymize, FreeText) => Method::Scrub,
+            // Both presets: a note can name anyone (see FreeText).
+            (_, FreeText) => Method::Redact,
             (Preset::SafeHarbor, Code | CodeText | Number | Time | State | Country) => {
                 Method::Generalize
             }
@@ -85,6 +116,8 @@ impl Preset {
 /// element path (`PID-5.1`), then a field (`PID-11`), then the field's data type (`XAD`), then
 /// the segment (`ZPD`), then the preset's method for the value's [`Category`].
 ///
+/// Free text follows [`Policy::free_text`] where no override names it.
+///
 /// As JSON (the form the npm package and the CLI read):
 ///
 /// ```
@@ -92,6 +125,7 @@ impl Preset {
 ///
 /// let policy: Policy = serde_json::from_str(r#"{
 ///     "preset": "pseudonymize",
+///     "freeText": "redact",
 ///     "fields": { "PID-11.5": "generalize", "PV1-3": "keep" },
 ///     "dataTypes": { "XTN": "redact" },
 ///     "segments": { "ZPI": "remove" }
@@ -116,6 +150,9 @@ pub struct Policy {
     /// Methods by segment id (`ZPD`): every value of the segment.
     #[serde(default)]
     pub segments: BTreeMap<String, Method>,
+    /// What happens to free text no override names: redacted whole (the default) or scrubbed.
+    #[serde(default)]
+    pub free_text: FreeText,
 }
 
 impl Policy {
@@ -133,21 +170,28 @@ impl Policy {
         self.may_use(Method::Pseudonymize)
     }
 
-    /// Whether any value could be scrubbed, so identifiers must be collected first.
+    /// Whether any value could be scrubbed, so identifiers must be collected first: free text
+    /// scrubbed by [`Policy::free_text`], or an override that scrubs or pseudonymizes (a
+    /// pseudonymized free-text value is scrubbed).
     pub(crate) fn may_scrub(&self) -> bool {
-        self.may_use(Method::Scrub)
+        self.free_text == FreeText::Scrub
+            || self.overrides_use(Method::Scrub)
+            || self.overrides_use(Method::Pseudonymize)
     }
 
-    /// Whether `method` applies anywhere: the pseudonymize preset uses both keyed methods, and
-    /// an override may name it.
+    /// Whether `method` applies anywhere: the pseudonymize preset uses it for most
+    /// categories, and an override may name it.
     fn may_use(&self, method: Method) -> bool {
-        self.preset == Preset::Pseudonymize
-            || self
-                .fields
-                .values()
-                .chain(self.data_types.values())
-                .chain(self.segments.values())
-                .any(|m| *m == method)
+        self.preset == Preset::Pseudonymize || self.overrides_use(method)
+    }
+
+    /// Whether an override names `method`.
+    fn overrides_use(&self, method: Method) -> bool {
+        self.fields
+            .values()
+            .chain(self.data_types.values())
+            .chain(self.segments.values())
+            .any(|m| *m == method)
     }
 }
 
@@ -183,9 +227,13 @@ pub(crate) struct FieldRule {
 #[derive(Debug, Clone)]
 pub(crate) struct Compiled {
     pub preset: Preset,
+    free_text: FreeText,
     fields: Vec<FieldRule>,
     data_types: Vec<(String, Method)>,
     segments: Vec<(Vec<u8>, Method)>,
+    /// The component and subcomponent positions from which every position of a field is
+    /// planned alike: past the last one any data type defines or an override names.
+    pub alike_from: (usize, usize),
 }
 
 impl Compiled {
@@ -222,8 +270,17 @@ impl Compiled {
                 usize::from(rule.component.is_some()) + usize::from(rule.subcomponent.is_some()),
             )
         });
+        let defined = crate::last_defined_position();
+        let (component, subcomponent) = fields.iter().fold((defined, defined), |(c, s), rule| {
+            (
+                c.max(rule.component.unwrap_or(0)),
+                s.max(rule.subcomponent.unwrap_or(0)),
+            )
+        });
         Ok(Compiled {
             preset: policy.preset,
+            free_text: policy.free_text,
+            alike_from: (component + 1, subcomponent + 1),
             fields,
             data_types: policy
                 .data_types
@@ -268,7 +325,10 @@ impl Compiled {
             return *method;
         }
         self.segment_method(segment)
-            .unwrap_or_else(|| self.preset.method(category))
+            .unwrap_or_else(|| match (category, self.free_text) {
+                (Category::FreeText, FreeText::Scrub) => Method::Scrub,
+                _ => self.preset.method(category),
+            })
     }
 
     /// The override for a whole segment, if any.

@@ -463,71 +463,62 @@ impl core::hash::Hasher for FastHasher {
     }
 }
 
-/// Known identifier values to remove from free text, each with its replacement. Found by
-/// their first space-delimited token, then by hashing the stretches of text that could be
-/// one: scrubbing costs a few hash lookups per word of text, whatever the number of values.
+/// Known identifier values to remove from free text, each with its replacement, in a trie of
+/// their lower-case bytes: scrubbing walks it from each word start as far as the text agrees
+/// with some value, so the work is the length of the text times how far it agrees (a few
+/// bytes), however many values are known and however long a word or a token is.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Scrubber {
-    /// Whole value in lower case → replacement.
-    known: FastMap<Vec<u8>, Vec<u8>>,
-    /// First token in lower case → the lengths of the values starting with it, longest first.
-    leads: FastMap<Vec<u8>, Vec<usize>>,
-    /// A Bloom filter of the values in `known` (three bits of one word each, sixteen bits a
-    /// value or more),
-    /// so that most candidate stretches of text that are not a value cost no look-up in the
-    /// large table; made before scrubbing, when `known` has changed.
-    filter: Vec<u64>,
-    /// How many values `filter` holds (it is rebuilt when `known` has more).
-    filtered: usize,
+    /// Whole value in lower case → its replacement's index in `replacements`.
+    known: FastMap<Vec<u8>, u32>,
+    /// The replacements, in the order the values were learned.
+    replacements: Vec<Vec<u8>>,
+    /// Every value of `known`, made before scrubbing when `known` has changed.
+    trie: Trie,
+    /// How many values `trie` holds (it is made again when `known` has more).
+    in_trie: usize,
 }
 
 impl Scrubber {
-    /// Remember `value` (decoded) as an identifier, replaced in free text by `replacement`.
+    /// Remember `value` (decoded) as an identifier, replaced in free text by `replacement`
+    /// (the first replacement learned for a value stands).
     pub fn learn(&mut self, value: &[u8], replacement: Vec<u8>, min_len: usize) {
         let value = value.trim_ascii();
         if value.len() < min_len || !value.iter().any(u8::is_ascii_alphanumeric) {
             return;
         }
-        let lower = value.to_ascii_lowercase();
-        let token = lower
-            .iter()
-            .position(u8::is_ascii_whitespace)
-            .unwrap_or(lower.len());
-        // Most values share their first token with one learned before: no new key then.
-        match self.leads.get_mut(&lower[..token]) {
-            Some(lengths) => {
-                if let Err(at) = lengths.binary_search_by(|n| lower.len().cmp(n)) {
-                    lengths.insert(at, lower.len());
-                }
-            }
-            None => {
-                self.leads
-                    .insert(lower[..token].to_vec(), vec![lower.len()]);
-            }
+        crate::work::add(1);
+        let next = u32::try_from(self.replacements.len()).unwrap_or(u32::MAX);
+        if let std::collections::hash_map::Entry::Vacant(entry) =
+            self.known.entry(value.to_ascii_lowercase())
+        {
+            entry.insert(next);
+            self.replacements.push(replacement);
         }
-        self.known.entry(lower).or_insert(replacement);
     }
 
     /// `text` without any known identifier (matched whole-word, any letter case) and without
     /// anything shaped like an email, a URL, a date or a long number.
     pub fn scrub(&mut self, text: &[u8]) -> Vec<u8> {
-        if self.filtered != self.known.len() {
-            self.build_filter();
+        if self.in_trie != self.known.len() {
+            self.trie = Trie::new(&self.known);
+            self.in_trie = self.known.len();
         }
-        let lower = text.to_ascii_lowercase();
         // A match must end where a word ends (or where the value itself ends in punctuation).
         let boundary = |j: usize| j == text.len() || !is_word(text[j]) || !is_word(text[j - 1]);
+        let mut patterns = Patterns::new(text);
         let mut out = Vec::with_capacity(text.len());
         let mut i = 0;
-        'outer: while i < text.len() {
+        while i < text.len() {
+            crate::work::add(1);
             let at_word_start = i == 0 || !is_word(text[i - 1]);
             if at_word_start {
-                if let Some((end, replacement)) = self.known_at(&lower, i, boundary) {
-                    out.extend_from_slice(replacement);
+                if let Some((end, replacement)) = self.known_at(text, i, boundary) {
+                    out.extend_from_slice(&self.replacements[replacement as usize]);
                     i = end;
-                    continue 'outer;
+                    continue;
                 }
-                if let Some((end, placeholder)) = pattern(text, i) {
+                if let Some((end, placeholder)) = patterns.at(i) {
                     out.extend_from_slice(placeholder);
                     i = end;
                     continue;
@@ -539,108 +530,200 @@ impl Scrubber {
         out
     }
 
-    /// Fills `filter` with every known value.
-    fn build_filter(&mut self) {
-        let words = (self.known.len() / 4).next_power_of_two().max(64);
-        self.filter = vec![0; words];
-        let keys: Vec<u64> = self.known.keys().map(|value| filter_key(value)).collect();
-        for key in keys {
-            let (word, bits) = filter_bits(key, words);
-            self.filter[word] |= bits;
-        }
-        self.filtered = self.known.len();
-    }
-
-    /// Whether `value` may be known: `false` means it is not.
-    fn may_know(&self, value: &[u8]) -> bool {
-        let (word, bits) = filter_bits(filter_key(value), self.filter.len());
-        self.filter[word] & bits == bits
-    }
-
-    /// The longest known value at `i` of `lower` that ends at a boundary.
+    /// The longest known value at `i` of `text` (in any letter case) that ends at a boundary:
+    /// where it ends, and its replacement's index.
     fn known_at(
         &self,
-        lower: &[u8],
+        text: &[u8],
         i: usize,
         boundary: impl Fn(usize) -> bool,
-    ) -> Option<(usize, &[u8])> {
-        if self.known.is_empty() {
-            return None;
-        }
-        let token_end = lower[i..]
-            .iter()
-            .position(u8::is_ascii_whitespace)
-            .map_or(lower.len(), |n| i + n);
-        // Every prefix of this token ending at a boundary may be a value's first token (`doe`
-        // in `doe,`); the longest value wins.
-        let mut best: Option<(usize, &[u8])> = None;
-        for j in (i + 1..=token_end).filter(|j| boundary(*j)) {
-            let Some(lengths) = self.leads.get(&lower[i..j]) else {
-                continue;
+    ) -> Option<(usize, u32)> {
+        let mut node = Trie::ROOT;
+        let mut best = None;
+        for (k, byte) in text[i..].iter().enumerate() {
+            crate::work::add(1);
+            let Some(child) = self.trie.child(node, byte.to_ascii_lowercase()) else {
+                break;
             };
-            // Longest first: values longer than the rest of the text cannot be here.
-            let fits = lengths.partition_point(|n| *n > lower.len() - i);
-            for &length in &lengths[fits..] {
-                let end = i + length;
-                if best.is_some_and(|(b, _)| b >= end) {
-                    break;
-                }
-                if end > lower.len() || !boundary(end) || !self.may_know(&lower[i..end]) {
-                    continue;
-                }
-                if let Some(replacement) = self.known.get(&lower[i..end]) {
-                    best = Some((end, replacement));
-                    break;
-                }
+            node = child;
+            let end = i + k + 1;
+            if let Some(value) = self.trie.value(node)
+                && boundary(end)
+            {
+                best = Some((end, value));
             }
         }
         best
     }
 }
 
-/// What the Bloom filter knows a value by: its length and its first and last eight bytes,
-/// mixed (cheap to take from any stretch of text).
-fn filter_key(value: &[u8]) -> u64 {
-    let eight = |bytes: &[u8]| {
-        let mut word = [0; 8];
-        word[..bytes.len()].copy_from_slice(bytes);
-        u64::from_le_bytes(word)
-    };
-    let n = value.len();
-    let (first, last) = if n >= 8 {
-        (eight(&value[..8]), eight(&value[n - 8..]))
-    } else {
-        (eight(value), 0)
-    };
-    let mut h = (first ^ last.rotate_left(29) ^ n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    h ^= h >> 32;
-    h = h.wrapping_mul(0xd6e8_feb8_6659_fd93);
-    h ^ (h >> 32)
+/// A trie of byte strings, each child list in byte order and in one stretch of `labels` and
+/// `targets` (made once from every value, breadth first, with no recursion: a value can be as
+/// long as a field).
+#[derive(Debug, Default, Clone)]
+struct Trie {
+    nodes: Vec<TrieNode>,
+    labels: Vec<u8>,
+    targets: Vec<u32>,
+    /// The root's children by byte (0: none): most look-ups start and stop there.
+    root: Vec<u32>,
 }
 
-/// The word (of `words`, a power of two) and the three bits in it of a Bloom filter for a
-/// value of key `key`: one memory access a look-up.
-fn filter_bits(key: u64, words: usize) -> (usize, u64) {
-    let word = (key & (words as u64 - 1)) as usize;
-    let bits = (1 << ((key >> 40) & 63)) | (1 << ((key >> 46) & 63)) | (1 << ((key >> 52) & 63));
-    (word, bits)
+#[derive(Debug, Clone, Copy)]
+struct TrieNode {
+    /// Where its children are in `labels` and `targets`.
+    first: u32,
+    count: u32,
+    /// The replacement of the value ending here (`u32::MAX`: none).
+    value: u32,
+}
+
+impl Trie {
+    const ROOT: u32 = 0;
+
+    fn new(known: &FastMap<Vec<u8>, u32>) -> Self {
+        let mut keys: Vec<(&[u8], u32)> = known.iter().map(|(k, v)| (k.as_slice(), *v)).collect();
+        keys.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let mut trie = Trie {
+            nodes: vec![TrieNode {
+                first: 0,
+                count: 0,
+                value: u32::MAX,
+            }],
+            labels: Vec::new(),
+            targets: Vec::new(),
+            root: vec![0; 256],
+        };
+        // (node, the keys below it, its depth): every key sharing the node's bytes.
+        let mut queue: Vec<(u32, usize, usize, usize)> = vec![(Self::ROOT, 0, keys.len(), 0)];
+        let mut next = 0;
+        while next < queue.len() {
+            let (node, mut lo, hi, depth) = queue[next];
+            next += 1;
+            if lo < hi && keys[lo].0.len() == depth {
+                trie.nodes[node as usize].value = keys[lo].1;
+                lo += 1; // keys are distinct: one at most ends here
+            }
+            let first = trie.labels.len();
+            while lo < hi {
+                let byte = keys[lo].0[depth];
+                let mut end = lo + 1;
+                while end < hi && keys[end].0[depth] == byte {
+                    end += 1;
+                }
+                let child = trie.nodes.len() as u32;
+                trie.nodes.push(TrieNode {
+                    first: 0,
+                    count: 0,
+                    value: u32::MAX,
+                });
+                trie.labels.push(byte);
+                trie.targets.push(child);
+                if node == Self::ROOT {
+                    trie.root[usize::from(byte)] = child;
+                }
+                queue.push((child, lo, end, depth + 1));
+                lo = end;
+            }
+            let entry = &mut trie.nodes[node as usize];
+            entry.first = first as u32;
+            entry.count = (trie.labels.len() - first) as u32;
+        }
+        trie
+    }
+
+    /// The child of `node` by `byte`.
+    #[inline]
+    fn child(&self, node: u32, byte: u8) -> Option<u32> {
+        if node == Self::ROOT {
+            return match self.root.get(usize::from(byte)) {
+                Some(&child) if child != 0 => Some(child),
+                _ => None,
+            };
+        }
+        let entry = self.nodes[node as usize];
+        let (first, count) = (entry.first as usize, entry.count as usize);
+        let labels = &self.labels[first..first + count];
+        let at = if count <= 8 {
+            labels.iter().position(|&label| label == byte)?
+        } else {
+            labels.binary_search(&byte).ok()?
+        };
+        Some(self.targets[first + at])
+    }
+
+    /// The replacement of the value that ends at `node`, if one does.
+    #[inline]
+    fn value(&self, node: u32) -> Option<u32> {
+        let value = self.nodes[node as usize].value;
+        (value != u32::MAX).then_some(value)
+    }
 }
 
 fn is_word(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || byte >= 0x80
 }
 
-/// An email, URL, date or long number starting at `start` (a word start): where it ends and
-/// what replaces it.
-fn pattern(text: &[u8], start: usize) -> Option<(usize, &'static [u8])> {
-    // The whitespace-delimited token from here.
-    let token_end = text[start..]
-        .iter()
-        .position(|b| b.is_ascii_whitespace())
-        .map_or(text.len(), |n| start + n);
-    let token = &text[start..token_end];
-    let trimmed = token.len()
-        - token
+/// Finds emails, URLs, dates and long numbers at the word starts of one text, asked in
+/// increasing order. What a look-up learns about the text ahead — where its token ends, the
+/// next `@`, a run of digits — is kept for the next word start, so a long token with many word
+/// starts (`a,b,c,…`, `1-2-3-…`) is read once, not once per word start.
+struct Patterns<'t> {
+    text: &'t [u8],
+    /// The whitespace-delimited token holding the last start asked about.
+    token: Option<Token>,
+    /// The first `@` at or after `from` (`None`: there is none).
+    next_at: Option<(usize, Option<usize>)>,
+    /// The run of digits and separators read from `start`.
+    run: Option<Run>,
+    /// Digits and date separators counted from the run's start, one entry per byte.
+    digits: Vec<u32>,
+    separators: Vec<u32>,
+}
+
+/// A token: where it ends, where its trailing punctuation starts (not before the start it was
+/// read from), and its last `.` before that.
+#[derive(Clone, Copy)]
+struct Token {
+    end: usize,
+    punctuation: usize,
+    last_dot: Option<usize>,
+}
+
+/// A run of digits and separators, as read from `start`: where reading stopped, and where its
+/// last digit ends.
+#[derive(Clone, Copy)]
+struct Run {
+    start: usize,
+    stop: usize,
+    end: usize,
+}
+
+impl<'t> Patterns<'t> {
+    fn new(text: &'t [u8]) -> Self {
+        Patterns {
+            text,
+            token: None,
+            next_at: None,
+            run: None,
+            digits: Vec::new(),
+            separators: Vec::new(),
+        }
+    }
+
+    /// The token holding `start`, read if the last one does not.
+    fn token(&mut self, start: usize) -> Token {
+        if let Some(token) = self.token
+            && start <= token.end
+        {
+            return token;
+        }
+        let text = self.text;
+        let end = text[start..]
+            .iter()
+            .position(|b| b.is_ascii_whitespace())
+            .map_or(text.len(), |n| start + n);
+        let trailing = text[start..end]
             .iter()
             .rev()
             .take_while(|b| {
@@ -650,56 +733,124 @@ fn pattern(text: &[u8], start: usize) -> Option<(usize, &'static [u8])> {
                 )
             })
             .count();
-    let word = &token[..trimmed];
-    if let Some(at) = memchr::memchr(b'@', word)
-        && at > 0
-        && word[at + 1..].contains(&b'.')
-    {
-        return Some((start + trimmed, b"[EMAIL]"));
+        let punctuation = end - trailing;
+        crate::work::add(end - start + 1);
+        let token = Token {
+            end,
+            punctuation,
+            last_dot: memchr::memrchr(b'.', &text[start..punctuation]).map(|at| start + at),
+        };
+        self.token = Some(token);
+        token
     }
-    let starts = |prefix: &[u8]| {
-        word.len() >= prefix.len() && word[..prefix.len()].eq_ignore_ascii_case(prefix)
-    };
-    if starts(b"http://") || starts(b"https://") || starts(b"www.") {
-        return Some((start + trimmed, b"[URL]"));
-    }
-    // A run of digits and separators: phone numbers, SSNs, dates, record numbers.
-    let opens_number = text[start] == b'(' && text.get(start + 1).is_some_and(u8::is_ascii_digit);
-    if !(text[start].is_ascii_digit() || opens_number) {
-        return None;
-    }
-    let mut end = start;
-    let mut digits = 0;
-    let mut date_separators = 0;
-    let mut j = start;
-    while j < text.len() {
-        let byte = text[j];
-        if byte.is_ascii_digit() {
-            digits += 1;
-            j += 1;
-            end = j;
-        } else if matches!(byte, b'-' | b'.' | b'/' | b'(' | b')' | b' ')
-            && text
-                .get(j + 1)
-                .is_some_and(|next| next.is_ascii_digit() || (byte == b')' && *next == b' '))
+
+    /// The first `@` at or after `start`.
+    fn next_at(&mut self, start: usize) -> Option<usize> {
+        if let Some((from, found)) = self.next_at
+            && from <= start
+            && found.is_none_or(|at| at >= start)
         {
-            if matches!(byte, b'-' | b'/' | b'.') {
-                date_separators += 1;
-            }
-            j += 1;
-        } else {
-            break;
+            return found;
         }
+        let found = memchr::memchr(b'@', &self.text[start..]).map(|at| start + at);
+        crate::work::add(found.map_or(self.text.len(), |at| at + 1) - start);
+        self.next_at = Some((start, found));
+        found
     }
-    if end < text.len() && is_word(text[end]) {
-        return None; // digits glued to letters: a code like 5HT3, not a number
+
+    /// The run of digits and separators from `start` (a digit, or `(` before one): where
+    /// its last digit ends, how many digits it has and how many date separators (`-`, `/`,
+    /// `.`). Read once for every start inside it: reading from any of them visits the same
+    /// bytes to the same stop.
+    fn run(&mut self, start: usize) -> (usize, usize, usize) {
+        let run = match self.run {
+            Some(run) if run.start <= start && start < run.stop => run,
+            _ => {
+                let text = self.text;
+                self.digits.clear();
+                self.separators.clear();
+                let (mut digits, mut separators) = (0, 0);
+                let mut end = start;
+                let mut j = start;
+                while j < text.len() {
+                    crate::work::add(1);
+                    self.digits.push(digits);
+                    self.separators.push(separators);
+                    let byte = text[j];
+                    if byte.is_ascii_digit() {
+                        digits += 1;
+                        j += 1;
+                        end = j;
+                    } else if matches!(byte, b'-' | b'.' | b'/' | b'(' | b')' | b' ')
+                        && text.get(j + 1).is_some_and(|next| {
+                            next.is_ascii_digit() || (byte == b')' && *next == b' ')
+                        })
+                    {
+                        if matches!(byte, b'-' | b'/' | b'.') {
+                            separators += 1;
+                        }
+                        j += 1;
+                    } else {
+                        break;
+                    }
+                }
+                self.digits.push(digits);
+                self.separators.push(separators);
+                let run = Run {
+                    start,
+                    stop: j,
+                    end,
+                };
+                self.run = Some(run);
+                run
+            }
+        };
+        let at = |counts: &[u32], position: usize| counts[position - run.start] as usize;
+        (
+            run.end,
+            at(&self.digits, run.end) - at(&self.digits, start),
+            at(&self.separators, run.stop) - at(&self.separators, start),
+        )
     }
-    if date_separators == 2 && (3..=8).contains(&digits) {
-        Some((end, b"[DATE]"))
-    } else if digits >= 5 {
-        Some((end, b"[NUMBER]"))
-    } else {
-        None
+
+    /// An email, URL, date or long number starting at `start` (a word start, after every
+    /// start asked before): where it ends and what replaces it.
+    fn at(&mut self, start: usize) -> Option<(usize, &'static [u8])> {
+        let text = self.text;
+        let token = self.token(start);
+        // The token from here, without trailing punctuation.
+        let word_end = token.punctuation.max(start);
+        if let Some(at) = self.next_at(start)
+            && at > start
+            && at < word_end
+            && token.last_dot.is_some_and(|dot| dot > at && dot < word_end)
+        {
+            return Some((word_end, b"[EMAIL]"));
+        }
+        let word = &text[start..word_end];
+        let starts = |prefix: &[u8]| {
+            word.len() >= prefix.len() && word[..prefix.len()].eq_ignore_ascii_case(prefix)
+        };
+        if starts(b"http://") || starts(b"https://") || starts(b"www.") {
+            return Some((word_end, b"[URL]"));
+        }
+        // A run of digits and separators: phone numbers, SSNs, dates, record numbers.
+        let opens_number =
+            text[start] == b'(' && text.get(start + 1).is_some_and(u8::is_ascii_digit);
+        if !(text[start].is_ascii_digit() || opens_number) {
+            return None;
+        }
+        let (end, digits, date_separators) = self.run(start);
+        if end < text.len() && is_word(text[end]) {
+            return None; // digits glued to letters: a code like 5HT3, not a number
+        }
+        if date_separators == 2 && (3..=8).contains(&digits) {
+            Some((end, b"[DATE]"))
+        } else if digits >= 5 {
+            Some((end, b"[NUMBER]"))
+        } else {
+            None
+        }
     }
 }
 

@@ -1,11 +1,11 @@
 //! Keyed pseudonyms and date shifts are consistent: the same patient gets the same pseudonyms
 //! and the same shift across a batch and across runs with the same key; intervals between a
-//! patient's dates are kept; another key gives other pseudonyms; free text loses the
-//! identifiers seen anywhere in the batch; the receipt names paths and never values unless
+//! patient's dates are kept; another key gives other pseudonyms; free text is redacted, or
+//! when scrubbed loses the identifiers seen anywhere in the batch; the receipt names paths and never values unless
 //! asked.
 
 use pipehat::{File, Message, Path};
-use pipehat_deid::{Anonymizer, Category, Error, Method, Policy, Preset};
+use pipehat_deid::{Anonymizer, Category, Error, FreeText, Method, Policy, Preset};
 
 const BATCH: &[u8] = b"BHS|^~\\&|LAB|HOSP\r\
 MSH|^~\\&|LAB|HOSP|||20260105083000||ADT^A01|MSG1|P|2.5.1\r\
@@ -20,6 +20,15 @@ BTS|3\r";
 
 fn pseudonymize(key: &[u8]) -> Anonymizer {
     Anonymizer::new(&Policy::preset(Preset::Pseudonymize), Some(key)).unwrap()
+}
+
+/// Pseudonyms, and free text scrubbed rather than redacted.
+fn pseudonymize_scrubbing(key: &[u8]) -> Anonymizer {
+    let policy = Policy {
+        free_text: FreeText::Scrub,
+        ..Policy::preset(Preset::Pseudonymize)
+    };
+    Anonymizer::new(&policy, Some(key)).unwrap()
 }
 
 fn get(output: &[u8], message: usize, path: &str) -> String {
@@ -83,7 +92,11 @@ fn the_same_key_gives_the_same_output_and_another_key_another() {
 
 #[test]
 fn free_text_loses_identifiers_seen_anywhere_in_the_batch() {
+    // Redacted by default.
     let output = pseudonymize(b"k1").anonymize(BATCH).bytes;
+    assert_eq!(get(&output, 1, "NTE-3"), "REDACTED");
+    // Scrubbed when asked.
+    let output = pseudonymize_scrubbing(b"k1").anonymize(BATCH).bytes;
     let note = get(&output, 1, "NTE-3");
     for leaked in ["Jane", "Doe", "MRN4471", "555-0101", "01/05/2026"] {
         assert!(!note.contains(leaked), "{leaked} in {note}");

@@ -16,7 +16,7 @@
 use std::path::PathBuf;
 
 use pipehat::{Delimiters, File, Message};
-use pipehat_deid::{Anonymizer, Policy, Preset};
+use pipehat_deid::{Anonymizer, Category, FreeText, Policy, Preset};
 use pipehat_dict::Version;
 
 const MARK: &str = "QXZQXZ";
@@ -91,12 +91,22 @@ fn safe_harbor() -> Anonymizer {
     Anonymizer::new(&Policy::preset(Preset::SafeHarbor), None).unwrap()
 }
 
+/// Pseudonyms, free text redacted (the default).
 fn pseudonymize() -> Anonymizer {
     Anonymizer::new(
         &Policy::preset(Preset::Pseudonymize),
         Some(b"corpus test key"),
     )
     .unwrap()
+}
+
+/// Pseudonyms, free text scrubbed of every identifier seen in the input.
+fn pseudonymize_scrubbing() -> Anonymizer {
+    let policy = Policy {
+        free_text: FreeText::Scrub,
+        ..Policy::preset(Preset::Pseudonymize)
+    };
+    Anonymizer::new(&policy, Some(b"corpus test key")).unwrap()
 }
 
 /// Whether a field is free text in `version`, by the test's own list.
@@ -301,7 +311,7 @@ fn no_canary_survives_either_preset() {
     if messages.is_empty() {
         return;
     }
-    let (sh, ps) = (safe_harbor(), pseudonymize());
+    let (sh, scrubbing, redacting) = (safe_harbor(), pseudonymize_scrubbing(), pseudonymize());
     let mut failures = Vec::new();
     let mut checked = 0;
     for (path, bytes) in &messages {
@@ -315,27 +325,30 @@ fn no_canary_survives_either_preset() {
                     path.display()
                 ));
             }
-            // Free text in the pseudonymize preset holds the message's own identifiers.
+            // Free text in the pseudonymize preset holds the message's own identifiers: scrubbed
+            // (FreeText::Scrub) or redacted (the default), none may survive.
             let mut canaries = Canaries { next: 0 };
             let sentence =
                 "Seen by Dr {a} for {b}; call (555) 123-4567 or jane.doe@example.com on 03/04/2021";
             let input = canaried(&message, replace, &mut canaries, Some(sentence));
-            let output = ps.anonymize(&input).bytes;
-            for leak in leaks(&output) {
-                failures.push(format!(
-                    "pseudonymize {} ({replace}): {leak}",
-                    path.display()
-                ));
-            }
-            for pattern in ["123-4567", "jane.doe", "03/04/2021"] {
-                if output
-                    .windows(pattern.len())
-                    .any(|w| w == pattern.as_bytes())
-                {
+            for (name, ps) in [("scrub", &scrubbing), ("redact", &redacting)] {
+                let output = ps.anonymize(&input).bytes;
+                for leak in leaks(&output) {
                     failures.push(format!(
-                        "pseudonymize {}: '{pattern}' survived",
+                        "pseudonymize ({name}) {} ({replace}): {leak}",
                         path.display()
                     ));
+                }
+                for pattern in ["123-4567", "jane.doe", "03/04/2021"] {
+                    if output
+                        .windows(pattern.len())
+                        .any(|w| w == pattern.as_bytes())
+                    {
+                        failures.push(format!(
+                            "pseudonymize ({name}) {}: '{pattern}' survived",
+                            path.display()
+                        ));
+                    }
                 }
             }
             checked += 1;
@@ -378,6 +391,7 @@ fn anonymized_messages_keep_their_structure_and_gain_no_errors() {
     for (name, anonymizer) in [
         ("safe-harbor", safe_harbor()),
         ("pseudonymize", pseudonymize()),
+        ("pseudonymize (scrub)", pseudonymize_scrubbing()),
     ] {
         for (path, bytes) in &messages {
             let before = Message::parse(bytes).unwrap();
@@ -401,6 +415,132 @@ fn anonymized_messages_keep_their_structure_and_gain_no_errors() {
                 if again != output {
                     failures.push(format!("{name} {}: not idempotent", path.display()));
                 }
+            }
+        }
+    }
+    failures.truncate(40);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Whether a value is all that redacting free text may leave: nothing, a null, spaces, or
+/// `REDACTED`.
+fn redacted_or_empty(text: &str) -> bool {
+    matches!(text.trim(), "" | "\"\"" | "REDACTED")
+}
+
+#[test]
+fn redacting_free_text_changes_only_free_text() {
+    let messages = corpus_messages();
+    if messages.is_empty() {
+        return;
+    }
+    let (scrubbing, redacting) = (pseudonymize_scrubbing(), pseudonymize());
+    let mut failures = Vec::new();
+    let mut free_values = 0;
+    for (path, bytes) in &messages {
+        let scrubbed = scrubbing.anonymize(bytes);
+        let redacted = redacting.anonymize(bytes);
+        // The receipts agree on every change but those of free text, which are redactions.
+        let structured = |receipt: &pipehat_deid::Receipt| {
+            receipt
+                .changes
+                .iter()
+                .filter(|c| c.category != Category::FreeText)
+                .map(|c| (c.path.to_string(), c.category, c.method))
+                .collect::<Vec<_>>()
+        };
+        if structured(&scrubbed.receipt) != structured(&redacted.receipt) {
+            failures.push(format!("{}: structured changes differ", path.display()));
+        }
+        for change in &redacted.receipt.changes {
+            if change.category == Category::FreeText {
+                free_values += 1;
+                if change.method != pipehat_deid::Method::Redact {
+                    failures.push(format!(
+                        "{}: {} {:?}",
+                        path.display(),
+                        change.path,
+                        change.method
+                    ));
+                }
+            }
+        }
+        // The bytes agree outside free text; in free text, what differs is redacted.
+        let (a, b) = (
+            Message::parse(&scrubbed.bytes).unwrap(),
+            Message::parse(&redacted.bytes).unwrap(),
+        );
+        let version = a
+            .get(&"MSH-12.1".parse().unwrap())
+            .and_then(|e| Version::resolve(&e.text()))
+            .map_or(Version::LATEST, |r| r.version);
+        for (x, y) in a.segments().zip(b.segments()) {
+            let id = String::from_utf8_lossy(x.id()).into_owned();
+            let obx2 = x
+                .field(2)
+                .map(|f| f.text().trim().to_string())
+                .unwrap_or_default();
+            for (i, (f, g)) in x.fields().zip(y.fields()).enumerate() {
+                if f.as_bytes() == g.as_bytes() {
+                    continue;
+                }
+                let free = is_free_text(version, &id, i + 1, &obx2);
+                // Leaf by leaf: a free-text field can have other parts (CWE in ORC-16).
+                let leaves = |field: &pipehat::Field<'_>| {
+                    field
+                        .repetitions()
+                        .flat_map(|r| {
+                            r.components()
+                                .flat_map(|c| c.subcomponents().map(|s| s.text().into_owned()))
+                                .collect::<Vec<_>>()
+                        })
+                        .collect::<Vec<_>>()
+                };
+                let (before, after) = (leaves(&f), leaves(&g));
+                let leaves_redacted = before.len() == after.len()
+                    && before
+                        .iter()
+                        .zip(&after)
+                        .all(|(x, y)| x == y || redacted_or_empty(y));
+                if !free || !leaves_redacted {
+                    failures.push(format!(
+                        "{} {id}-{}: {} / {}",
+                        path.display(),
+                        i + 1,
+                        f.text(),
+                        g.text()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        free_values > 100,
+        "only {free_values} free-text values in the corpus"
+    );
+    failures.truncate(40);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Every corpus file gives the same text through `anonymize_text` (its decoded text) as through
+/// `anonymize` (its bytes, each message in its MSH-18 set), and the same receipt.
+#[test]
+fn text_and_bytes_give_the_same_output() {
+    let Some(dir) = testkit::corpus_dir() else {
+        return;
+    };
+    let anonymizers = [safe_harbor(), pseudonymize_scrubbing()].map(|a| a.keep_originals(true));
+    let mut failures = Vec::new();
+    for path in testkit::message_files(&dir) {
+        let bytes = std::fs::read(&path).expect("a corpus file");
+        let text = pipehat::charset::decode_file(&bytes);
+        for anonymizer in &anonymizers {
+            let from_bytes = anonymizer.anonymize(&bytes);
+            let from_text = anonymizer.anonymize_text(&text);
+            if pipehat::charset::decode_file(&from_bytes.bytes) != from_text.text
+                || from_bytes.receipt != from_text.receipt
+            {
+                failures.push(path.display().to_string());
             }
         }
     }
