@@ -18,6 +18,8 @@ commands:
 
   anonymize FILE… | -    de-identify messages (files, globs, batches, MLLP) on this machine
       --preset P           safe-harbor (default) or pseudonymize (keyed, keeps linkage)
+      --free-text F        redact (default) or scrub free text (notes, comments, text
+                           results); scrubbing cannot catch a name that is only in the text
       --policy FILE        a JSON policy: preset and overrides by field, data type, segment
       --key K              the key for pseudonyms (needed by pseudonymize): at least 16 bytes
                            (128 bits) of UTF-8
@@ -143,6 +145,7 @@ function anonymizeCommand(args) {
     allowPositionals: true,
     options: {
       preset: { type: 'string' },
+      'free-text': { type: 'string' },
       policy: { type: 'string' },
       key: { type: 'string' },
       'key-file': { type: 'string' },
@@ -159,10 +162,14 @@ function anonymizeCommand(args) {
   if (values.preset !== undefined && !['safe-harbor', 'pseudonymize'].includes(values.preset)) {
     throw new UsageError(`--preset must be safe-harbor or pseudonymize, not '${values.preset}'`);
   }
+  if (values['free-text'] !== undefined && !['redact', 'scrub'].includes(values['free-text'])) {
+    throw new UsageError(`--free-text must be redact or scrub, not '${values['free-text']}'`);
+  }
   if (values.key !== undefined && values['key-file'] !== undefined) throw new UsageError('give --key or --key-file, not both');
   if (positionals.length === 0) throw new UsageError('anonymize: give one or more files, or - for standard input');
   const options = limitsOf(values);
   if (values.preset !== undefined) options.preset = values.preset;
+  if (values['free-text'] !== undefined) options.freeText = values['free-text'];
   if (values.policy !== undefined) {
     try {
       options.policy = JSON.parse(readText(values.policy));

@@ -262,9 +262,11 @@ const LIMITS = object({
 });
 const VALIDATE = object({ version: STRING, preset: oneOf(['tolerant', 'strict']), withValues: BOOLEAN, profile: PROFILE, limits: LIMITS });
 const ANONYMIZE_PRESET = oneOf(['safe-harbor', 'pseudonymize']);
+const FREE_TEXT = oneOf(['redact', 'scrub']);
 const ANONYMIZE = object({
   preset: ANONYMIZE_PRESET,
-  policy: object({ preset: ANONYMIZE_PRESET, fields: record(METHOD), dataTypes: record(METHOD), segments: record(METHOD) }),
+  freeText: FREE_TEXT,
+  policy: object({ preset: ANONYMIZE_PRESET, freeText: FREE_TEXT, fields: record(METHOD), dataTypes: record(METHOD), segments: record(METHOD) }),
   key: STRING,
   keepOriginals: BOOLEAN,
   // The anonymizer reads with the default limits: lower ones only.

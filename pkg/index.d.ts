@@ -249,13 +249,15 @@ export type AnonymizeMethod = 'keep' | 'redact' | 'remove' | 'generalize' | 'pse
 
 /** What a value was taken for. */
 export type AnonymizeCategory =
-  | 'allowed' | 'code' | 'code-text' | 'number' | 'time' | 'date' | 'birth-date'
+  | 'allowed' | 'code' | 'code-text' | 'number' | 'time' | 'date' | 'birth-date' | 'age'
   | 'family-name' | 'given-name' | 'street' | 'city' | 'state' | 'postal-code' | 'country'
   | 'telecom' | 'email' | 'identifier' | 'free-text' | 'binary' | 'unknown';
 
 /** A de-identification policy: a preset and overrides; the most specific override wins. */
 export interface AnonymizePolicy {
   preset?: 'safe-harbor' | 'pseudonymize';
+  /** Free text: `redact` (default) or `scrub`; see {@link AnonymizeOptions.freeText}. */
+  freeText?: 'redact' | 'scrub';
   /** By element path: `"PID-11"`, `"PID-11.5"`. */
   fields?: Record<string, AnonymizeMethod>;
   /** By a field's data type: `"XAD"`. */
@@ -268,7 +270,15 @@ export interface AnonymizePolicy {
 export interface AnonymizeOptions {
   /** `safe-harbor` (default: HIPAA Safe Harbor, no key) or `pseudonymize` (keyed, keeps linkage). */
   preset?: 'safe-harbor' | 'pseudonymize';
-  /** Overrides; its preset is replaced by `preset` when both are given. */
+  /**
+   * Free text (notes, comments, text results): `redact` (default, in both presets: each value
+   * becomes `REDACTED`) or `scrub` (kept, with every value replaced elsewhere in the input, and
+   * anything shaped like an email, URL, date or long number, removed from it). Scrubbing cannot
+   * catch a name or number that appears only in the text; under `safe-harbor` it falls short of
+   * Safe Harbor.
+   */
+  freeText?: 'redact' | 'scrub';
+  /** Overrides; its preset and freeText are replaced by `preset` and `freeText` when both are given. */
   policy?: AnonymizePolicy;
   /**
    * The key for pseudonyms: at least 16 bytes (128 bits) of UTF-8, e.g. from {@link generateKey}
@@ -291,6 +301,11 @@ export interface AnonymizeChange {
   method: AnonymizeMethod;
   /** The original value, only with `keepOriginals`. */
   original?: string;
+  /**
+   * `unencodable`: the replacement held a character the message's character set cannot hold
+   * (bytes input only), written as `?`.
+   */
+  note?: 'unencodable';
 }
 
 /** What an anonymization changed. */

@@ -7,7 +7,7 @@ use pipehat_deid::{Anonymizer, Policy, Preset};
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let messages = pipehat::File::parse(data).messages().len();
-    for (preset, key) in [(Preset::SafeHarbor, None), (Preset::Pseudonymize, Some(&b"fuzz"[..]))] {
+    for (preset, key) in [(Preset::SafeHarbor, None), (Preset::Pseudonymize, Some(&b"fuzzing key, 16+"[..]))] {
         let anonymizer = Anonymizer::new(&Policy::preset(preset), key).expect("a valid policy");
         let output = anonymizer.anonymize(data);
         assert_eq!(pipehat::File::parse(&output.bytes).messages().len(), messages);

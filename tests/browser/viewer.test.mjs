@@ -165,7 +165,8 @@ describe('viewer', () => {
     const { context, page, log, errors, input, loaded } = await openViewer({ viewport: { width: 1400, height: 900 } });
 
     log.phase = 'validate';
-    const canaries = MESSAGE.replace('19610615', '19610631').replace('EVERYMAN^ADAM', 'QXZCANARYFAMILY^QXZCANARYGIVEN');
+    const canaries = MESSAGE.replace('19610615', '19610631').replace('EVERYMAN^ADAM', 'QXZCANARYFAMILY^QXZCANARYGIVEN')
+      + '\rNTE|1||QXZCANARYGIVEN QXZCANARYFAMILY was seen by the nurse';
     await input.fill(canaries);
     await page.getByRole('tab', { name: /Findings/ }).click();
     const finding = page.locator('.finding.error', { hasText: 'PID-7' });
@@ -191,7 +192,20 @@ describe('viewer', () => {
     await page.locator('.changes', { hasText: 'pseudonymize' }).waitFor();
     const pseudonymized = await output.textContent();
     assert.ok(!pseudonymized.includes('QXZCANARY') && !pseudonymized.includes('PATID1234'), pseudonymized);
+    // Free text is redacted in both presets, and scrubbed (kept, names out) only when asked.
+    assert.ok(pseudonymized.includes('\nNTE|1||REDACTED'), pseudonymized);
+    await page.getByLabel('Free text').selectOption('scrub');
+    await page.locator('.changes td.method', { hasText: 'scrub' }).first().waitFor();
+    const scrubbed = await output.textContent();
+    assert.match(scrubbed, /\nNTE\|1\|\|.* was seen by the nurse/);
+    assert.ok(!scrubbed.includes('QXZCANARY'), scrubbed);
     await page.screenshot({ path: `${artifacts}/viewer-anonymized.png`, fullPage: true });
+    // A key shorter than 128 bits is refused, in words, like the CLI and npm refuse it.
+    const key = await page.getByLabel('Key').inputValue();
+    await page.getByLabel('Key').fill('too short');
+    await page.locator('.problem', { hasText: 'the key is 9 bytes: a key needs at least 16 bytes (128 bits)' }).waitFor();
+    await page.getByLabel('Key').fill(key);
+    await page.locator('.changes td.method', { hasText: 'pseudonymize' }).first().waitFor();
 
     assert.deepEqual(log.requests.slice(loaded), [], 'no request while validating and anonymizing');
     assert.deepEqual(crossOrigin(log, app.origin), [], 'no cross-origin request');

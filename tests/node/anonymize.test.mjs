@@ -35,7 +35,7 @@ test('safe harbor by default: identifiers gone, dates to the year, structure kep
   assert.deepEqual(errors(text), ['structure.segment-unexpected ']);
 });
 
-test('pseudonymize: keyed, consistent, realistic, and free text scrubbed', () => {
+test('pseudonymize: keyed, consistent, realistic; free text redacted unless scrubbing is asked for', () => {
   const key = generateKey();
   assert.match(key, /^[0-9a-f]{64}$/);
   assert.notEqual(key, generateKey());
@@ -47,9 +47,17 @@ test('pseudonymize: keyed, consistent, realistic, and free text scrubbed', () =>
   assert.match(pid[3], /^\d{6}\^\^\^[A-Z]{4}\^MR$/); // shape kept, type code kept
   assert.match(pid[5], /^[A-Z][a-z]+\^[A-Z][a-z]+\^[A-Z]+$/); // realistic names; all-capital input gives capitals
   assert.match(pid[7], /^\d{8}$/); // shifted, same precision
-  const note = one.text.split('\r')[4];
-  const [family] = pid[5].split('^');
+  assert.equal(one.text.split('\r')[4], 'NTE|1||REDACTED');
+  assert.ok(one.receipt.changes.some((c) => c.path === 'NTE-3' && c.category === 'free-text' && c.method === 'redact'));
+  const scrubbed = anonymize(message, { preset: 'pseudonymize', key, freeText: 'scrub' });
+  const [family] = scrubbed.text.split('\r')[2].split('|')[5].split('^');
+  const note = scrubbed.text.split('\r')[4];
   assert.ok(note.includes(family), note); // the pseudonym of the name, not the name
+  assert.ok(note.includes('asked to be called on'), note);
+  for (const value of identifiers) assert.ok(!note.includes(value), `${value} survived: ${note}`);
+  // The policy's freeText is the same option; the top-level one wins.
+  assert.equal(anonymize(message, { preset: 'pseudonymize', key, policy: { freeText: 'scrub' } }).text, scrubbed.text);
+  assert.equal(anonymize(message, { preset: 'pseudonymize', key, freeText: 'redact', policy: { freeText: 'scrub' } }).text, one.text);
 });
 
 test('policies override per field, data type and segment', () => {
@@ -65,6 +73,8 @@ test('bad options are errors, not traps', () => {
   assert.throws(() => anonymize(message, { preset: 'hipaa' }), /option 'preset' must be 'safe-harbor' or 'pseudonymize', not 'hipaa'/);
   assert.throws(() => anonymize(message, { policy: { fields: { 'PID-3[2]': 'keep' } } }), /PID-3\[2\]/);
   assert.throws(() => anonymize(message, { colour: 'blue' }), /unknown option 'colour'/);
+  assert.throws(() => anonymize(message, { freeText: 'keep' }), /option 'freeText' must be 'redact' or 'scrub', not 'keep'/);
+  assert.throws(() => anonymize(message, { policy: { freeText: true } }), TypeError);
   assert.throws(() => anonymize(message, { policy: { feilds: {} } }), /unknown option 'policy.feilds'/);
   assert.throws(() => anonymize(42), TypeError);
   // Input with no readable message is an error that says why, never an empty "anonymized" text.

@@ -120,6 +120,20 @@ test('anonymize: bad usage exits 2 with a clear message', () => {
   assert.equal(run(['anonymize']).code, 2);
   assert.match(run(['anonymize', '--preset', 'hipaa', 'ok-adt-a04.hl7']).err, /safe-harbor or pseudonymize/);
   assert.match(run(['anonymize', 'no-such-file.hl7']).err, /cannot read no-such-file\.hl7/);
+  const freeText = run(['anonymize', '--free-text', 'keep', 'ok-adt-a04.hl7']);
+  assert.equal(freeText.code, 2);
+  assert.match(freeText.err, /--free-text must be redact or scrub, not 'keep'/);
+});
+
+test('anonymize --free-text: notes are redacted unless scrubbing is asked for', () => {
+  const note = 'MSH|^~\\&|REG|HOSP|||20261122||ADT^A04|7|P|2.5.1\rPID|1||556677||Okafor^Chidi\rNTE|1||Chidi Okafor (556677) walked in\r';
+  const redacted = run(['anonymize', '-'], note);
+  assert.equal(redacted.code, 0);
+  assert.equal(redacted.out.split('\r')[2], 'NTE|1||REDACTED');
+  const scrubbed = run(['anonymize', '--free-text', 'scrub', '-'], note);
+  assert.equal(scrubbed.code, 0);
+  const line = scrubbed.out.split('\r')[2];
+  assert.ok(line.includes('walked in') && !/Okafor|Chidi|556677/.test(line), line);
 });
 
 test('to-json, from-json: lossless round trip through files', () => {

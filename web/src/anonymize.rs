@@ -2,7 +2,7 @@
 //! before and after, and copy or download of the result with HL7's line ends.
 
 use leptos::prelude::*;
-use pipehat_deid::{Change, Preset};
+use pipehat_deid::{Change, FreeText, Preset};
 
 use crate::app::{
     MAX_TEXT, copy_to_clipboard, download, download_hl7, generate_key, yield_to_browser,
@@ -16,6 +16,7 @@ const BIG: usize = 1_000_000;
 #[component]
 pub fn Anonymize(text: ReadSignal<String>, file_name: ReadSignal<Option<String>>) -> impl IntoView {
     let (preset, set_preset) = signal(Preset::SafeHarbor);
+    let (free_text, set_free_text) = signal(FreeText::Redact);
     let (key, set_key) = signal(String::new());
     // A message is anonymized as it is typed; a big file after the page has said it is working
     // on it (seconds for tens of MB), and only the latest request's result is kept.
@@ -24,19 +25,20 @@ pub fn Anonymize(text: ReadSignal<String>, file_name: ReadSignal<Option<String>>
     let generation = StoredValue::new(0u64);
     Effect::new(move |_| {
         let size = text.with(String::len);
-        let (preset, key) = (preset.get(), key.get());
+        let (preset, free_text, key) = (preset.get(), free_text.get(), key.get());
         let mine = generation.get_value() + 1;
         generation.set_value(mine);
         if size > MAX_TEXT {
             output.set(AnonymizedView::default());
         } else if size <= BIG {
-            output.set(text.with(|text| anonymized(text, preset, &key)));
+            output.set(text.with(|text| anonymized(text, preset, free_text, &key)));
         } else {
             set_working.set(true);
             leptos::task::spawn_local(async move {
                 yield_to_browser().await;
                 if generation.get_value() == mine {
-                    output.set(text.with_untracked(|text| anonymized(text, preset, &key)));
+                    output
+                        .set(text.with_untracked(|text| anonymized(text, preset, free_text, &key)));
                     set_working.set(false);
                 }
             });
@@ -74,6 +76,25 @@ pub fn Anonymize(text: ReadSignal<String>, file_name: ReadSignal<Option<String>>
                 >
                     <option value="safe-harbor" selected=true>"Safe Harbor (redact)"</option>
                     <option value="pseudonymize">"Pseudonymize (keyed)"</option>
+                </select>
+            </label>
+            <label title="Scrubbing keeps notes and text results, with every name, identifier and date found elsewhere in the input taken out; a name that is only in the text stays.">
+                "Free text "
+                <select
+                    aria-label="Free text"
+                    on:change=move |event| {
+                        set_free_text
+                            .set(
+                                if event_target_value(&event) == "scrub" {
+                                    FreeText::Scrub
+                                } else {
+                                    FreeText::Redact
+                                },
+                            )
+                    }
+                >
+                    <option value="redact" selected=true>"Redact"</option>
+                    <option value="scrub">"Scrub (keeps text)"</option>
                 </select>
             </label>
             <label class:hidden=move || preset.get() == Preset::SafeHarbor>
@@ -347,7 +368,7 @@ struct ChangeRow {
 #[cfg(test)]
 mod tests {
     use crate::model::{anonymized, values_after};
-    use pipehat_deid::Preset;
+    use pipehat_deid::{FreeText, Preset};
 
     const FILE: &str = "MSH|^~\\&|A|B|C|D|202601010000||ADT^A01|C1|P|2.5.1\r\
                         PID|1||7^^^H^MR~8^^^H^PI||DOE^JOHN||19700101\n\
@@ -356,7 +377,7 @@ mod tests {
 
     #[test]
     fn each_change_has_its_message_original_and_new_value() {
-        let view = anonymized(FILE, Preset::SafeHarbor, "");
+        let view = anonymized(FILE, Preset::SafeHarbor, FreeText::Redact, "");
         assert_eq!(view.messages, 2);
         let changes: Vec<_> = view.changes.iter().collect();
         let after = values_after(&view.text, &changes);
@@ -384,9 +405,49 @@ mod tests {
 
     #[test]
     fn nothing_to_read_is_no_change() {
-        let view = anonymized("not hl7 at all", Preset::SafeHarbor, "");
+        let view = anonymized("not hl7 at all", Preset::SafeHarbor, FreeText::Redact, "");
         assert!(view.changes.is_empty());
         assert!(values_after(&view.text, &[]).is_empty());
-        assert!(anonymized(FILE, Preset::Pseudonymize, "").error.is_some());
+        assert!(
+            anonymized(FILE, Preset::Pseudonymize, FreeText::Redact, "")
+                .error
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn keys_have_128_bits_and_free_text_is_scrubbed_only_when_asked() {
+        let short = anonymized(
+            FILE,
+            Preset::Pseudonymize,
+            FreeText::Redact,
+            "0123456789abcde",
+        );
+        assert_eq!(
+            short.error.as_deref(),
+            Some(
+                "the key is 15 bytes: a key needs at least 16 bytes (128 bits) of text: \
+                 Generate makes a 256-bit one."
+            )
+        );
+        let key = "0123456789abcdef";
+        assert!(
+            anonymized(FILE, Preset::Pseudonymize, FreeText::Redact, key)
+                .error
+                .is_none()
+        );
+        let note = "MSH|^~\\&|A|B|C|D|202601010000||ADT^A01|C1|P|2.5.1||||||8859/1\r\
+                    PID|1||7^^^H^MR||Kowalski^Łucja\rNTE|1||Łucja Kowalski fell\r";
+        let redacted = anonymized(note, Preset::Pseudonymize, FreeText::Redact, key);
+        assert!(
+            redacted.text.ends_with("NTE|1||REDACTED\r"),
+            "{}",
+            redacted.text
+        );
+        // Text stays text: Ł is matched and replaced, not read through MSH-18 as Latin-1.
+        let scrubbed = anonymized(note, Preset::Pseudonymize, FreeText::Scrub, key);
+        let nte = scrubbed.text.lines().last().unwrap_or_default().to_owned();
+        assert!(nte.ends_with(" fell\r") || nte.ends_with(" fell"), "{nte}");
+        assert!(!nte.contains("Łucja") && !nte.contains("Kowalski"), "{nte}");
     }
 }

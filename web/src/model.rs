@@ -2,7 +2,7 @@
 //! components to render (no HTML is ever built from message text: Leptos sets it as text).
 
 use pipehat::{File, Message, Path};
-use pipehat_deid::{Anonymizer, Category, Change, Policy, Preset};
+use pipehat_deid::{Anonymizer, Category, Change, FreeText, Policy, Preset};
 use pipehat_dict::Version;
 use pipehat_validate::{Options, Preset as ValidationPreset, Profile, Severity, validate};
 
@@ -430,19 +430,30 @@ impl AnonymizedView {
     }
 }
 
-/// `text` anonymized with `preset` (and `key` for pseudonyms), keeping each changed value's
-/// original for the before/after view.
-pub fn anonymized(text: &str, preset: Preset, key: &str) -> AnonymizedView {
+/// `text` anonymized with `preset` (and `key` for pseudonyms), free text redacted or scrubbed
+/// as `free_text` says, keeping each changed value's original for the before/after view.
+pub fn anonymized(text: &str, preset: Preset, free_text: FreeText, key: &str) -> AnonymizedView {
     let key = (!key.is_empty()).then_some(key.as_bytes());
-    match Anonymizer::new(&Policy::preset(preset), key) {
+    let policy = Policy {
+        free_text,
+        ..Policy::preset(preset)
+    };
+    match Anonymizer::new(&policy, key) {
         Err(error) => AnonymizedView {
-            error: Some(error.to_string()),
+            error: Some(match error {
+                pipehat_deid::Error::KeyTooShort { .. } => {
+                    format!("{error} of text: Generate makes a 256-bit one.")
+                }
+                _ => error.to_string(),
+            }),
             ..AnonymizedView::default()
         },
         Ok(anonymizer) => {
-            let output = anonymizer.keep_originals(true).anonymize(text.as_bytes());
+            // The text is text: values are read as the characters they are, whatever MSH-18
+            // says (an opened file was decoded by it already).
+            let output = anonymizer.keep_originals(true).anonymize_text(text);
             AnonymizedView {
-                text: String::from_utf8_lossy(&output.bytes).into_owned(),
+                text: output.text,
                 changes: output.receipt.changes,
                 messages: output.receipt.messages,
                 removed: output.receipt.removed,

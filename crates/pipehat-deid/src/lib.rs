@@ -17,7 +17,7 @@
 //! assert!(paths.iter().any(|p| p == "PID-5.1") && paths.iter().any(|p| p == "PID-11.5"));
 //!
 //! // Pseudonyms are keyed: the same key gives the same output, and linkage across messages.
-//! let keyed = Anonymizer::new(&Policy::preset(Preset::Pseudonymize), Some(b"a local secret"))?;
+//! let keyed = Anonymizer::new(&Policy::preset(Preset::Pseudonymize), Some(b"a local secret key"))?;
 //! assert_eq!(keyed.anonymize(input).bytes, keyed.anonymize(input).bytes);
 //! # Ok::<(), pipehat_deid::Error>(())
 //! ```
@@ -145,11 +145,21 @@ pub fn field_categories(version: Version, segment: &str, field: usize) -> Vec<Ca
 #[doc = include_str!("../../../README.md")]
 struct ReadmeExamples;
 
+/// The shortest key for pseudonyms: 16 bytes (128 bits). With a shorter one, every key can be
+/// tried, and with the right one every pseudonym traced back to its value (a name list is short).
+pub const MIN_KEY_BYTES: usize = 16;
+
 /// Why an [`Anonymizer`] could not be made.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// The policy pseudonymizes, and no key (or an empty one) was given.
     KeyRequired,
+    /// The policy pseudonymizes, and the key has fewer than [`MIN_KEY_BYTES`] bytes.
+    KeyTooShort {
+        /// How many bytes it has.
+        bytes: usize,
+    },
     /// A policy override key is not an element path.
     Policy(PolicyError),
 }
@@ -160,6 +170,11 @@ impl core::fmt::Display for Error {
             Error::KeyRequired => f.write_str(
                 "this policy pseudonymizes: give a key (generate one locally and keep it to \
                  reuse pseudonyms)",
+            ),
+            Error::KeyTooShort { bytes } => write!(
+                f,
+                "the key is {bytes} byte{}: a key needs at least {MIN_KEY_BYTES} bytes (128 bits)",
+                if *bytes == 1 { "" } else { "s" }
             ),
             Error::Policy(error) => error.fmt(f),
         }
@@ -382,13 +397,22 @@ impl Anonymizer {
     ///
     /// # Errors
     /// [`Error::KeyRequired`] when the policy pseudonymizes and `key` is `None` or empty;
-    /// [`Error::Policy`] when an override key is not a path.
+    /// [`Error::KeyTooShort`] when it pseudonymizes and `key` has fewer than
+    /// [`MIN_KEY_BYTES`] bytes; [`Error::Policy`] when an override key is not a path. A key
+    /// the policy does not use is not checked.
     pub fn new(policy: &Policy, key: Option<&[u8]>) -> Result<Self, Error> {
         let compiled = Compiled::new(policy).map_err(Error::Policy)?;
-        let keyed = key.filter(|k| !k.is_empty()).map(Keyed::new);
-        if policy.needs_key() && keyed.is_none() {
-            return Err(Error::KeyRequired);
+        let key = key.filter(|k| !k.is_empty());
+        if policy.needs_key() {
+            match key {
+                None => return Err(Error::KeyRequired),
+                Some(key) if key.len() < MIN_KEY_BYTES => {
+                    return Err(Error::KeyTooShort { bytes: key.len() });
+                }
+                Some(_) => {}
+            }
         }
+        let keyed = key.map(Keyed::new);
         Ok(Anonymizer {
             policy: compiled,
             scrubs: policy.may_scrub(),
@@ -1914,7 +1938,7 @@ mod tests {
             free_text: FreeText::Scrub,
             ..Policy::preset(Preset::Pseudonymize)
         };
-        let anonymizer = Anonymizer::new(&policy, Some(b"k")).unwrap();
+        let anonymizer = Anonymizer::new(&policy, Some(b"a sixteen-byte k")).unwrap();
         let input = b"MSH|^~\\&|A|B|||20260105||ORU^R01|1|P|2.5.1||||||8859/1\r\
                       NTE|1||Herr M\xfcller ruft an\r";
         let file = File::parse(input);
@@ -1986,7 +2010,7 @@ mod tests {
                     free_text: super::FreeText::Scrub,
                     ..Policy::preset(Preset::Pseudonymize)
                 },
-                Some(b"linear"),
+                Some(b"linear-time test key"),
             )
             .unwrap(),
         ];

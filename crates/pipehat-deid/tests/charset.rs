@@ -194,7 +194,7 @@ fn a_hex_escape_in_text_comes_out_as_text() {
         free_text: FreeText::Scrub,
         ..Policy::default()
     };
-    let output = Anonymizer::new(&policy, Some(b"k"))
+    let output = Anonymizer::new(&policy, Some(b"charset test key"))
         .unwrap()
         .anonymize_text(text);
     let note = output.text.lines().last().unwrap_or_default().to_string();

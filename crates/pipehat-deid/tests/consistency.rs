@@ -42,7 +42,9 @@ fn get(output: &[u8], message: usize, path: &str) -> String {
 
 #[test]
 fn the_same_patient_gets_the_same_pseudonyms_and_shift_across_a_batch() {
-    let output = pseudonymize(b"k1").anonymize(BATCH).bytes;
+    let output = pseudonymize(b"the first key, 16 bytes+")
+        .anonymize(BATCH)
+        .bytes;
     for path in ["PID-3.1", "PID-5.1", "PID-5.2", "PID-7"] {
         assert_eq!(get(&output, 0, path), get(&output, 1, path), "{path}");
         assert_ne!(
@@ -84,19 +86,26 @@ fn days(date: &str) -> i64 {
 
 #[test]
 fn the_same_key_gives_the_same_output_and_another_key_another() {
-    let one = pseudonymize(b"k1").anonymize(BATCH);
-    assert_eq!(one, pseudonymize(b"k1").anonymize(BATCH));
-    let two = pseudonymize(b"k2").anonymize(BATCH);
+    let one = pseudonymize(b"the first key, 16 bytes+").anonymize(BATCH);
+    assert_eq!(
+        one,
+        pseudonymize(b"the first key, 16 bytes+").anonymize(BATCH)
+    );
+    let two = pseudonymize(b"the second key, 16 bytes+").anonymize(BATCH);
     assert_ne!(get(&one.bytes, 0, "PID-3.1"), get(&two.bytes, 0, "PID-3.1"));
 }
 
 #[test]
 fn free_text_loses_identifiers_seen_anywhere_in_the_batch() {
     // Redacted by default.
-    let output = pseudonymize(b"k1").anonymize(BATCH).bytes;
+    let output = pseudonymize(b"the first key, 16 bytes+")
+        .anonymize(BATCH)
+        .bytes;
     assert_eq!(get(&output, 1, "NTE-3"), "REDACTED");
     // Scrubbed when asked.
-    let output = pseudonymize_scrubbing(b"k1").anonymize(BATCH).bytes;
+    let output = pseudonymize_scrubbing(b"the first key, 16 bytes+")
+        .anonymize(BATCH)
+        .bytes;
     let note = get(&output, 1, "NTE-3");
     for leaked in ["Jane", "Doe", "MRN4471", "555-0101", "01/05/2026"] {
         assert!(!note.contains(leaked), "{leaked} in {note}");
@@ -196,6 +205,17 @@ fn pseudonymizing_needs_a_key() {
         Anonymizer::new(&policy, Some(b"")).unwrap_err(),
         Error::KeyRequired
     );
+    // 128 bits at least: a shorter key can be found by trying them all.
+    let short = Anonymizer::new(&policy, Some(b"fifteen bytes!!")).unwrap_err();
+    assert_eq!(short, Error::KeyTooShort { bytes: 15 });
+    assert!(
+        short
+            .to_string()
+            .starts_with("the key is 15 bytes: a key needs at least 16 bytes")
+    );
+    assert!(Anonymizer::new(&policy, Some(b"sixteen bytes!!!")).is_ok());
+    // A key the policy does not use is not checked.
+    assert!(Anonymizer::new(&Policy::default(), Some(b"k")).is_ok());
     let message = Message::parse(BATCH.split(|b| *b == b'\r').nth(1).unwrap());
     assert!(message.is_ok());
 }
@@ -211,7 +231,7 @@ fn ages_over_89_become_90_in_both_presets() {
     let safe = Anonymizer::new(&Policy::default(), None)
         .unwrap()
         .anonymize(input);
-    let pseudo = pseudonymize(b"k1").anonymize(input);
+    let pseudo = pseudonymize(b"the first key, 16 bytes+").anonymize(input);
     for output in [&safe.bytes, &pseudo.bytes] {
         assert_eq!(get(output, 0, "OBX[1]-5"), "90");
         assert_eq!(get(output, 0, "OBX[2]-5"), "45");

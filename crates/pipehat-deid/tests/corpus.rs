@@ -95,7 +95,7 @@ fn safe_harbor() -> Anonymizer {
 fn pseudonymize() -> Anonymizer {
     Anonymizer::new(
         &Policy::preset(Preset::Pseudonymize),
-        Some(b"corpus test key"),
+        Some(b"corpus test key 1"),
     )
     .unwrap()
 }
@@ -106,7 +106,7 @@ fn pseudonymize_scrubbing() -> Anonymizer {
         free_text: FreeText::Scrub,
         ..Policy::preset(Preset::Pseudonymize)
     };
-    Anonymizer::new(&policy, Some(b"corpus test key")).unwrap()
+    Anonymizer::new(&policy, Some(b"corpus test key 1")).unwrap()
 }
 
 /// Whether a field is free text in `version`, by the test's own list.

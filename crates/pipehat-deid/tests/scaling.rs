@@ -182,7 +182,11 @@ fn anonymizing_time_grows_linearly() {
         ),
         (
             "pseudonymize",
-            Anonymizer::new(&Policy::preset(Preset::Pseudonymize), Some(b"scaling key")).unwrap(),
+            Anonymizer::new(
+                &Policy::preset(Preset::Pseudonymize),
+                Some(b"scaling test key"),
+            )
+            .unwrap(),
         ),
         (
             "pseudo+scrub",
@@ -191,7 +195,7 @@ fn anonymizing_time_grows_linearly() {
                     free_text: FreeText::Scrub,
                     ..Policy::preset(Preset::Pseudonymize)
                 },
-                Some(b"scaling key"),
+                Some(b"scaling test key"),
             )
             .unwrap(),
         ),

@@ -138,11 +138,6 @@ impl Input {
         }
     }
 
-    /// Bytes as the text they stand for ([`Input::into_text`]), as an `Input`.
-    fn into_text_input(self) -> Input {
-        Input::Text(self.into_text())
-    }
-
     /// The input as text: bytes decoded message by message, each by its MSH-18 (UTF-16 with a
     /// byte order mark too), for what keeps text (`HL7Message`, `HL7File`).
     #[must_use]
@@ -800,6 +795,9 @@ pub struct AnonymizeOptions {
     pub preset: Option<pipehat_deid::Preset>,
     /// A policy: preset and overrides by field, data type and segment.
     pub policy: Option<pipehat_deid::Policy>,
+    /// `redact` (default) or `scrub` free text (notes, comments, text results); overrides the
+    /// policy's `freeText` when both are given.
+    pub free_text: Option<pipehat_deid::FreeText>,
     /// The key for pseudonyms (its UTF-8 bytes; `generateKey()` makes a good one).
     pub key: Option<String>,
     /// Whether the receipt carries original values (off by default).
@@ -837,17 +835,13 @@ fn refuse_unreadable(file: &pipehat::File<'_>) -> Result<(), Failure> {
     ))
 }
 
-/// The shortest key for pseudonyms: 128 bits. A short key can be guessed by trying them all, and
-/// with it every pseudonym traced back to its value.
-pub const MIN_KEY_BYTES: usize = 16;
-
 /// Anonymizes every message of `input`: a string as text, bytes as bytes (each message read,
 /// and its replacements written, in its MSH-18 character set).
 ///
 /// # Errors
 /// Input with no readable message, a message that cannot be read, or reading stopped by a limit
-/// (see [`check_file`]); a key shorter than [`MIN_KEY_BYTES`]; a policy that pseudonymizes
-/// without a key, or an override key that is not a path.
+/// (see [`check_file`]); a policy that pseudonymizes without a key, or with one shorter than
+/// [`pipehat_deid::MIN_KEY_BYTES`]; an override key that is not a path.
 pub fn anonymize_input(
     input: &Input,
     options: AnonymizeOptions,
@@ -868,29 +862,25 @@ pub fn anonymize_input(
     let file = input.file(limits);
     check_file(&file, true)?;
     refuse_unreadable(&file)?;
-    if let Some(key) = options.key.as_deref()
-        && !key.is_empty()
-        && key.len() < MIN_KEY_BYTES
-    {
-        return Err(Failure::new(
-            "key-too-short",
-            format!(
-                "the key is {} byte{}: a key needs at least {MIN_KEY_BYTES} bytes (128 bits) of \
-                 UTF-8 (generateKey(), or `pipehat anonymize --generate-key`, makes a 256-bit one)",
-                key.len(),
-                if key.len() == 1 { "" } else { "s" }
-            ),
-        ));
-    }
     let mut policy = options.policy.unwrap_or_default();
     if let Some(preset) = options.preset {
         policy.preset = preset;
+    }
+    if let Some(free_text) = options.free_text {
+        policy.free_text = free_text;
     }
     let anonymizer =
         pipehat_deid::Anonymizer::new(&policy, options.key.as_deref().map(str::as_bytes))
             .map_err(|e| match e {
                 pipehat_deid::Error::KeyRequired => Failure::new("key-required", e.to_string()),
-                pipehat_deid::Error::Policy(_) => Failure::new("policy", e.to_string()),
+                pipehat_deid::Error::KeyTooShort { .. } => Failure::new(
+                    "key-too-short",
+                    format!(
+                        "{e} of UTF-8 (generateKey(), or `pipehat anonymize --generate-key`, \
+                         makes a 256-bit one)"
+                    ),
+                ),
+                _ => Failure::new("policy", e.to_string()),
             })?
             .keep_originals(options.keep_originals.unwrap_or(false));
     Ok(match input {
@@ -902,24 +892,12 @@ pub fn anonymize_input(
             }
         }
         Input::Text(text) => {
-            // The anonymizer reads bytes by MSH-18: the text goes in as the bytes it stands
-            // for (an `8859/1` message in ISO 8859-1) and comes back decoded the same way.
-            // A character its message's set cannot hold leaves the text as UTF-8 throughout.
-            match pipehat::charset::encode_file(text) {
-                Ok(bytes) => {
-                    let anonymized = anonymizer.anonymize(&bytes);
-                    AnonymizedInfo {
-                        output: Input::Bytes(anonymized.bytes).into_text_input(),
-                        receipt: anonymized.receipt,
-                    }
-                }
-                Err(_) => {
-                    let anonymized = anonymizer.anonymize(text.as_bytes());
-                    AnonymizedInfo {
-                        output: Input::Text(utf8(anonymized.bytes)),
-                        receipt: anonymized.receipt,
-                    }
-                }
+            // A string is text: its values are read as the characters they are, whatever
+            // MSH-18 says, and the output is text too.
+            let anonymized = anonymizer.anonymize_text(text);
+            AnonymizedInfo {
+                output: Input::Text(anonymized.text),
+                receipt: anonymized.receipt,
             }
         }
     })
@@ -1672,7 +1650,7 @@ mod tests {
             "ISO 8859-1, not UTF-8"
         );
         // From text, UTF-8 text (the value in ERR-7 is the validator's to read).
-        let from_text = ack(Input::Bytes(odd).into_text_input());
+        let from_text = ack(Input::Text(Input::Bytes(odd).into_text()));
         assert!(std::str::from_utf8(&from_text).is_ok());
     }
 
@@ -1737,6 +1715,42 @@ mod tests {
         // validateAll lists it instead.
         let file = pipehat::File::parse_with(two.as_bytes(), one.limits());
         assert_eq!(check_file(&file, false), Ok(()));
+    }
+
+    #[test]
+    fn free_text_is_redacted_unless_scrub_is_asked_for() {
+        let note = "MSH|^~\\&|A|B|||20261122||ADT^A04|1|P|2.5.1||||||8859/1\r\
+            PID|1||7||Kowalski^Łucja\rNTE|1||Łucja Kowalski fell; daughter Ewa called\r";
+        let with = |free_text, policy: Option<pipehat_deid::FreeText>| AnonymizeOptions {
+            free_text,
+            policy: policy.map(|free_text| pipehat_deid::Policy {
+                free_text,
+                ..pipehat_deid::Policy::default()
+            }),
+            ..AnonymizeOptions::default()
+        };
+        let text = |options| match anonymize_text(note, options).unwrap().output {
+            Input::Text(text) => text,
+            Input::Bytes(_) => panic!("text in, text out"),
+        };
+        assert!(text(with(None, None)).contains("NTE|1||REDACTED\r"));
+        // A string is text: Ł, which 8859/1 cannot hold, is a character to match, not `?`.
+        let scrubbed = text(with(Some(pipehat_deid::FreeText::Scrub), None));
+        assert!(
+            !scrubbed.contains("Kowalski") && !scrubbed.contains("Łucja"),
+            "{scrubbed}"
+        );
+        assert!(scrubbed.contains("fell; daughter Ewa called"), "{scrubbed}");
+        // The option wins over the policy's.
+        let redacted = text(with(
+            Some(pipehat_deid::FreeText::Redact),
+            Some(pipehat_deid::FreeText::Scrub),
+        ));
+        assert!(redacted.contains("NTE|1||REDACTED\r"), "{redacted}");
+        assert_eq!(
+            text(with(None, Some(pipehat_deid::FreeText::Scrub))),
+            scrubbed
+        );
     }
 
     #[test]
