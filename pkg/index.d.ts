@@ -203,8 +203,8 @@ export interface TextReport extends Report {
 
 /**
  * Validates the first message of `input`: structure (segments and groups), fields, data types
- * and tables of its HL7 version. Throws (`input`) when it holds no readable message, or a limit
- * stopped reading it. Bytes are read by MSH-18; UTF-8 bytes labelled `8859/1` get a warning.
+ * and tables of its HL7 version. Throws (`input`) when it holds no readable message, a message
+ * that cannot be read ({@link validateAll} lists those), or a limit stopped reading it. Bytes are read by MSH-18; UTF-8 bytes labelled `8859/1` get a warning.
  */
 export function validate(input: string, options?: ValidateOptions | null): TextReport;
 export function validate(input: Uint8Array, options?: ValidateOptions | null): Report;
@@ -367,7 +367,9 @@ export interface ToJSONOptions {
 /**
  * Every message of `input` in the readable form, or (`lossless`) the whole file as lossless
  * JSON: of bytes, the bytes themselves (what is not UTF-8 as `{"hex"}`), so {@link fromJSON}
- * gives them back exactly; of a string, its UTF-8.
+ * gives them back exactly; of a string, its UTF-8. Throws (`input`) when it holds no readable
+ * message, or (readable form only) a message that cannot be read: an array without it would
+ * look like the whole file. The lossless form keeps such a message's bytes.
  */
 export function toJSON(input: Input, options?: (ToJSONOptions & { lossless?: false }) | null): ReadableMessage[];
 export function toJSON(input: Input, options: ToJSONOptions & { lossless: true }): { format: string; items: unknown[] };
@@ -389,7 +391,8 @@ export interface AckOptions {
 
 /**
  * An acknowledgment for every message of `input`, each CR-terminated: strings for a string;
- * for bytes, bytes in the character set of the message each answers (MSH-18 is kept).
+ * for bytes, bytes in the character set of the message each answers (MSH-18 is kept). Throws
+ * (`input`) when a message cannot be read, naming its line: it would get no acknowledgment.
  */
 export function ack(input: string, options?: AckOptions | null): string[];
 export function ack(input: Uint8Array, options?: AckOptions | null): Uint8Array[];
@@ -403,7 +406,10 @@ export interface GetOptions {
   limits?: Limits;
 }
 
-/** The value `path` names in every message of `input`: decoded, or as written with `raw`; `undefined` where missing. */
+/**
+ * The value `path` names in every message of `input`: decoded, or as written with `raw`;
+ * `undefined` where missing. Throws (`input`) when a message cannot be read, naming its line.
+ */
 export function get(input: Input, path: string, options?: GetOptions | null): (string | undefined)[];
 
 /** A message parsed and kept on the WebAssembly side ({@link parse}). */
@@ -439,7 +445,7 @@ export interface ParseOptions {
  */
 export function parse(input: Input, options?: ParseOptions | null): HL7Message;
 
-/** Every readable message of a file, batch or MLLP stream. Throws (`input`) when there is none, or a limit stopped reading. */
+/** Every message of a file, batch or MLLP stream. Throws (`input`) when there is none, one cannot be read, or a limit stopped reading. */
 export function parseMany(input: Input, options?: ParseOptions | null): HL7Message[];
 
 /** A whole file parsed once and kept on the WebAssembly side ({@link parseFile}). */
@@ -458,7 +464,8 @@ export interface HL7File {
 
 /**
  * Parses every message of a file once, to read it a column at a time: the fastest way through
- * big files. Throws (`input`) when there is no readable message, or a limit stopped reading.
+ * big files. Throws (`input`) when there is no readable message, one cannot be read, or a limit
+ * stopped reading.
  */
 export function parseFile(input: Input, options?: ParseOptions | null): HL7File;
 

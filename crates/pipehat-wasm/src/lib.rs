@@ -461,27 +461,59 @@ fn hint(error: &pipehat::Error) -> &'static str {
     }
 }
 
-/// Checks that a file is one a function can work on: reading was not stopped by a limit (when
-/// `limits` says so: `validateAll` reports it instead), and it holds at least one readable
-/// message. A file with none is not a clean file with nothing to report: it is an error that
-/// says why (empty, blank, what it starts with, or why its message cannot be read).
+/// What a function does with the parts of a file it cannot read as messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unreadable {
+    /// Refuse the input, naming the line of the first: a result for the others alone would
+    /// look complete (`toJSON`, `ack`, `get`, `validate`, `anonymize`, `parseFile`, `parseMany`).
+    Refuse,
+    /// Keep them as they are, refusing only reading stopped by a limit (lossless JSON, which
+    /// holds every byte of the file).
+    Keep,
+    /// List them (`validateAll`, limits included).
+    List,
+}
+
+/// Checks that a file is one a function can work on: it holds at least one readable message
+/// (a file with none is not a clean file with nothing to report: it is an error that says why —
+/// empty, blank, what it starts with, or why its message cannot be read), and what it cannot
+/// read is handled as `unreadable` says.
 ///
 /// # Errors
-/// A [`Failure`] with code `input`.
-pub fn check_file(file: &pipehat::File<'_>, limits: bool) -> Result<(), Failure> {
+/// A [`Failure`] with code `input`, at the line it names.
+pub fn check_file(file: &pipehat::File<'_>, unreadable: Unreadable) -> Result<(), Failure> {
     let input = file.input();
-    if limits
-        && let Some(stopped) = file
+    let refused = match unreadable {
+        Unreadable::Refuse => file.unreadable().first(),
+        Unreadable::Keep => file
             .unreadable()
             .iter()
-            .find(|u| is_limit(u.error().kind()))
+            .find(|u| is_limit(u.error().kind())),
+        Unreadable::List => None,
+    };
+    if let Some(refused) = refused
+        && (is_limit(refused.error().kind()) || !file.messages().is_empty())
     {
-        let error = stopped.error();
+        let error = refused.error();
         let at = error.span().start;
+        let line = line_of(input, at);
         return Err(Failure::at(
             "input",
             at,
-            format!("line {}: {error}{}", line_of(input, at), hint(error)),
+            if is_limit(error.kind()) {
+                format!("line {line}: {error}{}", hint(error))
+            } else {
+                let others = file.unreadable().len() - 1;
+                format!(
+                    "line {line}: a message cannot be read ({error}){}; fix or remove it, or use \
+                     validateAll (`pipehat validate` on the command line) to list every one",
+                    match others {
+                        0 => String::new(),
+                        1 => ", nor can 1 more".to_owned(),
+                        n => format!(", nor can {n} more"),
+                    }
+                )
+            },
         ));
     }
     if file.messages().is_empty() {
@@ -563,7 +595,7 @@ pub struct ReportInfo {
 /// See [`check_file`]; a version or profile that cannot be used.
 pub fn validate_input(input: &Input, options: &ValidateOptions) -> Result<ReportInfo, Failure> {
     let file = input.file(limits_of(options.limits));
-    check_file(&file, true)?;
+    check_file(&file, Unreadable::Refuse)?;
     let message = &file.messages()[0];
     let report = pipehat_validate::validate(message, &rust_options(options)?);
     Ok(report_info(
@@ -616,7 +648,7 @@ pub fn validate_file_input(
     options: &ValidateOptions,
 ) -> Result<FileReportInfo, Failure> {
     let file = input.file(limits_of(options.limits));
-    check_file(&file, false)?;
+    check_file(&file, Unreadable::List)?;
     let lines = pipehat::position::LineIndex::new(input.bytes());
     // One converter for the whole file: messages come in order, so it only moves forward.
     let mut utf16 = input.text().map(Utf16Offsets::new);
@@ -816,25 +848,6 @@ pub struct AnonymizedInfo {
     pub receipt: pipehat_deid::Receipt,
 }
 
-/// Refuses a file with a message that cannot be read: anonymizing it would not look inside that
-/// message, whose lines would then be copied or dropped as they are.
-fn refuse_unreadable(file: &pipehat::File<'_>) -> Result<(), Failure> {
-    let Some(unreadable) = file.unreadable().first() else {
-        return Ok(());
-    };
-    let at = unreadable.error().span().start;
-    Err(Failure::at(
-        "input",
-        at,
-        format!(
-            "line {}: a message that cannot be read cannot be anonymized ({}); fix or remove it \
-             first",
-            line_of(file.input(), at),
-            unreadable.error()
-        ),
-    ))
-}
-
 /// Anonymizes every message of `input`: a string as text, bytes as bytes (each message read,
 /// and its replacements written, in its MSH-18 character set).
 ///
@@ -860,8 +873,8 @@ pub fn anonymize_input(
         .limits()
     };
     let file = input.file(limits);
-    check_file(&file, true)?;
-    refuse_unreadable(&file)?;
+    // A message it cannot read it could not look inside: its lines would be copied or dropped.
+    check_file(&file, Unreadable::Refuse)?;
     let mut policy = options.policy.unwrap_or_default();
     if let Some(preset) = options.preset {
         policy.preset = preset;
@@ -978,8 +991,16 @@ pub fn to_json(
     let input = Input::take(len, text);
     let options: ToJsonOptions = options_of("toJSON", options)?;
     let file = input.file(limits_of(options.limits));
-    check_file(&file, true)?;
-    if options.lossless == Some(true) {
+    let lossless = options.lossless == Some(true);
+    check_file(
+        &file,
+        if lossless {
+            Unreadable::Keep
+        } else {
+            Unreadable::Refuse
+        },
+    )?;
+    if lossless {
         return to_js(&pipehat::json::Lossless(&file));
     }
     let out = js_sys::Array::new();
@@ -1066,7 +1087,7 @@ pub fn acks_of(input: &Input, options: AckOptions) -> Result<Vec<Vec<u8>>, Failu
     } = options;
     let timestamp = timestamp.as_str();
     let file = input.file(limits_of(limits));
-    check_file(&file, true)?;
+    check_file(&file, Unreadable::Refuse)?;
     let fixed = match code.as_deref() {
         None => None,
         Some("AA") => Some(pipehat::AckCode::ApplicationAccept),
@@ -1160,7 +1181,7 @@ pub fn get_all(
         .parse()
         .map_err(|e: pipehat::PathError| fail("path", format!("'{path}' is not a path: {e}")))?;
     let file = input.file(limits_of(options.limits));
-    check_file(&file, true)?;
+    check_file(&file, Unreadable::Refuse)?;
     let values: js_sys::Array = file
         .messages()
         .iter()
@@ -1230,7 +1251,7 @@ impl HandleFile {
     pub fn new(text: String, limits: pipehat::Limits) -> Result<HandleFile, Failure> {
         let parsed =
             parsed::ParsedFile::new(text, |text| pipehat::File::parse_text_with(text, limits));
-        check_file(parsed.borrow_dependent(), true)?;
+        check_file(parsed.borrow_dependent(), Unreadable::Refuse)?;
         Ok(HandleFile { parsed, limits })
     }
 }
@@ -1488,7 +1509,7 @@ impl HandleMessage {
     }
 }
 
-/// `parseMany(text)`: every readable message of a file, batch or stream.
+/// `parseMany(text)`: every message of a file, batch or stream (see [`check_file`]).
 #[wasm_bindgen(js_name = parseMany, unchecked_return_type = "HL7Message[]")]
 pub fn parse_many(
     len: usize,
@@ -1499,7 +1520,7 @@ pub fn parse_many(
     let options: ParseOptions = options_of("parseMany", options)?;
     let limits = limits_of(options.limits);
     let file = pipehat::File::parse_text_with(&text, limits);
-    check_file(&file, true)?;
+    check_file(&file, Unreadable::Refuse)?;
     let out = js_sys::Array::new();
     for message in file.messages() {
         let part = text.get(message.span().range()).unwrap_or_default();
@@ -1655,7 +1676,11 @@ mod tests {
     }
 
     fn reason(input: &[u8], limits: pipehat::Limits) -> Failure {
-        check_file(&pipehat::File::parse_with(input, limits), true).unwrap_err()
+        check_file(
+            &pipehat::File::parse_with(input, limits),
+            Unreadable::Refuse,
+        )
+        .unwrap_err()
     }
 
     #[test]
@@ -1677,7 +1702,10 @@ mod tests {
         );
         assert_eq!(failure.code, "input");
         assert_eq!(
-            check_file(&pipehat::File::parse(MESSAGE.as_bytes()), true),
+            check_file(
+                &pipehat::File::parse(MESSAGE.as_bytes()),
+                Unreadable::Refuse
+            ),
             Ok(())
         );
     }
@@ -1698,7 +1726,7 @@ mod tests {
             max_messages: None,
         };
         let file = pipehat::File::parse_with(big.as_bytes(), raised.limits());
-        assert_eq!(check_file(&file, true), Ok(()));
+        assert_eq!(check_file(&file, Unreadable::Refuse), Ok(()));
         // The first message is read, the second is past the limit: still an error.
         let two = format!("{MESSAGE}{MESSAGE}");
         let one = LimitsOptions {
@@ -1714,7 +1742,7 @@ mod tests {
         );
         // validateAll lists it instead.
         let file = pipehat::File::parse_with(two.as_bytes(), one.limits());
-        assert_eq!(check_file(&file, false), Ok(()));
+        assert_eq!(check_file(&file, Unreadable::List), Ok(()));
     }
 
     #[test]
@@ -1771,7 +1799,7 @@ mod tests {
         assert!(
             failure
                 .message
-                .starts_with("line 3: a message that cannot be read cannot be anonymized"),
+                .starts_with("line 3: a message cannot be read ("),
             "{failure}"
         );
         assert!(anonymize_text(MESSAGE, limits(2)).is_ok());
