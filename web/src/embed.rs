@@ -40,6 +40,19 @@ pub fn decode_file(bytes: &[u8]) -> String {
     pipehat::charset::decode_file(bytes).into_owned()
 }
 
+/// The version a `version` attribute names, read as MSH-12 is (`2.5`, `v2.5.1`, `2.5.1^USA`;
+/// a newer one as the newest the dictionary has); `None`, with a warning in the console, for
+/// text that names no version (the message's own MSH-12 is used then).
+fn embed_version(text: &str) -> Option<Version> {
+    let resolved = Version::resolve(text);
+    if resolved.is_none() && !text.trim().is_empty() {
+        leptos::logging::warn!(
+            "<hl7-viewer version=\"{text}\">: names no HL7 v2 version; MSH-12 is used"
+        );
+    }
+    resolved.map(|r| r.version)
+}
+
 /// Mounts a viewer of `text` into `parent`. `version` reads and checks the message as that HL7
 /// version (else MSH-12's); `panels` names the panels under the raw view, separated by spaces
 /// or commas (`structure`, `findings`; empty for none); `validate` false shows no findings;
@@ -55,7 +68,7 @@ pub fn mount_viewer(
     readonly: bool,
     height: Option<String>,
 ) -> EmbeddedViewer {
-    let version = version.and_then(|v| Version::ALL.into_iter().find(|known| known.as_str() == v));
+    let version = version.as_deref().and_then(embed_version);
     let mut shown_panels: Vec<Panel> = panels
         .split([' ', ','])
         .filter_map(|name| match name.trim() {
@@ -203,5 +216,21 @@ fn Embedded(
                 }}
             </div>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::embed_version;
+    use pipehat_dict::Version;
+
+    #[test]
+    fn the_version_attribute_is_read_as_msh_12_is() {
+        assert_eq!(embed_version("2.5.1"), Some(Version::V2_5_1));
+        assert_eq!(embed_version(" v2.3 "), Some(Version::V2_3));
+        assert_eq!(embed_version("2.5.1^USA"), Some(Version::V2_5_1));
+        assert_eq!(embed_version("2.9"), Some(Version::V2_8_2));
+        assert_eq!(embed_version("banana"), None);
+        assert_eq!(embed_version(""), None);
     }
 }
