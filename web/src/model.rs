@@ -102,10 +102,7 @@ fn version_for(message: &Message<'_>, chosen: Option<Version>) -> Version {
 
 /// The HL7 version `message` is read with: its MSH-12, else the latest.
 pub(crate) fn version_of(message: &Message<'_>) -> Version {
-    message
-        .get(&"MSH-12.1".parse().expect("a fixed path"))
-        .and_then(|e| Version::resolve(&e.text()))
-        .map_or(Version::LATEST, |r| r.version)
+    Version::of_message(message)
 }
 
 /// A segment of a message as the views name it.

@@ -87,6 +87,28 @@ impl Version {
         out
     }
 
+    /// The version `message` is read with: its MSH-12 as [`Version::resolve`] reads it, else
+    /// (no MSH-12, or one that names no version) [`Version::LATEST`]. Every layer — validation,
+    /// de-identification, the bindings, the viewer — picks a message's version this way.
+    ///
+    /// ```
+    /// use pipehat::Message;
+    /// use pipehat_dict::Version;
+    ///
+    /// let message = Message::parse(b"MSH|^~\\&|A|B|||20260101||ADT^A04|1|P|2.3.1^USA\r")?;
+    /// assert_eq!(Version::of_message(&message), Version::V2_3_1);
+    /// let unversioned = Message::parse(b"MSH|^~\\&|A|B|||20260101||ADT^A04|1|P\r")?;
+    /// assert_eq!(Version::of_message(&unversioned), Version::LATEST);
+    /// # Ok::<(), pipehat::Error>(())
+    /// ```
+    #[must_use]
+    pub fn of_message(message: &pipehat::Message<'_>) -> Version {
+        message
+            .get(&pipehat::Path::new("MSH", 1, &[12, 1, 1]).expect("a fixed path"))
+            .and_then(|version| Version::resolve(&version.text()))
+            .map_or(Version::LATEST, |resolved| resolved.version)
+    }
+
     /// Reads a version as MSH-12 holds it and finds the dictionary version to use.
     ///
     /// Accepts the whole field as written: `"2.5.1"`, `"2.3.0"` (same as 2.3), `"2.5.1^USA"` or

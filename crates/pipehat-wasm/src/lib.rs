@@ -956,10 +956,7 @@ fn version_for(
             .map(|r| r.version)
             .ok_or_else(|| format!("'{v}' names no HL7 v2 version"));
     }
-    Ok(message
-        .get(&"MSH-12.1".parse().expect("a fixed path"))
-        .and_then(|e| pipehat_dict::Version::resolve(&e.text()))
-        .map_or(pipehat_dict::Version::LATEST, |r| r.version))
+    Ok(pipehat_dict::Version::of_message(message))
 }
 
 /// Options of `toJSON` as `core.js` passes them (checked there first).
@@ -1088,23 +1085,20 @@ pub fn acks_of(input: &Input, options: AckOptions) -> Result<Vec<Vec<u8>>, Failu
     let timestamp = timestamp.as_str();
     let file = input.file(limits_of(limits));
     check_file(&file, Unreadable::Refuse)?;
-    let fixed = match code.as_deref() {
-        None => None,
-        Some("AA") => Some(pipehat::AckCode::ApplicationAccept),
-        Some("AE") => Some(pipehat::AckCode::ApplicationError),
-        Some("AR") => Some(pipehat::AckCode::ApplicationReject),
-        Some("CA") => Some(pipehat::AckCode::CommitAccept),
-        Some("CE") => Some(pipehat::AckCode::CommitError),
-        Some("CR") => Some(pipehat::AckCode::CommitReject),
-        Some(other) => {
-            return Err(Failure::new(
+    let fixed = code
+        .as_deref()
+        .map(str::parse::<pipehat::AckCode>)
+        .transpose()
+        .map_err(|_| {
+            Failure::new(
                 "options",
                 format!(
-                    "ack: option 'code' must be an acknowledgment code ('AA', 'AE', 'AR', 'CA', 'CE' or 'CR'), not '{other}'"
+                    "ack: option 'code' must be an acknowledgment code ('AA', 'AE', 'AR', 'CA', \
+                     'CE' or 'CR'), not '{}'",
+                    code.as_deref().unwrap_or_default()
                 ),
-            ));
-        }
-    };
+            )
+        })?;
     let mut acks = Vec::with_capacity(file.messages().len());
     // Validated as one file (one line index), only when the findings decide.
     let mut reports = match fixed {

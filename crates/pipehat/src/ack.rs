@@ -63,6 +63,52 @@ impl AckCode {
     }
 }
 
+impl core::fmt::Display for AckCode {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A text that is not an acknowledgment code of table 0008.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AckCodeError(String);
+
+impl core::fmt::Display for AckCodeError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "an acknowledgment code is AA, AE, AR, CA, CE or CR, not {:?}",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for AckCodeError {}
+
+/// Reads MSA-1 as written: `AA`, `AE`, `AR`, `CA`, `CE` or `CR` (exactly, in capitals).
+///
+/// ```
+/// use pipehat::AckCode;
+///
+/// assert_eq!("AE".parse(), Ok(AckCode::ApplicationError));
+/// assert!("ok".parse::<AckCode>().is_err());
+/// ```
+impl core::str::FromStr for AckCode {
+    type Err = AckCodeError;
+
+    fn from_str(text: &str) -> Result<Self, AckCodeError> {
+        Ok(match text {
+            "AA" => AckCode::ApplicationAccept,
+            "AE" => AckCode::ApplicationError,
+            "AR" => AckCode::ApplicationReject,
+            "CA" => AckCode::CommitAccept,
+            "CE" => AckCode::CommitError,
+            "CR" => AckCode::CommitReject,
+            _ => return Err(AckCodeError(text.to_owned())),
+        })
+    }
+}
+
 /// One error to report in an ERR segment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AckError {

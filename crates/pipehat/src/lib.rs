@@ -53,7 +53,7 @@ pub mod position;
 mod segments;
 mod span;
 
-pub use ack::{AckCode, AckError, Acknowledgment, error_code_text};
+pub use ack::{AckCode, AckCodeError, AckError, Acknowledgment, error_code_text};
 pub use charset::Charset;
 pub use delimiters::{DelimiterRole, Delimiters};
 pub use diagnostic::{Diagnostic, DiagnosticKind, Severity};

@@ -92,6 +92,47 @@ impl Path {
 }
 
 impl Path {
+    /// A path built from its parts: segment id (three letters or digits), occurrence (from 1),
+    /// then field, repetition, component and subcomponent, each from 1, as deep as it goes.
+    /// `Path::new("PID", 1, &[3, 2, 4])` is `PID-3[2].4`; `&[3]` names the whole field, `&[]`
+    /// the segment.
+    ///
+    /// ```
+    /// use pipehat::Path;
+    ///
+    /// assert_eq!(Path::new("OBX", 3, &[5])?.to_string(), "OBX[3]-5");
+    /// assert_eq!(Path::new("PID", 1, &[3, 1, 4])?, "PID-3.4".parse()?);
+    /// assert!(Path::new("PID", 1, &[3, 0]).is_err());
+    /// # Ok::<(), pipehat::PathError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`PathErrorKind::BadSegmentId`], [`PathErrorKind::ZeroIndex`] (the occurrence or a
+    /// level is 0) or [`PathErrorKind::TooDeep`] (more than four levels); the error's position
+    /// is 0 for the segment id and occurrence, else the level's place in `levels` plus 1.
+    pub fn new(
+        segment: impl AsRef<[u8]>,
+        occurrence: usize,
+        levels: &[usize],
+    ) -> Result<Self, PathError> {
+        if levels.len() > 4 {
+            return Err(PathError::new(PathErrorKind::TooDeep, 5));
+        }
+        if occurrence == 0 {
+            return Err(PathError::new(PathErrorKind::ZeroIndex, 0));
+        }
+        if let Some(zero) = levels.iter().position(|&level| level == 0) {
+            return Err(PathError::new(PathErrorKind::ZeroIndex, zero + 1));
+        }
+        let level = |i: usize| levels.get(i).copied();
+        Path::of(
+            segment.as_ref(),
+            occurrence,
+            [level(0), level(1), level(2), level(3)],
+        )
+        .ok_or(PathError::new(PathErrorKind::BadSegmentId, 0))
+    }
+
     /// The path of an element found in a message; `None` if the segment id is not three letters
     /// or digits (a path cannot name it).
     pub(crate) fn of(id: &[u8], occurrence: usize, numbers: [Option<usize>; 4]) -> Option<Self> {
@@ -459,6 +500,33 @@ fn bare(segment: [u8; 3], occurrence: usize) -> Path {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn built_paths_equal_parsed_ones() {
+        let cases: [(&str, usize, &[usize], &str); 6] = [
+            ("PID", 1, &[], "PID"),
+            ("OBX", 3, &[5], "OBX[3]-5"),
+            ("PID", 1, &[3, 2], "PID-3[2]"),
+            ("PID", 1, &[3, 1, 4], "PID-3.4"),
+            ("PID", 2, &[3, 2, 4, 1], "PID[2]-3[2].4.1"),
+            ("ZP1", 1, &[1], "ZP1-1"),
+        ];
+        for (id, occurrence, levels, text) in cases {
+            let built = Path::new(id, occurrence, levels).unwrap();
+            assert_eq!(built, text.parse::<Path>().unwrap(), "{text}");
+            assert_eq!(built.to_string(), text);
+        }
+        let kind = |id: &str, occurrence, levels: &[usize]| {
+            Path::new(id, occurrence, levels).unwrap_err().kind()
+        };
+        assert_eq!(kind("PI", 1, &[]), PathErrorKind::BadSegmentId);
+        assert_eq!(kind("PID1", 1, &[]), PathErrorKind::BadSegmentId);
+        assert_eq!(kind("P-D", 1, &[]), PathErrorKind::BadSegmentId);
+        assert_eq!(kind("PID", 0, &[]), PathErrorKind::ZeroIndex);
+        assert_eq!(kind("PID", 1, &[3, 0]), PathErrorKind::ZeroIndex);
+        assert_eq!(kind("PID", 1, &[1, 1, 1, 1, 1]), PathErrorKind::TooDeep);
+        assert_eq!(Path::new(b"MSH", 1, &[9]).unwrap().to_string(), "MSH-9");
+    }
+
     use super::*;
 
     fn canonical(text: &str) -> String {
