@@ -157,8 +157,8 @@ impl Profile {
     ///
     /// # Errors
     /// Text that is not XML, XML without an `HL7v2xStaticDef`, or elements nested more than
-    /// [`MAX_XML_DEPTH`] deep.
-    /// Text nesting elements more than [`MAX_XML_DEPTH`] deep is refused before it is parsed:
+    /// 100 deep.
+    /// Text nesting elements more than 100 deep is refused before it is parsed:
     /// the XML parser descends one call per level, and a deep enough document would overflow
     /// the stack (a WebAssembly stack is 1 MB).
     pub fn from_xml(text: &str) -> Result<Profile, ProfileError> {
