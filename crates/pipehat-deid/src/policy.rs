@@ -270,7 +270,7 @@ impl Compiled {
                 usize::from(rule.component.is_some()) + usize::from(rule.subcomponent.is_some()),
             )
         });
-        let defined = crate::last_defined_position();
+        let defined = crate::plan::last_defined_position();
         let (component, subcomponent) = fields.iter().fold((defined, defined), |(c, s), rule| {
             (
                 c.max(rule.component.unwrap_or(0)),
