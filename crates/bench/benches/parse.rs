@@ -1,6 +1,7 @@
 #![allow(missing_docs)] // criterion_group! generates an undocumented function
 //! Parse the 20 MB corpus message by message with pipehat and its Rust peers, doing the same
-//! work with each (see `bench::CHECKSUM`), plus a full walk of every component.
+//! work with each (see `bench::CHECKSUM`), plus a full walk of every subcomponent (the walker,
+//! the nested iterators, hl7-parser's).
 //!
 //! `cargo bench -p bench` (criterion); each peer is asserted to reach the same checksum first,
 //! so a parser that skips work cannot look fast.
@@ -74,8 +75,20 @@ fn rust_hl7_checksum(messages: &[&str]) -> usize {
     sum
 }
 
-/// Visits every component of every message: the cost of reading everything.
+/// Visits every subcomponent of every message with the walker: the cost of reading everything.
 fn pipehat_walk(messages: &[&str]) -> usize {
+    let mut sum = 0;
+    for text in messages {
+        let message = Message::parse(text.as_bytes()).expect("a message");
+        for value in message.walk() {
+            sum += value.as_bytes().len() + 1;
+        }
+    }
+    sum
+}
+
+/// The same with the nested iterators (segment → field → repetition → component → subcomponent).
+fn pipehat_nested_walk(messages: &[&str]) -> usize {
     let mut sum = 0;
     for text in messages {
         let message = Message::parse(text.as_bytes()).expect("a message");
@@ -83,7 +96,9 @@ fn pipehat_walk(messages: &[&str]) -> usize {
             for field in segment.fields() {
                 for repetition in field.repetitions() {
                     for component in repetition.components() {
-                        sum += component.as_bytes().len() + 1;
+                        for subcomponent in component.subcomponents() {
+                            sum += subcomponent.as_bytes().len() + 1;
+                        }
                     }
                 }
             }
@@ -100,7 +115,9 @@ fn hl7_parser_walk(messages: &[&str]) -> usize {
             for field in segment.fields() {
                 for repeat in field.repeats() {
                     for component in repeat.components() {
-                        sum += component.raw_value().len() + 1;
+                        for subcomponent in component.subcomponents() {
+                            sum += subcomponent.raw_value().len() + 1;
+                        }
                     }
                 }
             }
@@ -130,6 +147,11 @@ fn benchmarks(c: &mut Criterion) {
         hl7_parser_walk(&messages),
         "full walk"
     );
+    assert_eq!(
+        pipehat_walk(&messages),
+        pipehat_nested_walk(&messages),
+        "walker and nested iterators"
+    );
 
     let mut group = c.benchmark_group("per-message");
     group.throughput(Throughput::Bytes(corpus.len() as u64));
@@ -151,7 +173,12 @@ fn benchmarks(c: &mut Criterion) {
     let mut group = c.benchmark_group("full-walk");
     group.throughput(Throughput::Bytes(corpus.len() as u64));
     group.sample_size(10);
-    group.bench_function("pipehat", |b| b.iter(|| pipehat_walk(black_box(&messages))));
+    group.bench_function("pipehat walker", |b| {
+        b.iter(|| pipehat_walk(black_box(&messages)))
+    });
+    group.bench_function("pipehat nested iterators", |b| {
+        b.iter(|| pipehat_nested_walk(black_box(&messages)))
+    });
     group.bench_function("hl7-parser 0.3.0", |b| {
         b.iter(|| hl7_parser_walk(black_box(&messages)))
     });

@@ -32,6 +32,7 @@ struct Node<'a> {
 }
 
 impl<'a> Node<'a> {
+    #[inline]
     fn sub(self, from: usize, to: usize, literal: bool) -> Self {
         Node {
             bytes: &self.bytes[from..to],
@@ -220,6 +221,15 @@ impl<'a> Segment<'a> {
                 rest,
                 next_is_literal: false,
             }
+        }
+    }
+
+    /// The bytes `from..to` of the segment as a subcomponent (for the walker, which finds
+    /// them).
+    #[inline]
+    pub(crate) fn subcomponent_at(&self, from: usize, to: usize) -> Subcomponent<'a> {
+        Subcomponent {
+            node: self.node.sub(from, to, false),
         }
     }
 

@@ -49,6 +49,8 @@ fn walk(message: &Message<'_>, data: &[u8]) {
     assert_eq!(&data[message.span().range()], message.as_bytes());
     // `path_at` scans the message: check it at the first carets only, to keep fuzzing fast.
     let mut carets_left = 64;
+    // The walker gives the same values as the nested iterators, and each value's path names it.
+    let mut walker = message.walk();
     for segment in message.segments() {
         assert_eq!(&data[segment.span().range()], segment.as_bytes());
         for field in segment.fields() {
@@ -57,11 +59,17 @@ fn walk(message: &Message<'_>, data: &[u8]) {
                 for component in repetition.components() {
                     for subcomponent in component.subcomponents() {
                         assert_eq!(&data[subcomponent.span().range()], subcomponent.as_bytes());
+                        let value = walker.next().expect("the walker gives every value");
+                        assert_eq!(value.span(), subcomponent.span());
                         // The path under a caret names the element found there.
                         let caret = subcomponent.span().start;
                         carets_left -= 1;
                         if carets_left < 0 {
                             continue;
+                        }
+                        if let Some(path) = value.path() {
+                            let named = message.get(&path).map(|e| e.as_bytes());
+                            assert_eq!(named, Some(value.as_bytes()), "{path}");
                         }
                         if let Some((path, element)) = message.path_at(caret) {
                             assert_eq!(message.get(&path), Some(element), "{path}");
@@ -79,6 +87,7 @@ fn walk(message: &Message<'_>, data: &[u8]) {
             }
         }
     }
+    assert!(walker.next().is_none(), "the walker gives no more values");
     for path in ["MSH-2", "MSH-9.2", "PID-3[2].4.1", "OBX[2]-5", "ZZZ-1[3]"] {
         let path: Path = path.parse().expect("a valid path");
         if let Some(element) = message.get(&path) {

@@ -52,6 +52,7 @@ mod path;
 pub mod position;
 mod segments;
 mod span;
+pub mod walk;
 
 pub use ack::{AckCode, AckCodeError, AckError, Acknowledgment, error_code_text};
 pub use charset::Charset;

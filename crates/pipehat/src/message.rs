@@ -232,6 +232,16 @@ impl<'a> Message<'a> {
         })
     }
 
+    /// Segment `index` (from 0), without walking the ones before it.
+    pub(crate) fn segment_at(&self, index: usize) -> Option<Segment<'a>> {
+        let &(start, end) = self.segments.get(index)?;
+        let (start, end) = (start as usize, end as usize);
+        Some(
+            Segment::new(&self.input[start..end], start, self.delimiters)
+                .with_charset(self.encoding),
+        )
+    }
+
     /// The first segment with this id (`b"PID"`).
     #[must_use]
     pub fn segment(&self, id: &[u8]) -> Option<Segment<'a>> {
