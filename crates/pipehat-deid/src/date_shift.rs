@@ -1,7 +1,7 @@
 //! Date shifts: a valid date moved by a number of days on the civil calendar, keeping its
 //! precision, time and offset.
 
-use crate::grammar::Date;
+use pipehat::primitive::DateTime;
 
 /// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
 fn days_from_civil(year: i32, month: u32, day: u32) -> i64 {
@@ -28,12 +28,11 @@ fn civil_from_days(days: i64) -> (i32, u32, u32) {
     (year, month, day)
 }
 
-/// `value` (a valid date, see [`parse_date`]) moved by `days`, with its precision, time and
+/// `value` (a valid date, see [`DateTime::parse`]) moved by `days`, with its precision, time and
 /// offset as they were. A date with only a year or a month moves from the middle of its
 /// period, so a shift of a few months changes it only when it should.
 ///
-/// [`parse_date`]: crate::grammar::parse_date
-pub(crate) fn shift_date(value: &[u8], date: Date, days: i64) -> Vec<u8> {
+pub(crate) fn shift_date(value: &[u8], date: DateTime, days: i64) -> Vec<u8> {
     let (month, day) = match date.date_digits {
         4 => (7, 1),
         6 => (date.month, 15),
@@ -53,11 +52,10 @@ pub(crate) fn shift_date(value: &[u8], date: Date, days: i64) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grammar::parse_date;
 
     #[test]
     fn shifts_keep_precision_time_and_offset() {
-        let shift = |v: &[u8], days| shift_date(v, parse_date(v).unwrap(), days);
+        let shift = |v: &[u8], days| shift_date(v, DateTime::parse(v).unwrap(), days);
         assert_eq!(shift(b"20240301", -1), b"20240229");
         assert_eq!(shift(b"202403011230-0500", -1), b"202402291230-0500");
         assert_eq!(shift(b"19991231", 1), b"20000101");

@@ -6,8 +6,8 @@ use std::borrow::Cow;
 
 use crate::anonymizer::Anonymizer;
 use crate::category::{Category, Leaf};
-use crate::grammar::{self, is_number};
 use crate::walk::Context;
+use pipehat::primitive::{self, DateTime};
 
 /// What a redacted value becomes. Not derived from the value in any way.
 pub(crate) const REDACTED: &[u8] = b"REDACTED";
@@ -17,13 +17,7 @@ pub(crate) const REDACTED: &[u8] = b"REDACTED";
 /// a value that already broke its format keeps breaking it the same way, not as a new
 /// missing required value).
 pub(crate) fn redacted(leaf: &Leaf, text: &[u8]) -> &'static [u8] {
-    let keeps_format = leaf.formatted
-        && match leaf.data_type {
-            "NM" | "SI" => grammar::is_number(text),
-            "DT" | "DTM" | "TS" | "DIN" => grammar::parse_date(text).is_some(),
-            "TM" => grammar::is_time(text),
-            _ => false,
-        };
+    let keeps_format = leaf.formatted && primitive::is_valid(leaf.data_type, text).unwrap_or(false);
     if keeps_format { b"" } else { REDACTED }
 }
 
@@ -41,11 +35,11 @@ impl Anonymizer {
             return if valid { None } else { redacted };
         }
         match leaf.category {
-            Category::Date => match grammar::parse_date(text) {
+            Category::Date => match DateTime::parse(text) {
                 Some(_) => Some(Cow::Borrowed(&text[..4])),
                 None => redacted,
             },
-            Category::BirthDate => match (grammar::parse_date(text), context.reference_year) {
+            Category::BirthDate => match (DateTime::parse(text), context.reference_year) {
                 (Some(date), Some(reference)) if reference - date.year > 89 => Some(Cow::Owned(
                     format!("{:04}", (reference - 90).max(0)).into_bytes(),
                 )),
@@ -95,7 +89,7 @@ pub(crate) fn generalize_zip(value: &[u8]) -> Option<Vec<u8>> {
 /// An age kept, or aggregated: `Some(None)` keeps a well-formed age up to 89, `Some(Some(90))`
 /// replaces an older one (90 stands for 90 or older); `None` for a value that is no number.
 pub(crate) fn aggregate_age(value: &[u8]) -> Option<Option<&'static [u8]>> {
-    if !is_number(value) {
+    if !primitive::is_number(value) {
         return None;
     }
     let age: f64 = core::str::from_utf8(value).ok()?.parse().ok()?;

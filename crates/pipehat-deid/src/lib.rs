@@ -38,7 +38,6 @@ mod encoding;
 mod envelope;
 mod fast_map;
 mod generalize;
-mod grammar;
 mod plan;
 mod policy;
 mod pseudonym;

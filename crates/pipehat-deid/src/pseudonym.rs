@@ -11,7 +11,7 @@ use crate::anonymizer::Anonymizer;
 use crate::category::{Category, Leaf};
 use crate::state::State;
 use crate::walk::Context;
-use crate::{date_shift, generalize, grammar};
+use crate::{date_shift, generalize};
 
 /// The keyed pseudonym maker: HMAC-SHA256 under the user's key.
 #[derive(Clone)]
@@ -205,12 +205,15 @@ impl Anonymizer {
                 Some(kept_or_90) => return kept_or_90.map(Cow::Borrowed),
                 None => keyed.token(b"id", text),
             },
-            Category::Date | Category::BirthDate => match grammar::parse_date(text) {
+            Category::Date | Category::BirthDate => match pipehat::primitive::DateTime::parse(text)
+            {
                 Some(date) => {
                     let mut shifted = date_shift::shift_date(text, date, context.shift);
                     if leaf.category == Category::BirthDate
-                        && let (Some(reference), Some(new)) =
-                            (context.reference_year, grammar::parse_date(&shifted))
+                        && let (Some(reference), Some(new)) = (
+                            context.reference_year,
+                            pipehat::primitive::DateTime::parse(&shifted),
+                        )
                         && reference - new.year > 89
                     {
                         shifted[..4]

@@ -14,7 +14,6 @@ use crate::category::{AGE_CODES, AGE_UNITS, Category};
 use crate::encoding::Encoding;
 use crate::fast_map::FastMap;
 use crate::generalize::{REDACTED, redacted};
-use crate::grammar;
 use crate::plan::{FieldPlan, LeafPlan, SegmentPlans};
 use crate::policy::Method;
 use crate::receipt::{Change, ChangePath, Note};
@@ -40,7 +39,7 @@ impl Anonymizer {
                 .map_or(0, |keyed| keyed.shift_days(&patient_of(message, encoding))),
             reference_year: message
                 .get(&"MSH-7.1".parse().expect("a fixed path"))
-                .and_then(|e| grammar::parse_date(e.as_bytes()))
+                .and_then(|e| pipehat::primitive::DateTime::parse(e.as_bytes()))
                 .map(|date| date.year),
             message: Some(index),
             encoding,

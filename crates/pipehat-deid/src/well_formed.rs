@@ -5,7 +5,6 @@
 use pipehat_dict::Version;
 
 use crate::category::{Category, Leaf};
-use crate::grammar;
 use crate::state::State;
 
 /// For the categories kept when well-formed: whether the value is; `None` for other categories.
@@ -26,10 +25,14 @@ pub(crate) fn well_formed(
         Category::Code => state.in_table(leaf.table, text, version),
         Category::CodeText => code_beside
             .is_some_and(|code| state.describes(leaf.table, code.trim_ascii(), text, version)),
-        Category::Number => grammar::is_number(text),
-        Category::Time => grammar::is_time(text),
+        // By the value's own type where it has a grammar (an SI is never negative), the same
+        // grammar validation checks.
+        Category::Number => pipehat::primitive::is_valid(leaf.data_type, text)
+            .unwrap_or_else(|| pipehat::primitive::is_number(text)),
+        Category::Time => pipehat::primitive::is_valid(leaf.data_type, text)
+            .unwrap_or_else(|| pipehat::primitive::is_time(text)),
         Category::State | Category::Country => {
-            grammar::is_region_code(text) || state.in_table(leaf.table, text, version)
+            is_region_code(text) || state.in_table(leaf.table, text, version)
         }
         _ => return None,
     })
@@ -61,4 +64,9 @@ pub(crate) fn describes(table: Option<u16>, code: &[u8], text: &[u8], version: V
         .filter_map(|v| v.table(table))
         .filter_map(|t| t.code(code))
         .any(|c| c.description.is_some_and(|d| d.eq_ignore_ascii_case(text)))
+}
+
+/// A state, province or country written as a code: two or three capital letters.
+pub(crate) fn is_region_code(value: &[u8]) -> bool {
+    matches!(value.len(), 2 | 3) && value.iter().all(u8::is_ascii_uppercase)
 }

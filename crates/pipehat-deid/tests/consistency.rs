@@ -249,3 +249,19 @@ fn ages_over_89_become_90_in_both_presets() {
         (Category::Age, Method::Generalize)
     );
 }
+
+#[test]
+fn numbers_and_times_are_kept_only_in_their_own_type_s_format() {
+    // The grammar is the core's, the one validation checks: an SI is a whole number, so a
+    // negative or fractional one is not kept as "a well-formed number", while an NM is.
+    let input = b"MSH|^~\\&|LAB|HOSP|||20260105||ORU^R01|M1|P|2.5.1\r\
+        PID|-1.5||MRN1^^^HOSP^MR||DOE^JANE\r\
+        OBX|7|NM|8302-2^Body height^LN||-1.5|cm\r";
+    let output = Anonymizer::new(&Policy::default(), None)
+        .unwrap()
+        .anonymize(input)
+        .bytes;
+    assert_eq!(get(&output, 0, "PID-1"), "REDACTED");
+    assert_eq!(get(&output, 0, "OBX-1"), "7");
+    assert_eq!(get(&output, 0, "OBX-5"), "-1.5");
+}

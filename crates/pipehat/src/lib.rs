@@ -50,6 +50,7 @@ mod message;
 pub mod names;
 mod path;
 pub mod position;
+pub mod primitive;
 mod segments;
 mod span;
 pub mod walk;
