@@ -4,9 +4,8 @@
 use leptos::prelude::*;
 use pipehat_deid::{Change, FreeText, Preset};
 
-use crate::app::{
-    MAX_TEXT, copy_to_clipboard, download, download_hl7, generate_key, yield_to_browser,
-};
+use crate::app::MAX_TEXT;
+use crate::browser::{copy_to_clipboard, download, download_hl7, generate_key, yield_to_browser};
 use crate::model::{AnonymizedView, anonymized, hl7_line_ends, values_after};
 
 /// Texts bigger than this (1 MB) are anonymized after a frame that says so.

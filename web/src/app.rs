@@ -1,94 +1,20 @@
-//! The viewer's components: an input, and three views of what is in it — its structure with
-//! the dictionary's names, its validation findings, and an anonymized copy.
+//! The page: an input, and the views of what is in it beside it, in tabs — its structure with
+//! the dictionary's names, its validation findings, an anonymized copy, a comparison. Each
+//! view is a component of its own file (structure.rs, findings.rs, anonymize.rs, compare.rs).
 
 use leptos::prelude::*;
-use wasm_bindgen::prelude::*;
 
 use crate::anonymize::Anonymize;
+use crate::browser::{read_hl7_file, yield_to_browser};
 use crate::compare::Compare;
 use crate::editor::{Raw, RawView};
+use crate::findings::Findings;
 use crate::messages::Messages;
 use crate::model::{
-    Checks, FindingRow, MessageView, acknowledgment, byte_offset, caret, error_counts, findings,
-    message_rows, message_view, read_profile, report_text,
+    Checks, MessageView, byte_offset, caret, error_counts, findings, message_rows, message_view,
 };
-use pipehat_dict::Version;
-
-#[wasm_bindgen]
-extern "C" {
-    /// The platform's cryptographic randomness (`crypto.getRandomValues`).
-    #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues)]
-    fn get_random_values(buffer: &mut [u8]);
-}
-
-/// A new key for pseudonyms: 256 random bits as hex, made here and kept only in this page.
-pub(crate) fn generate_key() -> String {
-    let mut bytes = [0u8; 32];
-    get_random_values(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Puts `text` on the clipboard (the page's own clipboard permission; nothing is sent).
-pub(crate) fn copy_to_clipboard(text: String) {
-    if let Some(window) = web_sys::window() {
-        let promise = window.navigator().clipboard().write_text(&text);
-        leptos::task::spawn_local(async move {
-            let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-        });
-    }
-}
-
-/// Offers `text` as a file download (UTF-8), made in the page (a `blob:` URL, never a server).
-pub(crate) fn download(name: &str, text: &str) {
-    download_bytes(name, text.as_bytes());
-}
-
-/// Offers HL7 `text` as a file download in each message's own character set (MSH-18: an
-/// `8859/1` message is written in ISO 8859-1, as it was opened). When a message's set cannot
-/// hold one of its characters, nothing is downloaded and the reason comes back, to be shown.
-pub(crate) fn download_hl7(name: &str, text: &str) -> Result<(), String> {
-    let bytes = pipehat::charset::encode_file(text).map_err(|error| {
-        format!("Not downloaded: {error}. Change MSH-18 or the value, then download again.")
-    })?;
-    download_bytes(name, &bytes);
-    Ok(())
-}
-
-/// Offers `bytes` as a file download, made in the page (a `blob:` URL, never a server).
-fn download_bytes(name: &str, bytes: &[u8]) {
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/plain");
-    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    if let Some(document) = web_sys::window().and_then(|w| w.document())
-        && let Ok(element) = document.create_element("a")
-        && let Ok(anchor) = element.dyn_into::<web_sys::HtmlAnchorElement>()
-    {
-        anchor.set_href(&url);
-        anchor.set_download(name);
-        anchor.click();
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
-}
-
-/// Now, as HL7 writes a timestamp (`YYYYMMDDHHMMSS`), in the browser's time zone.
-fn hl7_now() -> String {
-    let now = js_sys::Date::new_0();
-    format!(
-        "{:04}{:02}{:02}{:02}{:02}{:02}",
-        now.get_full_year(),
-        now.get_month() + 1,
-        now.get_date(),
-        now.get_hours(),
-        now.get_minutes(),
-        now.get_seconds()
-    )
-}
+use crate::structure::Structure;
+use crate::tabs::{Tab, Tabs};
 
 /// A sample for first-time users: an admission with the usual identifiers (all invented).
 const SAMPLE: &str = "MSH|^~\\&|ADT1|GOOD HEALTH HOSPITAL|GHH LAB|GHH|202611220214||ADT^A01^ADT_A01|MSG00001|P|2.5.1\n\
@@ -105,40 +31,9 @@ pub(crate) const MAX_TEXT: usize = 64_000_000;
 /// How many messages the background check validates between two frames.
 const CHECK_STEP: usize = 100;
 
-/// Lets the browser run (paint, handle input) before the next step of background work.
-pub(crate) async fn yield_to_browser() {
-    gloo_timers::future::TimeoutFuture::new(0).await;
-}
-
 /// The most text put in the text area for editing (1 MB): a bigger file is read and listed,
 /// but not shown there.
 const MAX_EDITABLE: usize = 1_000_000;
-
-/// The views of the right-hand pane.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Tab {
-    Structure,
-    Findings,
-    Anonymize,
-    Compare,
-}
-
-impl Tab {
-    const ALL: [Tab; 4] = [Tab::Structure, Tab::Findings, Tab::Anonymize, Tab::Compare];
-
-    fn label(self) -> &'static str {
-        match self {
-            Tab::Structure => "Structure",
-            Tab::Findings => "Findings",
-            Tab::Anonymize => "Anonymize",
-            Tab::Compare => "Compare",
-        }
-    }
-
-    fn id(self) -> String {
-        format!("tab-{}", self.label().to_lowercase())
-    }
-}
 
 /// The whole page.
 #[component]
@@ -187,14 +82,11 @@ pub fn App() -> impl IntoView {
         });
         set_text.set(new);
     };
-    // A file opened or dropped: read here, in the page, never uploaded. As bytes: one copy
-    // into wasm, where a JS string would cross a character at a time; then text by each
-    // message's own MSH-18 (`8859/1` files are Latin-1), as the core decodes files.
+    // A file opened or dropped: read here, in the page, never uploaded (see `read_hl7_file`).
     let load = move |file: web_sys::File| {
         let name = file.name();
         leptos::task::spawn_local(async move {
-            if let Ok(bytes) = gloo_file::futures::read_as_bytes(&file.into()).await {
-                let content = pipehat::charset::decode_file(&bytes).into_owned();
+            if let Some(content) = read_hl7_file(file).await {
                 set_file_name.set(Some(name));
                 replace_text(content);
             }
@@ -301,45 +193,6 @@ pub fn App() -> impl IntoView {
             load(file);
         }
     });
-
-    let tab_button = move |which: Tab| {
-        view! {
-            <button
-                role="tab"
-                id=which.id()
-                aria-selected=move || (tab.get() == which).to_string()
-                aria-controls="panel"
-                tabindex=move || if tab.get() == which { "0" } else { "-1" }
-                class:active=move || tab.get() == which
-                on:click=move |_| set_tab.set(which)
-            >
-                {which.label()}
-                {(which == Tab::Findings)
-                    .then(|| view! { " " <span class="badge">{errors}</span> })}
-            </button>
-        }
-    };
-    // Arrow keys move between tabs (the ARIA tabs pattern), Home and End to the ends.
-    let tab_keys = move |event: web_sys::KeyboardEvent| {
-        let at = Tab::ALL
-            .iter()
-            .position(|t| *t == tab.get_untracked())
-            .unwrap_or(0);
-        let next = match event.key().as_str() {
-            "ArrowRight" => (at + 1) % Tab::ALL.len(),
-            "ArrowLeft" => (at + Tab::ALL.len() - 1) % Tab::ALL.len(),
-            "Home" => 0,
-            "End" => Tab::ALL.len() - 1,
-            _ => return,
-        };
-        event.prevent_default();
-        set_tab.set(Tab::ALL[next]);
-        if let Some(button) = document().get_element_by_id(&Tab::ALL[next].id())
-            && let Ok(button) = button.dyn_into::<web_sys::HtmlElement>()
-        {
-            let _ = button.focus();
-        }
-    };
 
     view! {
         <header class="bar">
@@ -449,9 +302,7 @@ pub fn App() -> impl IntoView {
                             }
                         })
                 }}
-                <div role="tablist" aria-label="Views" class="tabs" on:keydown=tab_keys>
-                    {Tab::ALL.map(tab_button).collect_view()}
-                </div>
+                <Tabs tab=tab set_tab=set_tab errors=Signal::derive(errors)/>
                 <div
                     role="tabpanel"
                     id="panel"
@@ -494,326 +345,5 @@ pub fn App() -> impl IntoView {
                 </div>
             </section>
         </main>
-    }
-}
-
-/// Segments, fields, components and subcomponents with their names and decoded values; the
-/// element at the caret is marked, and choosing one selects it in the raw view.
-#[component]
-pub(crate) fn Structure(
-    view: Memo<MessageView>,
-    caret: Memo<usize>,
-    select: Callback<(usize, usize)>,
-    /// Whether to greet a first-time user while there is no message (the page, not an embed).
-    #[prop(optional)]
-    welcome: bool,
-) -> impl IntoView {
-    view! {
-        <h2 id="segments-heading">
-            "Segments " <span class="count">{move || view.with(|v| v.segments.len())}</span>
-            <span class="version">
-                {move || view.with(|v| {
-                    if v.segments.is_empty() { String::new() } else { format!("HL7 v{}", v.version) }
-                })}
-            </span>
-        </h2>
-        {move || view.with(|v| v.error.clone()).map(|e| view! { <p class="problem">{e}</p> })}
-        {move || {
-            (welcome && view.with(|v| v.segments.is_empty() && v.error.is_none()))
-                .then(|| {
-                    view! {
-                        <div class="welcome">
-                            <p>
-                                "Paste an HL7 v2 message on the left, open or drop a file, or load the sample."
-                            </p>
-                            <ul>
-                                <li>"Every field named from the dictionary of HL7 v2.1 to v2.8.2, with its data type and table."</li>
-                                <li>"Validation findings underlined in the message; the ACK a receiver would send."</li>
-                                <li>"An anonymized copy to share: Safe Harbor, or pseudonyms under your own key."</li>
-                                <li>"Files of thousands of messages, listed and checked."</li>
-                            </ul>
-                            <p class="hint">
-                                "Nothing you paste or open leaves this tab: the page makes no request, and its security policy forbids any."
-                            </p>
-                        </div>
-                    }
-                })
-        }}
-        <ol class="segments" aria-label="Segments" class:hidden=move || view.with(|v| v.segments.is_empty())>
-            <For
-                each=move || view.get().segments
-                key=|segment| (segment.number, segment.id.clone(), segment.elements.clone())
-                let(segment)
-            >
-                <li class="segment">
-                    <div class="segment-head">
-                        <span class="segment-id">{segment.id.clone()}</span>
-                        <span class="segment-name">{segment.name.clone()}</span>
-                    </div>
-                    <table class="elements">
-                        <tbody>
-                            {
-                                let spans: Vec<(usize, usize)> =
-                                    segment.elements.iter().map(|e| e.span).collect();
-                                segment
-                                    .elements
-                                    .into_iter()
-                                    .enumerate()
-                                    .map(|(i, e)| {
-                                        let data_type = e.data_type.clone();
-                                        let span = e.span;
-                                        // What hovering or focusing the element tells.
-                                        let about = [
-                                            format!("{} — {}", e.path, e.name),
-                                            if e.data_type.is_empty() { String::new() } else { format!("data type {}", e.data_type) },
-                                            e.table.clone(),
-                                        ]
-                                        .into_iter()
-                                        .filter(|part| !part.is_empty())
-                                        .collect::<Vec<_>>()
-                                        .join("; ");
-                                        // The deepest element holding the caret: the last row
-                                        // of the segment whose bytes include it.
-                                        let spans = spans.clone();
-                                        let current = move || {
-                                            let at = caret.get();
-                                            span.0 <= at && at <= span.1
-                                                && !spans[i + 1..].iter().any(|s| s.0 <= at && at <= s.1)
-                                        };
-                                        view! {
-                                            <tr class=format!("depth-{}", e.depth) class:here=current>
-                                                <th scope="row" class="path">
-                                                    <button
-                                                        class="link"
-                                                        title=format!("{about} (selects it in the message)")
-                                                        on:click=move |_| select.run(span)
-                                                    >
-                                                        {e.path}
-                                                    </button>
-                                                </th>
-                                                <td class="name" title=about>
-                                                    {e.name}
-                                                    <span class="type">{data_type}</span>
-                                                </td>
-                                                <td class="value" class:null=e.null>
-                                                    {e.value}
-                                                    {(!e.meaning.is_empty())
-                                                        .then(|| view! { <span class="meaning">{e.meaning}</span> })}
-                                                </td>
-                                            </tr>
-                                        }
-                                    })
-                                    .collect_view()
-                            }
-                        </tbody>
-                    </table>
-                </li>
-            </For>
-        </ol>
-    }
-}
-
-/// How to check: the version, the preset and a conformance profile.
-#[component]
-fn CheckOptions(checks: RwSignal<Checks>) -> impl IntoView {
-    let (profile_error, set_profile_error) = signal(None::<String>);
-    let open_profile = move |event: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = event_target(&event);
-        let Some(file) = input.files().and_then(|files| files.get(0)) else {
-            return;
-        };
-        let name = file.name();
-        input.set_value("");
-        leptos::task::spawn_local(async move {
-            let Ok(content) = gloo_file::futures::read_as_text(&file.into()).await else {
-                return;
-            };
-            match read_profile(&content) {
-                Ok(profile) => {
-                    set_profile_error.set(None);
-                    checks.update(|c| c.profile = Some((name, std::sync::Arc::new(profile))));
-                }
-                Err(error) => set_profile_error.set(Some(format!("{name}: {error}"))),
-            }
-        });
-    };
-    view! {
-        <div class="controls">
-            <label>
-                "Version "
-                <select
-                    aria-label="HL7 version"
-                    on:change=move |event| {
-                        let chosen = event_target_value(&event);
-                        checks
-                            .update(|c| {
-                                c.version = Version::ALL
-                                    .into_iter()
-                                    .find(|v| v.as_str() == chosen);
-                            })
-                    }
-                >
-                    <option value="" prop:selected=move || checks.with(|c| c.version.is_none())>
-                        "as in MSH-12"
-                    </option>
-                    {Version::ALL
-                        .map(|v| {
-                            view! {
-                                <option
-                                    value=v.as_str()
-                                    prop:selected=move || checks.with(|c| c.version == Some(v))
-                                >
-                                    {format!("v{}", v.as_str())}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </select>
-            </label>
-            <label>
-                <input
-                    type="checkbox"
-                    aria-label="Strict"
-                    prop:checked=move || checks.with(|c| c.strict)
-                    on:change=move |event| {
-                        let input: web_sys::HtmlInputElement = event_target(&event);
-                        checks.update(|c| c.strict = input.checked());
-                    }
-                />
-                " Strict"
-            </label>
-            <label class="button quiet" for="open-profile">"Open a profile"</label>
-            <input
-                id="open-profile"
-                class="visually-hidden"
-                type="file"
-                accept=".xml,.json"
-                on:change=open_profile
-            />
-            {move || {
-                checks
-                    .with(|c| c.profile.as_ref().map(|(name, _)| name.clone()))
-                    .map(|name| {
-                        view! {
-                            <span class="profile-name">"Profile: " {name}</span>
-                            <button
-                                class="quiet"
-                                aria-label="Remove the profile"
-                                on:click=move |_| checks.update(|c| c.profile = None)
-                            >
-                                "×"
-                            </button>
-                        }
-                    })
-            }}
-        </div>
-        {move || profile_error.get().map(|e| view! { <p class="problem" role="alert">{e}</p> })}
-    }
-}
-
-/// The validation findings, grouped by severity; choosing one selects its place in the raw
-/// view. The report copies as text or JSON, and the acknowledgment a receiver would send.
-#[component]
-fn Findings(
-    report: Memo<Vec<FindingRow>>,
-    text: ReadSignal<String>,
-    selected: ReadSignal<usize>,
-    checks: RwSignal<Checks>,
-    select: Callback<(usize, usize)>,
-) -> impl IntoView {
-    // The acknowledgment a receiver would send for this message, with CR terminators.
-    let ack = Memo::new(move |_| {
-        if text.with(String::len) > MAX_TEXT {
-            return None;
-        }
-        checks.with(|checks| {
-            text.with(|text| acknowledgment(text, selected.get(), checks, &hl7_now()))
-        })
-    });
-    let copy_report = move |json: bool| {
-        let report = checks.with_untracked(|checks| {
-            text.with_untracked(|text| report_text(text, selected.get_untracked(), checks, json))
-        });
-        copy_to_clipboard(report);
-    };
-    view! {
-        <h2>"Findings " <span class="count">{move || report.with(Vec::len)}</span></h2>
-        <CheckOptions checks=checks/>
-        <div class="controls">
-            <button on:click=move |_| copy_report(false)>"Copy report"</button>
-            <button on:click=move |_| copy_report(true)>"Copy as JSON"</button>
-        </div>
-        <FindingList report=report select=select/>
-        <div class="ack">
-            <h3>"Acknowledgment"</h3>
-            <pre class="ack-text" aria-label="Acknowledgment">
-                {move || ack.get().unwrap_or_default().replace('\r', "\n")}
-            </pre>
-            <button on:click=move |_| copy_to_clipboard(ack.get().unwrap_or_default())>
-                "Copy the ACK"
-            </button>
-        </div>
-    }
-}
-
-/// Findings grouped by severity (errors, warnings, notes), each with its place, which selects
-/// it in the raw view.
-#[component]
-pub(crate) fn FindingList(
-    #[prop(into)] report: Signal<Vec<FindingRow>>,
-    select: Callback<(usize, usize)>,
-) -> impl IntoView {
-    let group = move |severity: &'static str, title: &'static str| {
-        let rows = move || {
-            report.with(|r| {
-                r.iter()
-                    .filter(|f| f.severity == severity)
-                    .cloned()
-                    .collect::<Vec<_>>()
-            })
-        };
-        move || {
-            let rows = rows();
-            (!rows.is_empty()).then(|| {
-                view! {
-                    <h3 class=format!("group {severity}")>
-                        {title} " " <span class="count">{rows.len()}</span>
-                    </h3>
-                    <ul class="findings" aria-label=title>
-                        {rows
-                            .into_iter()
-                            .map(|f| {
-                                let span = f.span;
-                                view! {
-                                    <li class=format!("finding {}", f.severity)>
-                                        <span class="severity">{f.severity}</span>
-                                        <button
-                                            class="where link"
-                                            title="Select it in the message"
-                                            on:click=move |_| select.run(span)
-                                        >
-                                            {format!("{}:{}", f.line, f.column)}
-                                            {(!f.path.is_empty()).then(|| format!(" {}", f.path))}
-                                        </button>
-                                        <span class="message">{f.message}</span>
-                                        <span class="rule">{f.rule}</span>
-                                    </li>
-                                }
-                            })
-                            .collect_view()}
-                    </ul>
-                }
-            })
-        }
-    };
-    view! {
-        {move || {
-            report
-                .with(Vec::is_empty)
-                .then(|| view! { <p class="hint">"No findings: the message is valid."</p> })
-        }}
-        {group("error", "Errors")}
-        {group("warning", "Warnings")}
-        {group("info", "Notes")}
     }
 }

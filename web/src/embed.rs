@@ -8,9 +8,10 @@ use leptos::tachys::view::any_view::AnyViewState;
 use pipehat_dict::Version;
 use wasm_bindgen::prelude::*;
 
-use crate::app::{FindingList, Structure};
 use crate::editor::{LINE_HEIGHT, Raw, RawView};
+use crate::findings::FindingList;
 use crate::model::{Checks, byte_offset, caret, findings, line_starts, message_view};
+use crate::structure::Structure;
 
 /// A viewer mounted into an element: unmounted, and its memory freed, by `free()` (which the
 /// custom element calls when it leaves the page).

@@ -6,11 +6,15 @@
 
 mod anonymize;
 mod app;
+mod browser;
 mod compare;
 mod editor;
 mod embed;
+mod findings;
 mod messages;
 mod model;
+mod structure;
+mod tabs;
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
