@@ -268,60 +268,6 @@ impl<'a> Segment<'a> {
     }
 }
 
-impl<'a> Segment<'a> {
-    /// The most specific element at byte `offset` — a caret position: an element spanning
-    /// `start..end` holds offsets `start..=end`, so a caret right after a value still names
-    /// it — with its field, repetition, component and subcomponent numbers. A level is named
-    /// only where the element has more than one part there (`PID-5.1` in `DOE^JOHN`, `PID-1` in
-    /// `1`). `None` if the offset is outside the segment.
-    pub(crate) fn locate(&self, offset: usize) -> Option<(Element<'a>, [Option<usize>; 4])> {
-        if !holds(self.span(), offset) {
-            return None;
-        }
-        let fields: Vec<_> = self.fields().collect();
-        let Some((f, field)) = pick(&fields, Field::span, offset) else {
-            return Some((Element::Segment(*self), [None; 4]));
-        };
-        let mut numbers = [Some(f), None, None, None];
-        let mut element = Element::Field(field);
-        let repetitions: Vec<_> = field.repetitions().collect();
-        let (r, repetition) = pick(&repetitions, Repetition::span, offset)?;
-        if repetitions.len() > 1 {
-            numbers[1] = Some(r);
-            element = Element::Repetition(repetition);
-        }
-        let components: Vec<_> = repetition.components().collect();
-        let (c, component) = pick(&components, Component::span, offset)?;
-        if components.len() > 1 {
-            numbers[1..3].copy_from_slice(&[Some(r), Some(c)]);
-            element = Element::Component(component);
-        }
-        let subcomponents: Vec<_> = component.subcomponents().collect();
-        let (n, subcomponent) = pick(&subcomponents, Subcomponent::span, offset)?;
-        if subcomponents.len() > 1 {
-            numbers[1..4].copy_from_slice(&[Some(r), Some(c), Some(n)]);
-            element = Element::Subcomponent(subcomponent);
-        }
-        Some((element, numbers))
-    }
-}
-
-/// Whether a caret at `offset` is in `span` (its end included).
-fn holds(span: Span, offset: usize) -> bool {
-    span.start <= offset && offset <= span.end
-}
-
-/// The last sibling holding `offset` and its 1-based number. Siblings touch only at MSH-1 and
-/// MSH-2, where the shared offset is MSH-2's first byte, so the last one is right.
-fn pick<T: Copy>(items: &[T], span: impl Fn(&T) -> Span, offset: usize) -> Option<(usize, T)> {
-    items
-        .iter()
-        .enumerate()
-        .rev()
-        .find(|(_, item)| holds(span(item), offset))
-        .map(|(i, item)| (i + 1, *item))
-}
-
 /// Any element of a segment: what a [`Path`] names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Element<'a> {

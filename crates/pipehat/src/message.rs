@@ -293,24 +293,36 @@ impl<'a> Message<'a> {
     /// ```
     #[must_use]
     pub fn path_at(&self, offset: usize) -> Option<(Path, Element<'a>)> {
-        let mut occurrences: Vec<(&[u8], usize)> = Vec::new();
-        for segment in self.segments() {
-            let id = segment.id();
-            let occurrence = match occurrences.iter_mut().find(|(seen, _)| *seen == id) {
-                Some((_, count)) => {
-                    *count += 1;
-                    *count
-                }
-                None => {
-                    occurrences.push((id, 1));
-                    1
-                }
-            };
-            if let Some((element, numbers)) = segment.locate(offset) {
-                return Some((Path::of(id, occurrence, numbers)?, element));
+        let holds = |span: crate::Span| span.start <= offset && offset <= span.end;
+        // The walk's values come in order and touch only at MSH-1 and MSH-2, whose shared
+        // offset is MSH-2's first byte: the last value holding the caret is the one.
+        let mut found = None;
+        for value in self.walk() {
+            if value.span().start > offset {
+                break;
+            }
+            if holds(value.span()) {
+                found = Some(value);
             }
         }
-        None
+        if let Some(value) = found {
+            let path = value.path()?;
+            return Some((path, self.get(&path)?));
+        }
+        // In no value: in a segment's id, or a segment without fields.
+        let (index, segment) = self
+            .segments()
+            .enumerate()
+            .find(|(_, segment)| holds(segment.span()))?;
+        let occurrence = self
+            .segments()
+            .take(index + 1)
+            .filter(|s| s.id() == segment.id())
+            .count();
+        Some((
+            Path::of(segment.id(), occurrence, [None; 4])?,
+            Element::Segment(segment),
+        ))
     }
 }
 
