@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { accessSync, constants, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { PipehatError, ack, anonymize, fromJSON, generateKey, get, profileFromXml, toJSON, validateAll } from './node.js';
+import { PipehatError, ack, anonymize, diff, fromJSON, generateKey, get, profileFromXml, toJSON, validateAll } from './node.js';
 
 const USAGE = `usage: pipehat <command> [options]
 
@@ -40,12 +40,16 @@ commands:
       --control-id ID      MSH-10 of the acknowledgment
   get PATH FILE… | -     the value PATH names (PID-5.1, OBX[2]-5) in every message, a line each
       --raw                as written (escapes kept) instead of decoded
+  diff A B               compare two files message by message, value by value (segments by id
+                         and occurrence, values decoded); exit 1 when they differ, like diff
+      --format F           text (default: one line per difference) or json
+      --same               list the values that do not differ too
 
   Input files are bytes: each message is read in the character set its MSH-18 names (empty:
   UTF-8; 8859/1: ISO 8859-1), and what is written for bytes (anonymized files, ACKs, from-json)
   stays in the message's own set. Values printed (get, to-json, findings) are UTF-8.
 
-  validate, anonymize, to-json, ack and get also take
+  validate, anonymize, to-json, ack, get and diff also take
       --max-segments N     read at most N segments per message (default 100000)
       --max-messages N     read at most N messages per input (default 10000000)
   An input with no readable message (empty, blank, not HL7), or one a limit stopped reading,
@@ -55,7 +59,8 @@ commands:
   --help                 print this help
 
 exit codes: 0 success; 1 validate found errors (or an input or messages that cannot be read),
-or get found a message without the path; 2 bad usage or unreadable input.`;
+get found a message without the path, or diff found differences; 2 bad usage or unreadable
+input.`;
 
 /** Bad usage or input: reported in one line, exit code 2. */
 class UsageError extends Error {}
@@ -92,6 +97,7 @@ function main(argv) {
   if (command === 'from-json') return fromJsonCommand(rest);
   if (command === 'ack') return ackCommand(rest);
   if (command === 'get') return getCommand(rest);
+  if (command === 'diff') return diffCommand(rest);
   throw new UsageError(`unknown command '${command}' (try: pipehat --help)`);
 }
 
@@ -374,6 +380,48 @@ function getCommand(args) {
     }
   }
   return missing > 0 ? 1 : 0;
+}
+
+function diffCommand(args) {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { format: { type: 'string', default: 'text' }, same: { type: 'boolean', default: false }, ...LIMIT_FLAGS },
+  });
+  if (positionals.length !== 2) throw new UsageError('diff: give two files (one of them may be -)');
+  if (!['text', 'json'].includes(values.format)) throw new UsageError(`--format must be text or json, not '${values.format}'`);
+  if (positionals[0] === '-' && positionals[1] === '-') throw new UsageError('diff: only one of the two files can be standard input');
+  const [a, b] = positionals.map(readInput);
+  let result;
+  try {
+    result = diff(a, b, { same: values.same, ...limitsOf(values) });
+  } catch (error) {
+    // The message says which side: "A: …" or "B: …".
+    const side = error.message.startsWith('B: ') ? 1 : 0;
+    const name = positionals[side] === '-' ? '<stdin>' : positionals[side];
+    throw new UsageError(`${name}: ${error.message.replace(/^[AB]: /, '')}`);
+  }
+  if (values.format === 'json') {
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } else {
+    const quoted = (value) => JSON.stringify(value);
+    const several = result.messages.length > 1;
+    let out = '';
+    for (const { message, rows } of result.messages) {
+      if (several && rows.length > 0) out += `message ${message}:\n`;
+      for (const row of rows) {
+        const indent = several ? '  ' : '';
+        if (row.status === 'changed') out += `${indent}${row.path}: ${quoted(row.a)} → ${quoted(row.b)}\n`;
+        else if (row.status === 'only-a') out += `${indent}${row.path}: only in A: ${quoted(row.a)}\n`;
+        else if (row.status === 'only-b') out += `${indent}${row.path}: only in B: ${quoted(row.b)}\n`;
+        else out += `${indent}${row.path}: same: ${quoted(row.a)}\n`;
+      }
+    }
+    const n = result.differences;
+    out += n === 0 ? 'no differences\n' : `${n} difference${n === 1 ? '' : 's'}\n`;
+    process.stdout.write(out);
+  }
+  return result.differences > 0 ? 1 : 0;
 }
 
 function readText(name) {

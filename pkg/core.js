@@ -278,6 +278,7 @@ const ANONYMIZE = object({
 const TO_JSON = object({ lossless: BOOLEAN, names: BOOLEAN, version: STRING, limits: LIMITS });
 const ACK = object({ code: oneOf(['AA', 'AE', 'AR', 'CA', 'CE', 'CR'], 'an acknowledgment code'), controlId: STRING, timestamp: STRING, limits: LIMITS });
 const GET = object({ raw: BOOLEAN, limits: LIMITS });
+const DIFF = object({ same: BOOLEAN, limits: LIMITS });
 const RAW = object({ raw: BOOLEAN });
 const PARSE = object({ limits: LIMITS });
 
@@ -424,6 +425,26 @@ export function get(input, path, options) {
 }
 
 /** Now as HL7 writes it: YYYYMMDDHHMMSS+ZZZZ, local time. */
+/**
+ * Compares two inputs message by message (message 1 of A with message 1 of B…), value by
+ * value: segments meet by id and occurrence, values by field, repetition, component and
+ * subcomponent, decoded. Returns how many places differ and, for each pair, the rows that
+ * differ (every row with `same: true`).
+ * @param {string | Uint8Array} a a string is text; bytes are read by each message's MSH-18
+ * @param {string | Uint8Array} b
+ * @param {import('./index.d.ts').DiffOptions} [options]
+ * @returns {import('./index.d.ts').Diff}
+ */
+export function diff(a, b, options) {
+  assertReady();
+  checkInput('diff', a);
+  checkInput('diff', b);
+  const { same = false, ...rest } = checkOptions('diff', options, DIFF);
+  const text = isText(b) ? b : undefined;
+  const bytes = isText(b) ? undefined : b;
+  return guard(() => bindings.diff(toInput(a), isText(a), text, bytes, same, rest));
+}
+
 function hl7Now() {
   const now = new Date();
   const pad = (n, width = 2) => String(Math.abs(n)).padStart(width, '0');

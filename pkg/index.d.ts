@@ -398,6 +398,42 @@ export function ack(input: string, options?: AckOptions | null): string[];
 export function ack(input: Uint8Array, options?: AckOptions | null): Uint8Array[];
 export function ack(input: Input, options?: AckOptions | null): string[] | Uint8Array[];
 
+/** Options of {@link diff}. */
+export interface DiffOptions {
+  /** Keep the rows that do not differ too (status `same`). */
+  same?: boolean;
+  /** Parser limits, for both inputs. */
+  limits?: Limits;
+}
+
+/** One place either message has a value at. */
+export interface DiffRow {
+  /** Where: `PID-5.1`, `OBX[2]-5` (as specific as the more specific side). */
+  path: string;
+  status: 'same' | 'changed' | 'only-a' | 'only-b';
+  /** A's value, decoded (`""` for the HL7 null); absent where A has none. */
+  a?: string;
+  /** B's value; absent where B has none. */
+  b?: string;
+}
+
+/** Two inputs compared. */
+export interface Diff {
+  /** How many places differ, over every message. */
+  differences: number;
+  /** Message 1 of A with message 1 of B, and so on; a message only one input has is compared with nothing. */
+  messages: { message: number; differences: number; rows: DiffRow[] }[];
+}
+
+/**
+ * Compares two inputs message by message, value by value: segments meet by id and occurrence
+ * (`OBX[2]` with `OBX[2]`), values by field, repetition, component and subcomponent, compared
+ * decoded (`\T\` is `&`); an empty value is no value, the HL7 null `""` is one. Throws
+ * (`input`, the message starting with `A:` or `B:`) when an input has no readable message, or
+ * one that cannot be read.
+ */
+export function diff(a: Input, b: Input, options?: DiffOptions | null): Diff;
+
 /** Options of {@link get}. */
 export interface GetOptions {
   /** The value as written (escapes kept) instead of decoded. */

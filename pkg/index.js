@@ -2,7 +2,7 @@
 import instantiate from './gen/pipehat.js';
 import { markReady } from './core.js';
 
-export { PipehatError, ack, anonymize, describe, fromJSON, generateKey, get, parse, parseFile, parseMany, profileFromXml, segments, toJSON, validate, validateAll } from './core.js';
+export { PipehatError, ack, anonymize, describe, diff, fromJSON, generateKey, get, parse, parseFile, parseMany, profileFromXml, segments, toJSON, validate, validateAll } from './core.js';
 
 let initialising;
 

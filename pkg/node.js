@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { initSync } from './gen/pipehat.js';
 import { markReady } from './core.js';
 
-export { PipehatError, ack, anonymize, describe, fromJSON, generateKey, get, parse, parseFile, parseMany, profileFromXml, segments, toJSON, validate, validateAll } from './core.js';
+export { PipehatError, ack, anonymize, describe, diff, fromJSON, generateKey, get, parse, parseFile, parseMany, profileFromXml, segments, toJSON, validate, validateAll } from './core.js';
 
 initSync({ module: readFileSync(new URL('./gen/pipehat_bg.wasm', import.meta.url)) });
 markReady();

@@ -23,7 +23,7 @@ test('CommonJS: require() gives the same synchronous API (Node 20.19+ loads the 
   const result = node(['-e', script], MESSAGE);
   assert.equal(result.status, 0, result.stderr);
   const out = JSON.parse(result.stdout);
-  assert.deepEqual(out.keys, ['PipehatError', 'ack', 'anonymize', 'describe', 'fromJSON', 'generateKey', 'get', 'init', 'parse', 'parseFile', 'parseMany', 'profileFromXml', 'segments', 'toJSON', 'validate', 'validateAll']);
+  assert.deepEqual(out.keys, ['PipehatError', 'ack', 'anonymize', 'describe', 'diff', 'fromJSON', 'generateKey', 'get', 'init', 'parse', 'parseFile', 'parseMany', 'profileFromXml', 'segments', 'toJSON', 'validate', 'validateAll']);
   assert.equal(out.valid, true);
   assert.deepEqual(out.name, ['DOE']);
 });

@@ -16,6 +16,7 @@
 mod ack;
 mod anonymize;
 mod describe;
+mod diff;
 mod failure;
 mod get;
 mod handles;
@@ -30,6 +31,7 @@ mod validate;
 pub use ack::{ack_all, acks_of};
 pub use anonymize::{AnonymizedInfo, anonymize, anonymize_input};
 pub use describe::{DescriptionInfo, ElementInfo, describe, describe_path};
+pub use diff::{DiffInfo, DiffRowInfo, MessageDiffInfo, diff, diff_inputs};
 pub use failure::{Failure, Unreadable, check_file, no_message_reason, show_start};
 pub use get::get_all;
 pub use handles::{HandleFile, HandleMessage, parse_many};

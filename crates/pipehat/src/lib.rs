@@ -37,6 +37,7 @@ mod ack;
 pub mod charset;
 mod delimiters;
 mod diagnostic;
+pub mod diff;
 mod edit;
 mod elements;
 mod error;
