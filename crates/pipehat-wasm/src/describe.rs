@@ -4,7 +4,7 @@
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::failure::fail;
+use crate::failure::Failure;
 use crate::to_js;
 
 /// A field or component definition as handed to JavaScript.
@@ -75,22 +75,26 @@ pub struct DescriptionInfo {
 
 /// Describes `path` in `version` (MSH-12 as written; the newest version when absent).
 ///
+/// # Errors
+/// A [`Failure`] with code `path` for a path that cannot be read, `version` for a version that
+/// names none.
+///
 /// ```
 /// let d = pipehat_wasm::describe_path("PID-11.5", Some("2.5.1")).unwrap();
 /// assert_eq!(d.label, "Patient Address / Zip or Postal Code");
 /// assert!(pipehat_wasm::describe_path("PID-", None).is_err());
 /// ```
-pub fn describe_path(path: &str, version: Option<&str>) -> Result<DescriptionInfo, String> {
+pub fn describe_path(path: &str, version: Option<&str>) -> Result<DescriptionInfo, Failure> {
     let path: pipehat::Path = path
         .parse()
-        .map_err(|e: pipehat::PathError| e.to_string())?;
+        .map_err(|e: pipehat::PathError| Failure::new("path", e.to_string()))?;
     let resolution = match version {
         None => pipehat_dict::Resolution {
             version: pipehat_dict::Version::LATEST,
             note: None,
         },
         Some(text) => pipehat_dict::Version::resolve(text)
-            .ok_or_else(|| format!("'{text}' names no HL7 v2 version"))?,
+            .ok_or_else(|| Failure::new("version", format!("'{text}' names no HL7 v2 version")))?,
     };
     let description = resolution.version.describe(&path);
     Ok(DescriptionInfo {
@@ -109,15 +113,7 @@ pub fn describe_path(path: &str, version: Option<&str>) -> Result<DescriptionInf
 /// `describe(path, version)`: names and types from the HL7 dictionary for a path.
 #[wasm_bindgen(unchecked_return_type = "Description")]
 pub fn describe(path: &str, version: Option<String>) -> Result<JsValue, JsError> {
-    let description = describe_path(path, version.as_deref()).map_err(|e| {
-        let code = if e.contains("names no HL7 v2 version") {
-            "version"
-        } else {
-            "path"
-        };
-        fail(code, e)
-    })?;
-    to_js(&description)
+    to_js(&describe_path(path, version.as_deref())?)
 }
 
 /// The dictionary version for a message: `version` when given, else its MSH-12, else the latest.

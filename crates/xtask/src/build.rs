@@ -19,9 +19,10 @@ impl fmt::Display for Sizes {
         let kb = |bytes: u64| bytes as f64 / 1000.0;
         write!(
             f,
-            "{:.1} KB raw, {:.1} KB gzip",
+            "{:.1} KB raw, {:.1} KB gzip ({} bytes)",
             kb(self.raw),
-            kb(self.gzip)
+            kb(self.gzip),
+            self.gzip
         )
     }
 }
@@ -72,8 +73,18 @@ pub fn pkg() -> Result<Sizes, String> {
         .arg(&bindgen_wasm))?;
     let sizes = sizes(&bindgen_wasm)?;
     println!("pkg/gen/pipehat_bg.wasm: {sizes}");
+    if sizes.gzip > PKG_GZIP_BUDGET {
+        return Err(format!(
+            "pkg/gen/pipehat_bg.wasm is {} bytes gzipped, over its budget of {PKG_GZIP_BUDGET} \
+             (what every page and Node process using the package loads)",
+            sizes.gzip
+        ));
+    }
     Ok(sizes)
 }
+
+/// The npm package's wasm budget, gzipped (issue 7): 400 KB.
+const PKG_GZIP_BUDGET: u64 = 400_000;
 
 /// The viewer: `trunk build --release` into `dist/` (size-optimised `wasm-release` profile,
 /// `wasm-opt -Oz`).
