@@ -33,12 +33,14 @@ mod describe;
 #[rustfmt::skip]
 #[allow(clippy::all)]
 mod generated;
+pub mod tree;
 mod version;
 
 use data::{NO_VERSION, USAGES, VersionData, data, find, slice, string};
 
 pub use custom::{CustomElement, CustomSegment, Dictionary};
 pub use describe::Description;
+pub use tree::MessageTree;
 pub use version::{Resolution, UnknownVersion, Version};
 
 /// How an element is used, as the standard's "optionality" column says (HL7 table 0 "Opt").
@@ -541,6 +543,27 @@ impl Version {
     /// Every trigger event of the version, by message type and event.
     pub fn events(self) -> impl ExactSizeIterator<Item = Event> {
         self.data().events.iter().map(|entry| event(*entry))
+    }
+
+    /// The structure of `message` in this version: the one MSH-9.3 names, if this version has
+    /// it; else that of MSH-9.1 and MSH-9.2 ([`Version::structure_for`]).
+    #[must_use]
+    pub fn structure_of(self, message: &pipehat::Message<'_>) -> Option<Structure> {
+        let msh9 = |component| {
+            let path = pipehat::Path::new("MSH", 1, &[9, 1, component]).expect("a fixed path");
+            message
+                .get(&path)
+                .map(|value| value.text().into_owned())
+                .unwrap_or_default()
+        };
+        let named = msh9(3);
+        if let Some(structure) = (!named.is_empty())
+            .then(|| self.structure(&named))
+            .flatten()
+        {
+            return Some(structure);
+        }
+        self.structure_for(&msh9(1), &msh9(2))
     }
 
     /// The structure a message with MSH-9 `message_type^trigger_event` uses, by the version's

@@ -33,7 +33,6 @@ mod profile;
 mod report;
 mod rules;
 mod run;
-mod structure;
 mod types;
 mod validator;
 mod walk;

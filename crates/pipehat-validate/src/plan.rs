@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use pipehat_dict::{ElementDef, SegmentDef, Structure, TableDef, Version};
 
-use crate::structure::Node;
+use pipehat_dict::tree::StructureTree;
 
 /// Beyond this many entries a map stops growing: input with endless distinct segment ids or
 /// data type names is checked without caching them.
@@ -210,7 +210,7 @@ pub(crate) struct VersionPlans {
     table_slots: Vec<u32>,
     tables: Vec<Option<TablePlan>>,
     /// Message structures as trees, by id.
-    structures: FxMap<&'static str, Arc<Node>>,
+    structures: FxMap<&'static str, Arc<StructureTree>>,
     /// Labels ("Patient Name / Family Name") by segment id, field, component, subcomponent.
     labels: FxMap<([u8; 3], usize, usize, usize), Box<str>>,
 }
@@ -324,11 +324,11 @@ impl VersionPlans {
     }
 
     /// A message structure of the version as a tree.
-    pub(crate) fn structure(&mut self, structure: &Structure) -> Arc<Node> {
+    pub(crate) fn structure(&mut self, structure: &Structure) -> Arc<StructureTree> {
         if let Some(root) = self.structures.get(structure.id) {
             return root.clone();
         }
-        let root = Arc::new(Node::root(structure));
+        let root = Arc::new(StructureTree::new(structure));
         if self.structures.len() < MAX_ENTRIES {
             self.structures.insert(structure.id, root.clone());
         }

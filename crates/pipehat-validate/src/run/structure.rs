@@ -1,4 +1,5 @@
-//! The message's segments against its structure: the matcher's problems (`crate::structure`)
+//! The message's segments against its structure: the message tree's problems
+//! ([`pipehat_dict::tree`])
 //! as findings — segments and groups missing, out of order, unexpected or repeated too often.
 
 use std::borrow::Cow;
@@ -7,7 +8,7 @@ use pipehat::Segment;
 
 use super::Run;
 use crate::location::At;
-use crate::structure;
+use pipehat_dict::tree::{Kind, Problem};
 
 impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
     pub(super) fn check_structure(&mut self, segments: &[Segment<'a>]) {
@@ -26,9 +27,9 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
                 .get(index)
                 .map_or(pipehat::Span::new(end, end), |s| s.span())
         };
-        for problem in structure::check(&root, &id_refs) {
+        for problem in root.problems(&id_refs) {
             match problem {
-                structure::Problem::Missing {
+                Problem::Missing {
                     kind,
                     name,
                     group,
@@ -36,7 +37,7 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
                 } => {
                     let span = segment_span(before);
                     let span = pipehat::Span::new(span.start, span.start);
-                    let (rule, message) = if kind != "segment" {
+                    let (rule, message) = if kind != Kind::Segment {
                         (
                             "structure.group-missing",
                             format!("{group}: required group {name} is missing"),
@@ -58,7 +59,7 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
                         None,
                     );
                 }
-                structure::Problem::TooMany {
+                Problem::TooMany {
                     index,
                     kind,
                     name,
@@ -66,7 +67,8 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
                     group,
                 } => {
                     let message = format!(
-                        "{group}: {kind} {name} occurs more than {max} time{}",
+                        "{group}: {} {name} occurs more than {max} time{}",
+                        kind.as_str(),
                         if max == 1 { "" } else { "s" }
                     );
                     let at = At {
@@ -76,7 +78,7 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
                     };
                     self.report("structure.too-many", at, message, None);
                 }
-                structure::Problem::OutOfOrder { index } => {
+                Problem::OutOfOrder { index } => {
                     let message = format!(
                         "segment {} is out of order: {} does not have it at this place",
                         id_refs[index], structure.id
@@ -88,7 +90,7 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
                     };
                     self.report("structure.segment-out-of-order", at, message, None);
                 }
-                structure::Problem::Unexpected { index } => {
+                Problem::Unexpected { index } => {
                     let message =
                         format!("segment {} is not part of {}", id_refs[index], structure.id);
                     let at = At {
@@ -98,6 +100,8 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
                     };
                     self.report("structure.segment-unexpected", at, message, None);
                 }
+                // Kinds added later are reported once this crate knows them.
+                _ => {}
             }
         }
     }

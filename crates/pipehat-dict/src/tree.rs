@@ -1,0 +1,817 @@
+//! The message tree: a message's segments placed in the groups of its structure.
+//!
+//! A structure (`ORU_R01`) is a tree of segments, groups (`PATIENT_RESULT`, `ORDER_OBSERVATION`,
+//! `OBSERVATION`), repetitions and choices. [`MessageTree`] matches a message's segments against
+//! it once, the way a receiver reads a message — each segment at the nearest place ahead that
+//! accepts it: repeating the current element, moving on in the current group, entering a group
+//! that can start with it, or leaving groups for an enclosing one — and says where each segment
+//! is (which instance of which group) and what did not fit ([`Problem`]: what validation
+//! reports). Conversion to FHIR reads an ORU by order group this way.
+//!
+//! ```
+//! use pipehat::Message;
+//! use pipehat_dict::{MessageTree, Version};
+//!
+//! let message = Message::parse(
+//!     b"MSH|^~\\&|LAB|HOSP|||20261122||ORU^R01|1|P|2.5.1\rPID|1||7\r\
+//!       OBR|1|||CBC\rOBX|1|NM|718-7||13.5\rOBR|2|||BMP\rOBX|1|NM|2345-7||5.1\rOBX|2|NM|2951-2||140\r",
+//! )?;
+//! let tree = MessageTree::of(&message, Version::V2_5_1).unwrap();
+//! assert_eq!(tree.structure(), "ORU_R01");
+//! let places: Vec<String> = tree.placements().iter().flatten().map(ToString::to_string).collect();
+//! assert_eq!(places[6], "PATIENT_RESULT[1]/ORDER_OBSERVATION[2]/OBSERVATION[2]/OBX");
+//! // Group paths in `get`: the OBX of the second observation of the second order.
+//! let value = tree.get(&message, "PATIENT_RESULT/ORDER_OBSERVATION[2]/OBSERVATION[2]/OBX-5")?;
+//! assert_eq!(value.map(|v| v.text().into_owned()).as_deref(), Some("140"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use core::fmt;
+
+use pipehat::{Element, Message, Path};
+
+use crate::{Structure, StructureElement, Version};
+
+/// A structure as a tree, ready to match messages against (build it once per structure).
+#[derive(Debug, Clone)]
+pub struct StructureTree {
+    root: Node,
+}
+
+#[derive(Debug, Clone)]
+struct Node {
+    name: &'static str,
+    min: u32,
+    max: Option<u32>,
+    /// `None` for a segment.
+    children: Option<Vec<Node>>,
+    /// For a group: the segment ids it can start with.
+    first: Vec<&'static str>,
+    /// A choice: an instance is exactly one of its children.
+    choice: bool,
+}
+
+impl StructureTree {
+    /// The tree of `structure`.
+    #[must_use]
+    pub fn new(structure: &Structure) -> StructureTree {
+        let children: Vec<Node> = structure.elements().map(Node::from_element).collect();
+        let mut root = Node {
+            name: structure.id,
+            min: 1,
+            max: Some(1),
+            children: Some(children),
+            first: Vec::new(),
+            choice: false,
+        };
+        root.first = first_set(root.children.as_deref().unwrap_or(&[]), false);
+        StructureTree { root }
+    }
+
+    /// The structure's id (`ORU_R01`).
+    #[must_use]
+    pub fn id(&self) -> &'static str {
+        self.root.name
+    }
+
+    /// Places segment ids (a message's, in order) in the tree.
+    #[must_use]
+    pub fn place(&self, ids: &[&str]) -> Placed {
+        self.run::<true>(ids)
+    }
+
+    /// What of segment ids (a message's, in order) does not fit the tree: [`StructureTree::place`]'s
+    /// problems, without recording where each segment is (what validation needs).
+    #[must_use]
+    pub fn problems(&self, ids: &[&str]) -> Vec<Problem> {
+        self.run::<false>(ids).problems
+    }
+
+    fn run<const RECORD: bool>(&self, ids: &[&str]) -> Placed {
+        let mut matcher = Matcher::<RECORD> {
+            stack: vec![Frame::new(&self.root, 1)],
+            problems: Vec::new(),
+            placements: Vec::with_capacity(if RECORD { ids.len() } else { 0 }),
+        };
+        for (index, id) in ids.iter().enumerate() {
+            matcher.place(&self.root, index, id);
+        }
+        while matcher.stack.len() > 1 {
+            matcher.close_top(ids.len());
+        }
+        let top = matcher.stack.pop().expect("the root frame");
+        matcher.report_range_of(
+            &top,
+            top.current.map_or(0, |c| c + 1),
+            top.seen.len(),
+            ids.len(),
+        );
+        Placed {
+            placements: matcher.placements,
+            problems: matcher.problems,
+        }
+    }
+}
+
+impl Node {
+    fn from_element(element: StructureElement) -> Node {
+        if !element.is_group() {
+            return Node {
+                name: element.name,
+                min: element.min,
+                max: element.max,
+                children: None,
+                first: Vec::new(),
+                choice: false,
+            };
+        }
+        let children: Vec<Node> = element.children().map(Node::from_element).collect();
+        let first = first_set(&children, element.is_choice());
+        Node {
+            name: element.name,
+            min: element.min,
+            max: element.max,
+            children: Some(children),
+            first,
+            choice: element.is_choice(),
+        }
+    }
+
+    fn accepts(&self, id: &str) -> bool {
+        match self.children {
+            None => self.name == id,
+            Some(_) => self.first.contains(&id),
+        }
+    }
+
+    fn contains(&self, id: &str) -> bool {
+        match &self.children {
+            None => self.name == id,
+            Some(children) => children.iter().any(|c| c.contains(id)),
+        }
+    }
+
+    fn kind(&self) -> Kind {
+        match (&self.children, self.choice) {
+            (None, _) => Kind::Segment,
+            (Some(_), false) => Kind::Group,
+            (Some(_), true) => Kind::Choice,
+        }
+    }
+
+    /// How a problem names it: `PV1`, `ORDER_OBSERVATION`, or for a choice `one of OBR, RQD`.
+    fn label(&self) -> String {
+        if !self.choice {
+            return self.name.to_owned();
+        }
+        let names: Vec<&str> = self.children.iter().flatten().map(|c| c.name).collect();
+        format!("one of {}", names.join(", "))
+    }
+}
+
+/// The segments a sequence of elements can start with: each element's, up to the first
+/// required one; for a choice, every element's.
+fn first_set(children: &[Node], choice: bool) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    for child in children {
+        match &child.children {
+            None => out.push(child.name),
+            Some(_) => out.extend(child.first.iter().copied()),
+        }
+        if child.min > 0 && !choice {
+            break;
+        }
+    }
+    out
+}
+
+/// What a structure element is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// A segment.
+    Segment,
+    /// A group of segments and groups.
+    Group,
+    /// A choice: one of its elements.
+    Choice,
+}
+
+impl Kind {
+    /// `segment`, `group` or `choice`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Segment => "segment",
+            Kind::Group => "group",
+            Kind::Choice => "choice",
+        }
+    }
+}
+
+/// What did not fit the structure, in message order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Problem {
+    /// A required segment, group or choice was not there, before segment `before` (the segment
+    /// count at the end of the message).
+    Missing {
+        /// What is missing.
+        kind: Kind,
+        /// Its name (`PV1`, `ORDER_OBSERVATION`, `one of OBR, RQD`).
+        name: String,
+        /// The group it was missing from (`PATIENT_RESULT/ORDER_OBSERVATION`; the structure id
+        /// at the top level).
+        group: String,
+        /// The segment it was expected before.
+        before: usize,
+    },
+    /// Segment `index` is one more of an element than it allows.
+    TooMany {
+        /// The segment.
+        index: usize,
+        /// What repeated.
+        kind: Kind,
+        /// Its name.
+        name: String,
+        /// How many it allows.
+        max: u32,
+        /// The group it is in.
+        group: String,
+    },
+    /// The structure has segment `index`, but not at any place ahead.
+    OutOfOrder {
+        /// The segment.
+        index: usize,
+    },
+    /// The structure does not have segment `index` (Z-segments are allowed anywhere).
+    Unexpected {
+        /// The segment.
+        index: usize,
+    },
+}
+
+/// One instance of a group a segment is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GroupInstance {
+    /// The group's name (`ORDER_OBSERVATION`).
+    pub name: &'static str,
+    /// Which instance in the enclosing group's instance, from 1.
+    pub instance: u32,
+}
+
+/// Where a segment is in the tree: the groups around it, outer first (choices, which are not
+/// groups, left out), and which repetition of its element in the innermost one it is.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Placement {
+    /// The groups around it, outer first; empty at the top level.
+    pub groups: Vec<GroupInstance>,
+    /// The segment id (`OBX`).
+    pub segment: &'static str,
+    /// Which repetition of the segment element in its group's instance, from 1 (`NTE[2]`).
+    pub repetition: u32,
+}
+
+impl fmt::Display for Placement {
+    /// `PATIENT_RESULT[1]/ORDER_OBSERVATION[2]/OBX`, `NTE[2]` for a second repetition.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for group in &self.groups {
+            write!(f, "{}[{}]/", group.name, group.instance)?;
+        }
+        f.write_str(self.segment)?;
+        if self.repetition != 1 {
+            write!(f, "[{}]", self.repetition)?;
+        }
+        Ok(())
+    }
+}
+
+/// Segment ids placed in a tree: each one's placement (`None` where it did not fit), and the
+/// problems.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placed {
+    /// One per segment, in order.
+    pub placements: Vec<Option<Placement>>,
+    /// What did not fit, in message order.
+    pub problems: Vec<Problem>,
+}
+
+/// A message's segments placed in its structure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageTree {
+    structure: &'static str,
+    placed: Placed,
+}
+
+impl MessageTree {
+    /// The tree of `message` in its structure in `version`: the one MSH-9.3 names, else the
+    /// structure of MSH-9.1 and MSH-9.2 ([`Version::structure_for`]); `None` when neither
+    /// names one.
+    #[must_use]
+    pub fn of(message: &Message<'_>, version: Version) -> Option<MessageTree> {
+        let structure = version.structure_of(message)?;
+        Some(MessageTree::new(&StructureTree::new(&structure), message))
+    }
+
+    /// The tree of `message` in `structure`.
+    #[must_use]
+    pub fn new(structure: &StructureTree, message: &Message<'_>) -> MessageTree {
+        let ids: Vec<String> = message
+            .segments()
+            .map(|s| String::from_utf8_lossy(s.id()).into_owned())
+            .collect();
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        MessageTree {
+            structure: structure.id(),
+            placed: structure.place(&ids),
+        }
+    }
+
+    /// The structure's id (`ORU_R01`).
+    #[must_use]
+    pub fn structure(&self) -> &'static str {
+        self.structure
+    }
+
+    /// Where each segment of the message is, in order; `None` for one that did not fit.
+    #[must_use]
+    pub fn placements(&self) -> &[Option<Placement>] {
+        &self.placed.placements
+    }
+
+    /// What did not fit the structure.
+    #[must_use]
+    pub fn problems(&self) -> &[Problem] {
+        &self.placed.problems
+    }
+
+    /// The segment a group path names, by its index in the message: `PATIENT_RESULT[1]/
+    /// ORDER_OBSERVATION[2]/OBX` (a missing `[n]` means 1), or HAPI's
+    /// `/PATIENT_RESULT/ORDER_OBSERVATION(1)/OBX` (0-based parentheses).
+    ///
+    /// # Errors
+    /// A path that cannot be read.
+    pub fn find(&self, path: &str) -> Result<Option<usize>, GroupPathError> {
+        let (wanted, segment) = group_path(path)?;
+        Ok(self.find_parsed(&wanted, &segment))
+    }
+
+    fn find_parsed(&self, groups: &[(String, u32)], segment: &Path) -> Option<usize> {
+        self.placements().iter().position(|placement| {
+            placement.as_ref().is_some_and(|p| {
+                p.segment.as_bytes() == segment.segment_id()
+                    && p.repetition as usize == segment.occurrence()
+                    && p.groups.len() == groups.len()
+                    && p.groups.iter().zip(groups).all(|(have, (name, instance))| {
+                        have.name == name && have.instance == *instance
+                    })
+            })
+        })
+    }
+
+    /// The element a group path names in `message` (the message this tree is of):
+    /// `PATIENT_RESULT/ORDER_OBSERVATION[2]/OBX[3]-5.1`, or HAPI's
+    /// `/PATIENT_RESULT/ORDER_OBSERVATION(1)/OBX(2)-5-1`.
+    ///
+    /// # Errors
+    /// A path that cannot be read.
+    pub fn get<'a>(
+        &self,
+        message: &Message<'a>,
+        path: &str,
+    ) -> Result<Option<Element<'a>>, GroupPathError> {
+        let (groups, segment) = group_path(path)?;
+        let Some(index) = self.find_parsed(&groups, &segment) else {
+            return Ok(None);
+        };
+        Ok(message
+            .segments()
+            .nth(index)
+            .and_then(|found| found.get(&segment)))
+    }
+}
+
+/// Why a group path could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupPathError(String);
+
+impl fmt::Display for GroupPathError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for GroupPathError {}
+
+/// Reads `GROUP[n]/GROUP[n]/SEG[n]-f.c` (or HAPI's `/GROUP(n0)/SEG(n0)-f-c`): the groups with
+/// their 1-based instances, and the segment part as a path (its occurrence: the repetition in
+/// the group).
+fn group_path(text: &str) -> Result<(Vec<(String, u32)>, Path), GroupPathError> {
+    let error = |why: &str| GroupPathError(format!("'{text}' is not a group path: {why}"));
+    let parts: Vec<&str> = text.trim_start_matches('/').split('/').collect();
+    let (segment, groups) = parts.split_last().ok_or_else(|| error("it is empty"))?;
+    let mut wanted = Vec::with_capacity(groups.len());
+    for group in groups {
+        let (name, instance) = match group.find(['[', '(']) {
+            None => (*group, 1),
+            Some(at) => {
+                let (close, base) = if group[at..].starts_with('[') {
+                    (']', 1)
+                } else {
+                    (')', 0)
+                };
+                let number = group[at + 1..]
+                    .strip_suffix(close)
+                    .and_then(|n| n.parse::<u32>().ok())
+                    .filter(|&n| n >= base)
+                    .ok_or_else(|| error(&format!("{group} has no readable instance number")))?;
+                (&group[..at], number + 1 - base)
+            }
+        };
+        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            return Err(error(&format!("'{name}' is not a group name")));
+        }
+        wanted.push((name.to_owned(), instance));
+    }
+    // HAPI's segment part is `OBX(2)-5-1`; a path reads it when it starts with `/`.
+    let segment: Path = if segment.contains('(') {
+        format!("/{segment}").parse()
+    } else {
+        segment.parse()
+    }
+    .map_err(|e: pipehat::PathError| error(&e.to_string()))?;
+    Ok((wanted, segment))
+}
+
+struct Frame<'s> {
+    node: &'s Node,
+    /// Which instance of its group this frame is, from 1.
+    instance: u32,
+    /// The child matched last, if any.
+    current: Option<usize>,
+    /// How many times each child occurred in this instance of the group.
+    seen: Vec<u32>,
+}
+
+impl<'s> Frame<'s> {
+    fn new(node: &'s Node, instance: u32) -> Self {
+        let len = node.children.as_ref().map_or(0, Vec::len);
+        Frame {
+            node,
+            instance,
+            current: None,
+            seen: vec![0; len],
+        }
+    }
+
+    fn children(&self) -> &'s [Node] {
+        self.node.children.as_deref().unwrap_or(&[])
+    }
+}
+
+/// The matcher; `RECORD`: whether it records each segment's placement.
+struct Matcher<'s, const RECORD: bool> {
+    stack: Vec<Frame<'s>>,
+    problems: Vec<Problem>,
+    placements: Vec<Option<Placement>>,
+}
+
+impl<'s, const RECORD: bool> Matcher<'s, RECORD> {
+    /// The group path of the first `depth` frames, without the structure id
+    /// (`PATIENT_RESULT/ORDER_OBSERVATION`); the structure id at the top level.
+    fn group_name_to(&self, depth: usize) -> String {
+        // A choice is not an HL7 group: the path names the groups around it.
+        let names: Vec<&str> = self.stack[1..depth]
+            .iter()
+            .filter(|f| !f.node.choice)
+            .map(|f| f.node.name)
+            .collect();
+        if names.is_empty() {
+            self.stack[0].node.name.to_owned()
+        } else {
+            names.join("/")
+        }
+    }
+
+    fn place(&mut self, root: &Node, index: usize, id: &str) {
+        let mut over_limit: Option<(usize, usize)> = None;
+        for level in (0..self.stack.len()).rev() {
+            let frame = &self.stack[level];
+            let children = frame.children();
+            if let Some(k) = frame.current {
+                let child = &children[k];
+                if child.accepts(id) {
+                    if child.max.is_none_or(|max| frame.seen[k] < max) {
+                        self.commit(level, k, index, id);
+                        return;
+                    }
+                    over_limit.get_or_insert((level, k));
+                }
+            }
+            // A choice holds one element: once it has one, only that one may repeat.
+            let start = match frame.current {
+                Some(_) if frame.node.choice => children.len(),
+                Some(k) => k + 1,
+                None => 0,
+            };
+            if let Some(j) = (start..children.len()).find(|&j| children[j].accepts(id)) {
+                self.commit(level, j, index, id);
+                return;
+            }
+        }
+        if RECORD {
+            self.placements.push(None);
+        }
+        if let Some((level, k)) = over_limit {
+            let node = &self.stack[level].children()[k];
+            let problem = Problem::TooMany {
+                index,
+                kind: node.kind(),
+                name: node.label(),
+                max: node.max.unwrap_or(0),
+                group: self.group_name_to(level + 1),
+            };
+            self.problems.push(problem);
+        } else if root.contains(id) {
+            self.problems.push(Problem::OutOfOrder { index });
+        } else if !id.starts_with('Z') {
+            self.problems.push(Problem::Unexpected { index });
+        }
+    }
+
+    /// Places the segment at child `j` of the frame at `level`, closing deeper frames.
+    fn commit(&mut self, level: usize, j: usize, index: usize, id: &str) {
+        while self.stack.len() > level + 1 {
+            self.close_top(index);
+        }
+        let frame = self.stack.last().expect("a frame at `level`");
+        let from = frame.current.map_or(0, |k| if k == j { j } else { k + 1 });
+        if from < j {
+            let top = self.stack.len() - 1;
+            self.report_range(top, from, j, index);
+        }
+        let frame = self.stack.last_mut().expect("a frame at `level`");
+        frame.current = Some(j);
+        frame.seen[j] += 1;
+        let (node, seen) = (&frame.children()[j], frame.seen[j]);
+        if node.children.is_some() {
+            self.enter(node, seen, id);
+        } else {
+            self.record(node.name, seen);
+        }
+    }
+
+    /// Opens instance `instance` of `group`, descending to the element that starts with `id`.
+    fn enter(&mut self, group: &'s Node, instance: u32, id: &str) {
+        let mut frame = Frame::new(group, instance);
+        let children = frame.children();
+        let Some(i) = children.iter().position(|c| c.accepts(id)) else {
+            // Not reached: a group accepts only what one of its elements starts with.
+            if RECORD {
+                self.record(id_name(group, id), 1);
+            }
+            return;
+        };
+        frame.current = Some(i);
+        frame.seen[i] = 1;
+        let child = &children[i];
+        self.stack.push(frame);
+        if child.children.is_some() {
+            self.enter(child, 1, id);
+        } else {
+            self.record(child.name, 1);
+        }
+    }
+
+    /// Records where the segment just placed is: the open groups (not choices), and its
+    /// repetition in the innermost.
+    fn record(&mut self, segment: &'static str, repetition: u32) {
+        if !RECORD {
+            return;
+        }
+        let groups = self.stack[1..]
+            .iter()
+            .filter(|frame| !frame.node.choice)
+            .map(|frame| GroupInstance {
+                name: frame.node.name,
+                instance: frame.instance,
+            })
+            .collect();
+        self.placements.push(Some(Placement {
+            groups,
+            segment,
+            repetition,
+        }));
+    }
+
+    /// Closes the innermost group instance, reporting its required elements that never came.
+    fn close_top(&mut self, before: usize) {
+        let frame = self.stack.last().expect("a frame to close");
+        let from = frame.current.map_or(0, |k| k + 1);
+        let top = self.stack.len() - 1;
+        self.report_range(top, from, frame.seen.len(), before);
+        self.stack.pop();
+    }
+
+    /// Reports required children `from..to` of the root frame, once popped.
+    fn report_range_of(&mut self, frame: &Frame<'s>, from: usize, to: usize, before: usize) {
+        if frame.node.choice {
+            return;
+        }
+        let group = frame.node.name.to_owned();
+        for i in from..to {
+            let child = &frame.children()[i];
+            if child.min > 0 && frame.seen[i] == 0 {
+                self.problems.push(Problem::Missing {
+                    kind: child.kind(),
+                    name: child.label(),
+                    group: group.clone(),
+                    before,
+                });
+            }
+        }
+    }
+
+    /// Reports required children `from..to` of the frame at `level` that were not seen.
+    fn report_range(&mut self, level: usize, from: usize, to: usize, before: usize) {
+        let frame = &self.stack[level];
+        if frame.node.choice {
+            return;
+        }
+        // The group's path, built only if something is missing (seldom).
+        let mut group: Option<String> = None;
+        let mut missing = Vec::new();
+        for i in from..to {
+            let child = &frame.children()[i];
+            if child.min > 0 && frame.seen[i] == 0 {
+                let group = group.get_or_insert_with(|| self.group_name_to(level + 1));
+                missing.push(Problem::Missing {
+                    kind: child.kind(),
+                    name: child.label(),
+                    group: group.clone(),
+                    before,
+                });
+            }
+        }
+        self.problems.extend(missing);
+    }
+}
+
+/// The name a segment is recorded under when a group accepted it but none of its elements
+/// does (cannot happen with a group's first set; kept total): the segment id's own name in
+/// the group, if any.
+fn id_name(group: &Node, id: &str) -> &'static str {
+    group
+        .children
+        .iter()
+        .flatten()
+        .find(|c| c.contains(id))
+        .map_or(group.name, |c| c.name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(structure: &str, ids: &str) -> Vec<Problem> {
+        let structure = Version::V2_5_1.structure(structure).expect("a structure");
+        let ids: Vec<&str> = ids.split_whitespace().collect();
+        StructureTree::new(&structure).place(&ids).problems
+    }
+
+    fn places(structure: &str, ids: &str) -> Vec<String> {
+        let structure = Version::V2_5_1.structure(structure).expect("a structure");
+        let ids: Vec<&str> = ids.split_whitespace().collect();
+        StructureTree::new(&structure)
+            .place(&ids)
+            .placements
+            .iter()
+            .map(|p| p.as_ref().map_or("-".to_owned(), ToString::to_string))
+            .collect()
+    }
+
+    #[test]
+    fn a_well_formed_oru_has_no_problems_and_every_segment_a_place() {
+        let ids = "MSH PID PV1 ORC OBR NTE OBX NTE OBX OBR OBX OBX PID OBR OBX";
+        assert_eq!(problems("ORU_R01", ids), []);
+        assert_eq!(
+            places("ORU_R01", ids),
+            [
+                "MSH",
+                "PATIENT_RESULT[1]/PATIENT[1]/PID",
+                "PATIENT_RESULT[1]/PATIENT[1]/VISIT[1]/PV1",
+                "PATIENT_RESULT[1]/ORDER_OBSERVATION[1]/ORC",
+                "PATIENT_RESULT[1]/ORDER_OBSERVATION[1]/OBR",
+                "PATIENT_RESULT[1]/ORDER_OBSERVATION[1]/NTE",
+                "PATIENT_RESULT[1]/ORDER_OBSERVATION[1]/OBSERVATION[1]/OBX",
+                "PATIENT_RESULT[1]/ORDER_OBSERVATION[1]/OBSERVATION[1]/NTE",
+                "PATIENT_RESULT[1]/ORDER_OBSERVATION[1]/OBSERVATION[2]/OBX",
+                "PATIENT_RESULT[1]/ORDER_OBSERVATION[2]/OBR",
+                "PATIENT_RESULT[1]/ORDER_OBSERVATION[2]/OBSERVATION[1]/OBX",
+                "PATIENT_RESULT[1]/ORDER_OBSERVATION[2]/OBSERVATION[2]/OBX",
+                "PATIENT_RESULT[2]/PATIENT[1]/PID",
+                "PATIENT_RESULT[2]/ORDER_OBSERVATION[1]/OBR",
+                "PATIENT_RESULT[2]/ORDER_OBSERVATION[1]/OBSERVATION[1]/OBX",
+            ]
+        );
+    }
+
+    #[test]
+    fn segments_that_do_not_fit_have_no_place() {
+        assert_eq!(
+            places("ADT_A01", "MSH EVN PID NTE NTE PV1 ZPI QRD PV1"),
+            ["MSH", "EVN", "PID", "-", "-", "PV1", "-", "-", "-"]
+        );
+        // Repetitions of a segment element are numbered.
+        assert_eq!(
+            places("ADT_A01", "MSH EVN PID PV1 AL1 AL1 AL1")[4..],
+            ["AL1", "AL1[2]", "AL1[3]"]
+        );
+    }
+
+    #[test]
+    fn reports_missing_required_segments_by_group() {
+        // OBX without an OBR: the ORDER_OBSERVATION group cannot start with OBX.
+        let found = problems("ORU_R01", "MSH PID OBX");
+        assert!(
+            found.contains(&Problem::OutOfOrder { index: 2 }),
+            "{found:?}"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|p| matches!(p, Problem::Missing { name, .. } if name == "ORDER_OBSERVATION")),
+            "{found:?}"
+        );
+        assert_eq!(
+            problems("ADT_A01", "MSH EVN PID AL1"),
+            [Problem::Missing {
+                kind: Kind::Segment,
+                name: "PV1".into(),
+                group: "ADT_A01".into(),
+                before: 3
+            }]
+        );
+    }
+
+    #[test]
+    fn a_choice_takes_one_of_its_elements_and_is_not_a_group_in_paths() {
+        let structure = Version::V2_3.structure("ORM_O01").expect("ORM_O01");
+        let tree = StructureTree::new(&structure);
+        let placed = tree.place(&["MSH", "PID", "ORC", "OBR", "ORC", "RXO"]);
+        assert_eq!(placed.problems, []);
+        assert_eq!(
+            placed.placements[3]
+                .as_ref()
+                .map(ToString::to_string)
+                .as_deref(),
+            Some("ORDER[1]/ORDER_DETAIL[1]/OBR")
+        );
+        let found = tree.place(&["MSH", "ORC", "OBR", "RXO"]).problems;
+        assert_eq!(
+            found,
+            [Problem::TooMany {
+                index: 3,
+                kind: Kind::Choice,
+                name: "one of OBR, RQD, RQ1, RXO, ODS, ODT".into(),
+                max: 1,
+                group: "ORDER/ORDER_DETAIL".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn group_paths_name_segments_in_both_syntaxes() {
+        let message = Message::parse(
+            b"MSH|^~\\&|A|B|||20261122||ORU^R01|1|P|2.5.1\rPID|1\rOBR|1\rOBX|1||||a\rNTE|1||n1\r\
+              NTE|2||n2\rOBR|2\rOBX|1||||b\rOBX|2||||c\r",
+        )
+        .unwrap();
+        let tree = MessageTree::of(&message, Version::V2_5_1).unwrap();
+        let text = |path: &str| {
+            tree.get(&message, path)
+                .unwrap()
+                .map(|e| e.text().into_owned())
+        };
+        assert_eq!(
+            text("PATIENT_RESULT/ORDER_OBSERVATION[2]/OBSERVATION[2]/OBX-5").as_deref(),
+            Some("c")
+        );
+        assert_eq!(
+            text("/PATIENT_RESULT/ORDER_OBSERVATION(1)/OBSERVATION(0)/OBX-5").as_deref(),
+            Some("b")
+        );
+        assert_eq!(
+            text("PATIENT_RESULT/ORDER_OBSERVATION/OBSERVATION/NTE[2]-3").as_deref(),
+            Some("n2")
+        );
+        assert_eq!(
+            text("/PATIENT_RESULT/ORDER_OBSERVATION/OBSERVATION/NTE(1)-3").as_deref(),
+            Some("n2")
+        );
+        assert_eq!(text("PATIENT_RESULT/ORDER_OBSERVATION[3]/OBR-1"), None);
+        assert_eq!(tree.find("PATIENT_RESULT[1]/PATIENT/PID").unwrap(), Some(1));
+        assert!(tree.find("PATIENT_RESULT[0]/OBR").is_err());
+        assert!(tree.find("PATIENT RESULT/OBR").is_err());
+        assert!(tree.get(&message, "PATIENT_RESULT/OBX-").is_err());
+    }
+}
