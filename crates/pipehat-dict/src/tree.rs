@@ -51,6 +51,19 @@ struct Node {
     choice: bool,
 }
 
+/// Child `index`'s name in a group path: its name, numbered when an earlier sibling has the
+/// same one — ADT_A17 has PID twice at the top level, the second named `PID2` (as HAPI names
+/// it).
+fn path_name(children: &[Node], index: usize) -> String {
+    let name = children[index].name;
+    let ordinal = children[..index].iter().filter(|c| c.name == name).count() + 1;
+    if ordinal > 1 {
+        format!("{name}{ordinal}")
+    } else {
+        name.to_owned()
+    }
+}
+
 impl StructureTree {
     /// The tree of `structure`.
     #[must_use]
@@ -251,22 +264,26 @@ pub enum Problem {
 }
 
 /// One instance of a group a segment is in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct GroupInstance {
-    /// The group's name (`ORDER_OBSERVATION`).
-    pub name: &'static str,
+    /// The group's name in paths (`ORDER_OBSERVATION`; `INSURANCE2` for a second group of that
+    /// name in its parent).
+    pub name: String,
     /// Which instance in the enclosing group's instance, from 1.
     pub instance: u32,
 }
 
 /// Where a segment is in the tree: the groups around it, outer first (choices, which are not
-/// groups, left out), and which repetition of its element in the innermost one it is.
+/// groups, left out), and which repetition of its element in the innermost one it is. A
+/// Z-segment the structure does not have is placed in the group instance it comes in, numbered
+/// among the segments with its id there.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Placement {
     /// The groups around it, outer first; empty at the top level.
     pub groups: Vec<GroupInstance>,
-    /// The segment id (`OBX`).
-    pub segment: &'static str,
+    /// The segment's name in paths: its id (`OBX`), or `PID2` for the second `PID` element of
+    /// its group (ADT_A17).
+    pub segment: String,
     /// Which repetition of the segment element in its group's instance, from 1 (`NTE[2]`).
     pub repetition: u32,
 }
@@ -277,7 +294,7 @@ impl fmt::Display for Placement {
         for group in &self.groups {
             write!(f, "{}[{}]/", group.name, group.instance)?;
         }
-        f.write_str(self.segment)?;
+        f.write_str(&self.segment)?;
         if self.repetition != 1 {
             write!(f, "[{}]", self.repetition)?;
         }
@@ -351,18 +368,18 @@ impl MessageTree {
     /// # Errors
     /// A path that cannot be read.
     pub fn find(&self, path: &str) -> Result<Option<usize>, GroupPathError> {
-        let (wanted, segment) = group_path(path)?;
-        Ok(self.find_parsed(&wanted, &segment))
+        let read = group_path(path)?;
+        Ok(self.find_parsed(&read.groups, &read.name, &read.path))
     }
 
-    fn find_parsed(&self, groups: &[(String, u32)], segment: &Path) -> Option<usize> {
+    fn find_parsed(&self, groups: &[(String, u32)], name: &str, segment: &Path) -> Option<usize> {
         self.placements().iter().position(|placement| {
             placement.as_ref().is_some_and(|p| {
-                p.segment.as_bytes() == segment.segment_id()
+                p.segment == name
                     && p.repetition as usize == segment.occurrence()
                     && p.groups.len() == groups.len()
                     && p.groups.iter().zip(groups).all(|(have, (name, instance))| {
-                        have.name == name && have.instance == *instance
+                        have.name == *name && have.instance == *instance
                     })
             })
         })
@@ -379,14 +396,14 @@ impl MessageTree {
         message: &Message<'a>,
         path: &str,
     ) -> Result<Option<Element<'a>>, GroupPathError> {
-        let (groups, segment) = group_path(path)?;
-        let Some(index) = self.find_parsed(&groups, &segment) else {
+        let read = group_path(path)?;
+        let Some(index) = self.find_parsed(&read.groups, &read.name, &read.path) else {
             return Ok(None);
         };
         Ok(message
             .segments()
             .nth(index)
-            .and_then(|found| found.get(&segment)))
+            .and_then(|found| found.get(&read.path)))
     }
 }
 
@@ -402,10 +419,18 @@ impl fmt::Display for GroupPathError {
 
 impl std::error::Error for GroupPathError {}
 
+/// A group path read: the groups with their instances, the segment's name in the innermost
+/// (`PID2`), and the rest as a path.
+struct GroupPath {
+    groups: Vec<(String, u32)>,
+    name: String,
+    path: Path,
+}
+
 /// Reads `GROUP[n]/GROUP[n]/SEG[n]-f.c` (or HAPI's `/GROUP(n0)/SEG(n0)-f-c`): the groups with
-/// their 1-based instances, and the segment part as a path (its occurrence: the repetition in
-/// the group).
-fn group_path(text: &str) -> Result<(Vec<(String, u32)>, Path), GroupPathError> {
+/// their 1-based instances, the segment's name in the group (`PID`, `PID2`), and the segment
+/// part as a path (its occurrence: the repetition in the group).
+fn group_path(text: &str) -> Result<GroupPath, GroupPathError> {
     let error = |why: &str| GroupPathError(format!("'{text}' is not a group path: {why}"));
     let parts: Vec<&str> = text.trim_start_matches('/').split('/').collect();
     let (segment, groups) = parts.split_last().ok_or_else(|| error("it is empty"))?;
@@ -432,14 +457,28 @@ fn group_path(text: &str) -> Result<(Vec<(String, u32)>, Path), GroupPathError> 
         }
         wanted.push((name.to_owned(), instance));
     }
-    // HAPI's segment part is `OBX(2)-5-1`; a path reads it when it starts with `/`.
-    let segment: Path = if segment.contains('(') {
-        format!("/{segment}").parse()
+    // A second element of the same id in the group is `PID2`: the digits after the id.
+    let name_end = segment
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .unwrap_or(segment.len());
+    let name = &segment[..name_end];
+    let id_only = if name.len() > 3 && name[3..].bytes().all(|b| b.is_ascii_digit()) {
+        format!("{}{}", &name[..3], &segment[name_end..])
     } else {
-        segment.parse()
+        (*segment).to_owned()
+    };
+    // HAPI's segment part is `OBX(2)-5-1`; a path reads it when it starts with `/`.
+    let path: Path = if id_only.contains('(') {
+        format!("/{id_only}").parse()
+    } else {
+        id_only.parse()
     }
     .map_err(|e: pipehat::PathError| error(&e.to_string()))?;
-    Ok((wanted, segment))
+    Ok(GroupPath {
+        groups: wanted,
+        name: name.to_owned(),
+        path,
+    })
 }
 
 struct Frame<'s> {
@@ -450,6 +489,9 @@ struct Frame<'s> {
     current: Option<usize>,
     /// How many times each child occurred in this instance of the group.
     seen: Vec<u32>,
+    /// Z-segments the structure does not have, by id: how many came in this instance (a map:
+    /// a message may have thousands of distinct ids).
+    extra: std::collections::HashMap<String, u32>,
 }
 
 impl<'s> Frame<'s> {
@@ -460,6 +502,7 @@ impl<'s> Frame<'s> {
             instance,
             current: None,
             seen: vec![0; len],
+            extra: std::collections::HashMap::new(),
         }
     }
 
@@ -519,7 +562,11 @@ impl<'s, const RECORD: bool> Matcher<'s, RECORD> {
             }
         }
         if RECORD {
-            self.placements.push(None);
+            if over_limit.is_none() && !root.contains(id) && id.starts_with('Z') {
+                self.record_extra(id);
+            } else {
+                self.placements.push(None);
+            }
         }
         if let Some((level, k)) = over_limit {
             let node = &self.stack[level].children()[k];
@@ -556,7 +603,7 @@ impl<'s, const RECORD: bool> Matcher<'s, RECORD> {
         if node.children.is_some() {
             self.enter(node, seen, id);
         } else {
-            self.record(node.name, seen);
+            self.record(Some(j), node.name, seen);
         }
     }
 
@@ -567,7 +614,7 @@ impl<'s, const RECORD: bool> Matcher<'s, RECORD> {
         let Some(i) = children.iter().position(|c| c.accepts(id)) else {
             // Not reached: a group accepts only what one of its elements starts with.
             if RECORD {
-                self.record(id_name(group, id), 1);
+                self.record(None, id_name(group, id), 1);
             }
             return;
         };
@@ -578,29 +625,45 @@ impl<'s, const RECORD: bool> Matcher<'s, RECORD> {
         if child.children.is_some() {
             self.enter(child, 1, id);
         } else {
-            self.record(child.name, 1);
+            self.record(Some(i), child.name, 1);
         }
     }
 
     /// Records where the segment just placed is: the open groups (not choices), and its
     /// repetition in the innermost.
-    fn record(&mut self, segment: &'static str, repetition: u32) {
+    fn record(&mut self, child: Option<usize>, segment: &str, repetition: u32) {
         if !RECORD {
             return;
         }
-        let groups = self.stack[1..]
-            .iter()
-            .filter(|frame| !frame.node.choice)
-            .map(|frame| GroupInstance {
-                name: frame.node.name,
-                instance: frame.instance,
+        // Each open group is its parent's current child.
+        let groups = (1..self.stack.len())
+            .filter(|&level| !self.stack[level].node.choice)
+            .map(|level| {
+                let parent = &self.stack[level - 1];
+                GroupInstance {
+                    name: parent.current.map_or_else(
+                        || self.stack[level].node.name.to_owned(),
+                        |k| path_name(parent.children(), k),
+                    ),
+                    instance: self.stack[level].instance,
+                }
             })
             .collect();
+        let top = self.stack.last().expect("the root frame");
         self.placements.push(Some(Placement {
             groups,
-            segment,
+            segment: child.map_or_else(|| segment.to_owned(), |j| path_name(top.children(), j)),
             repetition,
         }));
+    }
+
+    /// Records a Z-segment the structure does not have, in the innermost open group instance.
+    fn record_extra(&mut self, id: &str) {
+        let frame = self.stack.last_mut().expect("the root frame");
+        let count = frame.extra.entry(id.to_owned()).or_insert(0);
+        *count += 1;
+        let repetition = *count;
+        self.record(None, id, repetition);
     }
 
     /// Closes the innermost group instance, reporting its required elements that never came.
@@ -719,7 +782,7 @@ mod tests {
     fn segments_that_do_not_fit_have_no_place() {
         assert_eq!(
             places("ADT_A01", "MSH EVN PID NTE NTE PV1 ZPI QRD PV1"),
-            ["MSH", "EVN", "PID", "-", "-", "PV1", "-", "-", "-"]
+            ["MSH", "EVN", "PID", "-", "-", "PV1", "ZPI", "-", "-"]
         );
         // Repetitions of a segment element are numbered.
         assert_eq!(
@@ -810,6 +873,18 @@ mod tests {
         );
         assert_eq!(text("PATIENT_RESULT/ORDER_OBSERVATION[3]/OBR-1"), None);
         assert_eq!(tree.find("PATIENT_RESULT[1]/PATIENT/PID").unwrap(), Some(1));
+        // ADT_A17 has PID twice at the top level: the second is PID2, as HAPI names it.
+        let swap = Message::parse(
+            b"MSH|^~\\&|A|B|||20261122||ADT^A17|1|P|2.5.1\rEVN|A17\rPID|1||7\rPV1|1\rPID|2||8\rPV1|2\r",
+        )
+        .unwrap();
+        let tree = MessageTree::of(&swap, Version::V2_5_1).unwrap();
+        assert_eq!(tree.find("PID2").unwrap(), Some(4));
+        let second = tree
+            .get(&swap, "PID2-3")
+            .unwrap()
+            .map(|e| e.text().into_owned());
+        assert_eq!(second.as_deref(), Some("8"));
         assert!(tree.find("PATIENT_RESULT[0]/OBR").is_err());
         assert!(tree.find("PATIENT RESULT/OBR").is_err());
         assert!(tree.get(&message, "PATIENT_RESULT/OBX-").is_err());
