@@ -87,25 +87,8 @@ pub fn acks_of(input: &Input, options: AckOptions) -> Result<Vec<Vec<u8>>, Failu
                 ack
             }
         };
-        acks.push(build_ack(&ack, message));
+        // In the message's own character set: the core writes its text (MSA-3, ERR-7) so.
+        acks.push(ack.build(message));
     }
     Ok(acks)
-}
-
-/// The acknowledgment's bytes in the character set of `message`. The core copies MSH fields
-/// as they are and writes its own text (MSA-3, ERR-7) as UTF-8, so for an ISO 8859-1 message
-/// it is built from the message's text and then written in ISO 8859-1 (a character that set
-/// cannot hold as `?`).
-fn build_ack(ack: &pipehat::Acknowledgment, message: &pipehat::Message<'_>) -> Vec<u8> {
-    if message.encoding() != pipehat::Charset::Latin1 || message.as_bytes().is_ascii() {
-        return ack.build(message);
-    }
-    let text = pipehat::charset::decode_text(message.as_bytes(), message.encoding());
-    let Ok(as_text) = pipehat::Message::parse_text(&text) else {
-        return ack.build(message);
-    };
-    utf8(ack.build(&as_text))
-        .chars()
-        .map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?'))
-        .collect()
 }
