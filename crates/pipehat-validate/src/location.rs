@@ -1,8 +1,9 @@
-//! Where a finding points: the element being checked ([`Loc`], printed as a path only when a
-//! finding is made), the finding's place before line:column are known ([`At`]), and the
-//! line:column of the findings' offsets in one pass ([`Positions`]).
+//! Where a finding points: the element being checked ([`Loc`], made a path only when a finding
+//! is made), and the finding's place before line:column are known ([`At`]).
 
-use crate::work;
+use core::fmt;
+
+use pipehat::Path;
 
 /// Where a finding points before line:column are known.
 pub(crate) struct At {
@@ -11,11 +12,13 @@ pub(crate) struct At {
     pub(crate) span: pipehat::Span,
 }
 
-/// Where a check is, formatted into a path only when a finding is made.
+/// Where a check is, made a path only when a finding is made.
 #[derive(Clone, Copy)]
 pub(crate) struct Loc<'p> {
-    /// `PID`, or `OBX[2]` for an occurrence after the first.
-    pub(crate) segment: &'p str,
+    /// The segment's id, as written.
+    pub(crate) id: &'p [u8],
+    /// Which segment with that id, from 1.
+    pub(crate) occurrence: usize,
     /// The segment's index in the message, from 0.
     pub(crate) index: usize,
     pub(crate) field: usize,
@@ -25,9 +28,10 @@ pub(crate) struct Loc<'p> {
 }
 
 impl<'p> Loc<'p> {
-    pub(crate) fn field(segment: &'p str, index: usize, field: usize) -> Self {
+    pub(crate) fn field(id: &'p [u8], occurrence: usize, index: usize, field: usize) -> Self {
         Loc {
-            segment,
+            id,
+            occurrence,
             index,
             field,
             repetition: None,
@@ -51,31 +55,32 @@ impl<'p> Loc<'p> {
         }
     }
 
-    /// Appends the path: in full (as [`Display`](core::fmt::Display) writes it), or as
-    /// [`pipehat::Path`] prints it (`full` false: `[1]` left out before a component). Written
-    /// by hand: findings are many, and the formatting machinery costs more than the path.
-    pub(crate) fn write_path(self, out: &mut String, full: bool) {
-        out.push_str(self.segment);
-        out.push('-');
-        push_number(out, self.field);
-        match self.repetition {
-            Some(1) if !full && self.component.is_some() => {}
-            Some(r) => {
-                out.push('[');
-                push_number(out, r);
-                out.push(']');
-            }
-            None => {}
-        }
+    /// The element's [`Path`], its id in capitals as a path read from text has it; `None` where
+    /// no path can name it (an id that is not three letters or digits, a field 0).
+    pub(crate) fn path(self) -> Option<Path> {
+        let id: [u8; 3] = self.id.try_into().ok()?;
+        let mut levels = [self.field, self.repetition.unwrap_or(1), 0, 0];
+        let mut depth = if self.repetition.is_some() || self.component.is_some() {
+            2
+        } else {
+            1
+        };
         for n in [self.component, self.subcomponent].into_iter().flatten() {
-            out.push('.');
-            push_number(out, n);
+            levels[depth] = n;
+            depth += 1;
         }
+        Path::new(
+            id.map(|b| b.to_ascii_uppercase()),
+            self.occurrence,
+            &levels[..depth],
+        )
+        .ok()
     }
 
     pub(crate) fn at(self, span: pipehat::Span) -> At {
-        let mut path = String::with_capacity(self.segment.len() + 16);
-        self.write_path(&mut path, true);
+        use core::fmt::Write as _;
+        let mut path = String::with_capacity(self.id.len() + 16);
+        write!(path, "{self}").expect("a String");
         At {
             path: Some(path),
             segment: self.index + 1,
@@ -84,90 +89,32 @@ impl<'p> Loc<'p> {
     }
 }
 
-/// Appends `n` in decimal.
-fn push_number(out: &mut String, mut n: usize) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend(digits[at..].iter().map(|&d| char::from(d)));
-}
-
-impl core::fmt::Display for Loc<'_> {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "{}-{}", self.segment, self.field)?;
-        if let Some(r) = self.repetition {
-            write!(f, "[{r}]")?;
-        }
-        if let Some(c) = self.component {
-            write!(f, ".{c}")?;
-        }
-        if let Some(s) = self.subcomponent {
-            write!(f, ".{s}")?;
-        }
-        Ok(())
-    }
-}
-
-/// Line:column of the findings' offsets, which come in increasing order.
-///
-/// [`LineIndex::line_column`](pipehat::position::LineIndex::line_column) counts the characters
-/// from the start of the offset's line: for many findings on one line (a segment with thousands
-/// of extra fields, a field with thousands of components) that is quadratic. An offset on the
-/// same line as the one before (no line end between them) is found by counting only the
-/// characters between the two, which gives the same column; any other goes to the index, whose
-/// count then starts from a line start after the previous offset. Either way each byte of the
-/// input is counted about once.
-pub(crate) struct Positions<'l, 'i> {
-    lines: &'l pipehat::position::LineIndex<'i>,
-    /// The input `lines` indexes.
-    input: &'i [u8],
-    /// The last offset located, and where it is.
-    last: Option<(usize, pipehat::position::LineColumn)>,
-}
-
-impl<'l, 'i> Positions<'l, 'i> {
-    pub(crate) fn new(lines: &'l pipehat::position::LineIndex<'i>, input: &'i [u8]) -> Self {
-        Positions {
-            lines,
-            input,
-            last: None,
-        }
-    }
-
-    /// What `lines.line_column(offset)` gives.
-    pub(crate) fn line_column(&mut self, offset: usize) -> pipehat::position::LineColumn {
-        let offset = offset.min(self.input.len());
-        let at = match self.last {
-            Some((last, at)) if last <= offset => {
-                let between = &self.input[last..offset];
-                work::count(work::Kind::Located, between.len());
-                if memchr::memchr2(b'\r', b'\n', between).is_none() {
-                    // Count characters as the index does: every byte that does not continue a
-                    // UTF-8 sequence.
-                    let chars = between.iter().filter(|&&b| (b as i8) >= -0x40).count();
-                    pipehat::position::LineColumn {
-                        line: at.line,
-                        column: at.column + chars,
-                    }
-                } else {
-                    work::count(work::Kind::LineLookups, 1);
-                    self.lines.line_column(offset)
+/// The path in findings' locations: as a [`Path`] prints it, except that a repetition the check
+/// was about stays before a component (`PID-3[1].4`: a component of the first of several
+/// repetitions, which a `Path` prints `PID-3.4`); the id as written.
+impl fmt::Display for Loc<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Up to the repetition a `Path` prints it all, `[1]` included where it stops there.
+        let head = [self.field, self.repetition.unwrap_or(0)];
+        let head = &head[..if self.repetition.is_some() { 2 } else { 1 }];
+        match Path::new(self.id, self.occurrence, head) {
+            Ok(path) => write!(f, "{path}")?,
+            // The one place for ids a path cannot hold (and a field 0).
+            Err(_) => {
+                f.write_str(&String::from_utf8_lossy(self.id))?;
+                if self.occurrence != 1 {
+                    write!(f, "[{}]", self.occurrence)?;
+                }
+                write!(f, "-{}", self.field)?;
+                if let Some(r) = self.repetition {
+                    write!(f, "[{r}]")?;
                 }
             }
-            _ => {
-                work::count(work::Kind::LineLookups, 1);
-                self.lines.line_column(offset)
-            }
-        };
-        self.last = Some((offset, at));
-        at
+        }
+        for n in [self.component, self.subcomponent].into_iter().flatten() {
+            write!(f, ".{n}")?;
+        }
+        Ok(())
     }
 }
 
@@ -175,90 +122,79 @@ impl<'l, 'i> Positions<'l, 'i> {
 mod tests {
     use super::*;
 
-    /// `Positions` gives what `LineIndex::line_column` gives, for offsets in any order, on
-    /// lines ended by CR, LF and CRLF, with characters of several bytes and invalid bytes.
+    /// Findings' paths as they were written by hand before `Path` printed them, and the paths
+    /// that name elements in words.
     #[test]
-    fn positions_match_the_line_index() {
-        let alphabet: [&[u8]; 9] = [
-            b"a",
-            b"|",
-            b"\r",
-            b"\n",
-            b"\r\n",
-            "é".as_bytes(),
-            "😀".as_bytes(),
-            b"\xff",
-            b"\x80",
+    fn paths_print_as_findings_give_them() {
+        let base = Loc::field(b"OBX", 2, 3, 10);
+        let cases = [
+            (base, "OBX[2]-10", Some("OBX[2]-10")),
+            (
+                Loc {
+                    repetition: Some(1),
+                    ..base
+                },
+                "OBX[2]-10[1]",
+                Some("OBX[2]-10[1]"),
+            ),
+            (
+                Loc {
+                    repetition: Some(12),
+                    component: Some(1),
+                    ..base
+                },
+                "OBX[2]-10[12].1",
+                Some("OBX[2]-10[12].1"),
+            ),
+            (
+                Loc {
+                    repetition: Some(1),
+                    component: Some(20),
+                    subcomponent: Some(3),
+                    ..base
+                },
+                "OBX[2]-10[1].20.3",
+                Some("OBX[2]-10.20.3"),
+            ),
+            (
+                base.child(4).child(2),
+                "OBX[2]-10.4.2",
+                Some("OBX[2]-10.4.2"),
+            ),
+            (
+                Loc::field(b"PID", 1, 1, 3).child(1),
+                "PID-3.1",
+                Some("PID-3.1"),
+            ),
+            // Ids no path holds, as written.
+            (
+                Loc {
+                    field: 0,
+                    component: Some(9),
+                    ..base
+                },
+                "OBX[2]-0.9",
+                None,
+            ),
+            (
+                Loc {
+                    repetition: Some(1),
+                    ..Loc::field(b"ZPID", 3, 0, 2).child(5)
+                },
+                "ZPID[3]-2[1].5",
+                None,
+            ),
+            (Loc::field(b"Z\xffD", 1, 0, 1), "Z\u{FFFD}D-1", None),
+            // A path reads ids in capitals.
+            (Loc::field(b"zp1", 1, 0, 7), "zp1-7", Some("ZP1-7")),
         ];
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = |below: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % below as u64) as usize
-        };
-        for _ in 0..300 {
-            let input: Vec<u8> = (0..next(60))
-                .flat_map(|_| alphabet[next(alphabet.len())].iter().copied())
-                .collect();
-            let lines = pipehat::position::LineIndex::new(&input);
-            // Mostly increasing, as findings come, with repeats, some going back, and past the end.
-            let mut offsets: Vec<usize> = (0..next(30)).map(|_| next(input.len() + 3)).collect();
-            offsets.sort_unstable();
-            if next(3) == 0 {
-                offsets.push(next(input.len() + 1));
-                offsets.push(next(input.len() + 1));
-            }
-            let mut positions = Positions::new(&lines, &input);
-            for offset in offsets {
-                assert_eq!(
-                    positions.line_column(offset),
-                    lines.line_column(offset),
-                    "offset {offset} of {input:?}"
-                );
+        for (loc, full, path) in cases {
+            assert_eq!(loc.to_string(), full);
+            assert_eq!(loc.at(pipehat::Span::new(0, 0)).path.as_deref(), Some(full));
+            assert_eq!(loc.path().map(|p| p.to_string()).as_deref(), path, "{full}");
+            if let Some(path) = loc.path() {
+                assert_eq!(Some(path), full.parse().ok(), "{full}");
             }
         }
-    }
-
-    #[test]
-    fn paths_written_by_hand_match_display() {
-        let base = Loc::field("OBX[2]", 3, 10);
-        let locs = [
-            base,
-            Loc {
-                repetition: Some(1),
-                ..base
-            },
-            Loc {
-                repetition: Some(12),
-                component: Some(1),
-                ..base
-            },
-            Loc {
-                repetition: Some(1),
-                component: Some(20),
-                subcomponent: Some(3),
-                ..base
-            },
-            Loc {
-                field: 0,
-                component: Some(9),
-                ..base
-            },
-        ];
-        for loc in locs {
-            let mut full = String::new();
-            loc.write_path(&mut full, true);
-            assert_eq!(full, loc.to_string());
-        }
-        let mut short = String::new();
-        locs[3].write_path(&mut short, false);
-        assert_eq!(short, "OBX[2]-10.20.3");
-        let mut numbers = String::new();
-        for n in [0, 7, 10, 99, 100, 12345, usize::MAX] {
-            push_number(&mut numbers, n);
-            numbers.push(' ');
-        }
-        assert_eq!(numbers, format!("0 7 10 99 100 12345 {} ", usize::MAX));
     }
 }

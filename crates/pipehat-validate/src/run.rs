@@ -15,7 +15,7 @@ use std::sync::Arc;
 use pipehat::{Message, Segment};
 use pipehat_dict::Version;
 
-use crate::location::{At, Loc, Positions};
+use crate::location::{At, Loc};
 use crate::options::{Options, Preset};
 use crate::plan::{SegmentPlan, VersionPlans};
 use crate::report::{Finding, Location, Report, Severity};
@@ -142,26 +142,33 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
         ));
     }
 
-    /// "PID-7 Date/Time of Birth" for an element of a standard segment: the label from the
-    /// plans, the path printed as [`pipehat::Path`] prints it.
+    /// "PID-7 Date/Time of Birth": the element's path as [`pipehat::Path`] prints it, and its
+    /// label (from the plans when the version's dictionary is used, so each is looked up once);
+    /// the path as findings give it alone where no `Path` can name the element.
     fn named(&mut self, loc: Loc<'_>) -> String {
-        let segment = loc.segment.as_bytes();
-        let standard = self.options.dictionary.is_none()
-            && segment.len() >= 3
-            && (segment.len() == 3 || segment[3] == b'[')
-            && segment[..3]
-                .iter()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
-        if !standard {
-            return self.named_path(loc);
-        }
-        let id = [segment[0], segment[1], segment[2]];
-        let label = self
-            .plans()
-            .label(id, loc.field, loc.component, loc.subcomponent);
+        use core::fmt::Write as _;
+        let Some(path) = loc.path() else {
+            return loc.to_string();
+        };
         // Room for the rest of a finding's words too (see `words`).
-        let mut named = String::with_capacity(loc.segment.len() + label.len() + 96);
-        loc.write_path(&mut named, false);
+        let mut named = String::with_capacity(128);
+        write!(named, "{path}").expect("a String");
+        let described;
+        let label = match self.options.dictionary {
+            None => {
+                let id = path.segment_id().try_into().expect("three bytes");
+                self.plans()
+                    .label(id, loc.field, loc.component, loc.subcomponent)
+            }
+            Some(dictionary) => {
+                described = if dictionary.version() == self.version {
+                    dictionary.describe(&path).label()
+                } else {
+                    self.version.describe(&path).label()
+                };
+                &described
+            }
+        };
         if !label.is_empty() {
             named.push(' ');
             named.push_str(label);
@@ -190,25 +197,6 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
         }
         words.write_fmt(rest).expect("a String");
         words
-    }
-
-    /// "PID-7 Date/Time of Birth" for a path.
-    fn named_path(&self, path: impl core::fmt::Display) -> String {
-        let path = path.to_string();
-        let Ok(parsed) = path.parse::<pipehat::Path>() else {
-            return path;
-        };
-        let label = match self.options.dictionary {
-            Some(dictionary) if dictionary.version() == self.version => {
-                dictionary.describe(&parsed).label()
-            }
-            _ => self.version.describe(&parsed).label(),
-        };
-        if label.is_empty() {
-            parsed.to_string()
-        } else {
-            format!("{parsed} {label}")
-        }
     }
 
     /// `": 'value' is …"` or `" is …"` without values.
@@ -281,9 +269,20 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
                     &owned
                 }
             };
-            let mut positions = Positions::new(lines, self.message.input());
+            // The findings are in order: the cursor counts each byte of the input about once.
+            let mut cursor = lines.cursor();
+            let mut last = 0;
             for finding in &mut findings {
-                let at = positions.line_column(finding.location.span[0]);
+                let offset = finding.location.span[0];
+                // What the cursor counts at most: the bytes since the offset before, or all
+                // before this one if it went back.
+                work::count(
+                    work::Kind::Located,
+                    offset.checked_sub(last).unwrap_or(offset),
+                );
+                work::count(work::Kind::Locations, 1);
+                last = offset;
+                let at = cursor.line_column(offset);
                 finding.location.line = at.line;
                 finding.location.column = at.column;
             }
@@ -354,7 +353,9 @@ mod tests {
     /// segment of 40,000 fields beyond PID's last, each a finding: validation stays linear in
     /// the input. Locating each finding from its line's start (as `LineIndex::line_column`
     /// does) made them quadratic: 200,000 findings × a 400 kB line. Counted, not timed: the
-    /// bytes split into parts, the bytes counted for columns and the line index's look-ups.
+    /// bytes split into parts, and the bytes a [`LineCursor`](pipehat::position::LineCursor)
+    /// counts at most to locate every finding (its own tests show it counts no more: linear
+    /// when the offsets come in order, as here).
     #[test]
     fn findings_crowded_on_one_line_cost_linear_work() {
         for (pid, findings) in [
@@ -365,14 +366,14 @@ mod tests {
         ] {
             let input = format!("{HEADER}{pid}\rPV1|1|O\r");
             let n = input.len();
-            let ([split, located, lookups, _], found) = work_of(input.as_bytes());
+            let ([split, located, locations, _], found) = work_of(input.as_bytes());
             assert!(found >= findings, "{found} findings");
             // A segment split into fields, a field into repetitions, then components, then
             // subcomponents: each byte at most once per level.
             assert!(split <= 4 * n, "{split} bytes split for {n}");
+            // Every finding located by one cursor, in order.
+            assert_eq!(locations, found, "findings located");
             assert!(located <= n, "{located} bytes counted for columns, for {n}");
-            // One look-up for the first finding, at most one per line after it.
-            assert!(lookups <= 5, "{lookups} line look-ups");
         }
     }
 

@@ -165,13 +165,17 @@ impl<'a> Piece<'a> {
         pipehat::Span::new(self.start, self.start + self.bytes.len())
     }
 
-    /// The value as the parser's `text()` gives it: escapes decoded, then read in the
-    /// message's character set.
+    /// The value as the core's elements give it in `text()`, by the same two public steps:
+    /// escapes decoded ([`pipehat::escape::decode`], called only when the piece holds the
+    /// escape character), then the bytes read in the message's character set
+    /// ([`pipehat::charset::decode_text`]). Borrows when neither step changes anything.
     pub(crate) fn text(&self, walk: &Walk) -> Cow<'a, str> {
-        if self.flags & Walk::ESCAPE == 0 {
-            return pipehat::charset::decode_text(self.bytes, walk.charset);
-        }
-        match pipehat::escape::decode(self.bytes, walk.delimiters) {
+        let decoded = if self.flags & Walk::ESCAPE == 0 {
+            Cow::Borrowed(self.bytes)
+        } else {
+            pipehat::escape::decode(self.bytes, walk.delimiters)
+        };
+        match decoded {
             Cow::Borrowed(bytes) => pipehat::charset::decode_text(bytes, walk.charset),
             Cow::Owned(bytes) => {
                 Cow::Owned(pipehat::charset::decode_text(&bytes, walk.charset).into_owned())
@@ -199,6 +203,69 @@ mod tests {
         }
         out.push((from, bytes.len(), flags));
         out
+    }
+
+    /// Every value of `message` (each level of every field) read as a piece gives the text the
+    /// core's element gives; returns how many were compared.
+    fn texts_match_the_core(message: &Message<'_>) -> usize {
+        let walk = Walk::new(message);
+        let mut compared = 0;
+        let mut same = |bytes: &[u8], start: usize, text: Cow<'_, str>| {
+            assert_eq!(walk.piece(bytes, start).text(&walk), text, "{bytes:?}");
+            compared += 1;
+        };
+        for segment in message.segments() {
+            for field in segment.fields() {
+                same(field.as_bytes(), field.span().start, field.text());
+                for repetition in field.repetitions() {
+                    same(
+                        repetition.as_bytes(),
+                        repetition.span().start,
+                        repetition.text(),
+                    );
+                    for component in repetition.components() {
+                        same(
+                            component.as_bytes(),
+                            component.span().start,
+                            component.text(),
+                        );
+                        for sub in component.subcomponents() {
+                            same(sub.as_bytes(), sub.span().start, sub.text());
+                        }
+                    }
+                }
+            }
+        }
+        compared
+    }
+
+    /// Escapes, character sets (MSH-18), invalid UTF-8, text input, and every corpus message.
+    #[test]
+    fn pieces_read_as_the_core_reads_elements() {
+        let value = b"Zo\xEB \\T\\ \\X41C3A9\\ \\H\\x\\N\\ \\.br\\ \\Q\\ \xC3\xA9^a&\\F\\";
+        for charset in ["", "ASCII", "8859/1", "UNICODE UTF-8", "ISO IR87"] {
+            let mut input =
+                format!("MSH|^~\\&|A|B|||1||ADT^A01|1|P|2.5|||||{charset}\r").into_bytes();
+            input.extend_from_slice(b"PID|1|");
+            input.extend_from_slice(value);
+            input.extend_from_slice(b"~");
+            input.extend_from_slice(value);
+            let message = Message::parse(&input).expect("a message");
+            assert!(texts_match_the_core(&message) > 20);
+        }
+        let text = "MSH|^~\\&|A\rPID|1|Zoë\\T\\^\\X41\\&é";
+        assert!(texts_match_the_core(&Message::parse_text(text).expect("a message")) > 5);
+        let Some(dir) = testkit::corpus_dir() else {
+            return;
+        };
+        let mut compared = 0;
+        for path in testkit::message_files(&dir) {
+            let input = std::fs::read(&path).expect("a readable corpus file");
+            for message in pipehat::File::parse(&input).messages() {
+                compared += texts_match_the_core(message);
+            }
+        }
+        assert!(compared > 100_000, "only {compared} values compared");
     }
 
     #[test]

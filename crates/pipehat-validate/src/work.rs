@@ -5,10 +5,11 @@
 pub(crate) enum Kind {
     /// Bytes split into parts by [`Walk::split`](crate::walk::Walk::split).
     Split,
-    /// Bytes counted to find a finding's column after the one before.
+    /// Bytes a [`LineCursor`](pipehat::position::LineCursor) counts at most to find a
+    /// finding's line:column after the one before.
     Located,
-    /// Offsets located by the line index.
-    LineLookups,
+    /// Findings located.
+    Locations,
     /// Segment ids compared to count a segment's occurrence (at most).
     IdsCompared,
 }

@@ -60,7 +60,7 @@ pub use ack::{AckCode, AckCodeError, AckError, Acknowledgment, error_code_text};
 pub use charset::Charset;
 pub use delimiters::{DelimiterRole, Delimiters};
 pub use diagnostic::{Diagnostic, DiagnosticKind, Severity};
-pub use edit::{EditError, IntoPath, MessageBuf};
+pub use edit::{EditError, IntoPath, MAX_CREATED, MessageBuf};
 pub use elements::{
     Component, Components, Element, Field, Fields, Repetition, Repetitions, Segment, Subcomponent,
     Subcomponents,

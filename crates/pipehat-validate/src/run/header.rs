@@ -1,32 +1,42 @@
 //! The header's checks: the version checked against (MSH-12, or the caller's), and the message
 //! type, trigger event and structure MSH-9 names, which choose the structure checked.
 
-use pipehat::Message;
+use pipehat::{Message, Path};
 use pipehat_dict::{Dictionary, Version};
 
 use super::Run;
 use crate::location::At;
 use crate::options::Options;
 
-/// `MSH-field.component` as text (what `Message::get` gives for that path, without parsing
-/// one); empty where the message lacks it.
-fn msh_component(message: &Message<'_>, field: usize, component: usize) -> String {
+/// MSH-`field`, or with `component` that component of its first repetition.
+fn msh_path(field: usize, component: Option<usize>) -> Path {
+    match component {
+        Some(component) => Path::new("MSH", 1, &[field, 1, component]),
+        None => Path::new("MSH", 1, &[field]),
+    }
+    .expect("MSH and numbers from 1 make a path")
+}
+
+/// MSH-`field`.`component` as text; empty where the message lacks it.
+fn msh_text(message: &Message<'_>, field: usize, component: usize) -> String {
     message
-        .segment(b"MSH")
-        .and_then(|msh| msh.field(field))
-        .and_then(|f| f.repetition(1))
-        .and_then(|r| r.component(component))
-        .map(|c| c.text().into_owned())
+        .get(&msh_path(field, Some(component)))
+        .map(|element| element.text().into_owned())
         .unwrap_or_default()
 }
 
 /// The version to check against, MSH-12 as written, and — when MSH-12 named a version — the
 /// note of how it resolved.
+///
+/// [`Version::of_message`] resolves the same MSH-12 to the same version (the test below holds
+/// it to that), but gives neither the text as written nor the note the findings quote, and
+/// falls back to the latest version where this falls back to the caller's: so MSH-12 is read
+/// here, once, and resolved as `of_message` resolves it.
 pub(crate) fn choose_version(
     message: &Message<'_>,
     options: &Options<'_>,
 ) -> (Version, String, Option<Option<String>>) {
-    let written = msh_component(message, 12, 1);
+    let written = msh_text(message, 12, 1);
     let resolution = Version::resolve(&written);
     let version = match (options.version, &resolution) {
         (Some(version), _) => version,
@@ -39,9 +49,11 @@ pub(crate) fn choose_version(
 }
 
 impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
-    fn msh_at(&self, path: &str) -> At {
-        let parsed: pipehat::Path = path.parse().expect("a fixed MSH path");
-        let span = self.message.get(&parsed).map_or_else(
+    /// Where MSH-`field` (with `component`: its first repetition's) is, or the header when the
+    /// message lacks it.
+    fn msh_at(&self, field: usize, component: Option<usize>) -> At {
+        let path = msh_path(field, component);
+        let span = self.message.get(&path).map_or_else(
             || {
                 self.message
                     .segments()
@@ -51,7 +63,7 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
             |e| e.span(),
         );
         At {
-            path: Some(parsed.to_string()),
+            path: Some(path.to_string()),
             segment: 1,
             span,
         }
@@ -64,7 +76,7 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
             (Some(_), _) => {}
             (None, Some(note)) => {
                 if let Some(note) = note {
-                    let at = self.msh_at("MSH-12");
+                    let at = self.msh_at(12, None);
                     self.report("msh.version-unknown", at, note, Some(&written));
                 }
             }
@@ -77,21 +89,13 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
                         self.quoted(&written)
                     )
                 };
-                let at = self.msh_at("MSH-12");
+                let at = self.msh_at(12, None);
                 self.report("msh.version-missing", at, message, Some(&written));
             }
         }
 
-        let msh9 = self
-            .message
-            .segment(b"MSH")
-            .and_then(|msh| msh.field(9))
-            .and_then(|f| f.repetition(1));
-        let [message_type, event, named_structure] = [1, 2, 3].map(|n| {
-            msh9.and_then(|r| r.component(n))
-                .map(|c| c.text().into_owned())
-                .unwrap_or_default()
-        });
+        let [message_type, event, named_structure] =
+            [1, 2, 3].map(|n| msh_text(self.message, 9, n));
         let version = self.version;
         let by_event = version.event(&message_type, &event);
         if !named_structure.is_empty() {
@@ -103,7 +107,7 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
                     );
                     self.report(
                         "msh.structure-unknown",
-                        self.msh_at("MSH-9.3"),
+                        self.msh_at(9, Some(3)),
                         message,
                         Some(&named_structure),
                     );
@@ -118,7 +122,7 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
                         );
                         self.report(
                             "msh.structure-mismatch",
-                            self.msh_at("MSH-9.3"),
+                            self.msh_at(9, Some(3)),
                             message,
                             None,
                         );
@@ -140,7 +144,7 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
             );
             self.report(
                 "msh.message-type-unknown",
-                self.msh_at("MSH-9.1"),
+                self.msh_at(9, Some(1)),
                 message,
                 Some(&message_type),
             );
@@ -151,10 +155,43 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
             );
             self.report(
                 "msh.event-unknown",
-                self.msh_at("MSH-9.2"),
+                self.msh_at(9, Some(2)),
                 message,
                 Some(&event),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// MSH-12 as senders write it: the version checked against is `Version::of_message`'s, the
+    /// text as written is the first component's.
+    #[test]
+    fn msh12_resolves_as_the_dictionary_reads_a_message() {
+        for (msh12, written) in [
+            ("2.5.1", "2.5.1"),
+            ("2.5.1^USA^ISO3166", "2.5.1"),
+            ("2.4&x", "2.4&x"),
+            ("&2.4", "&2.4"),
+            (" v2.3.0 ", " v2.3.0 "),
+            ("2.4.1", "2.4.1"),
+            ("2.9", "2.9"),
+            ("3", "3"),
+            ("2.5\\T\\1", "2.5&1"),
+            ("x", "x"),
+            ("", ""),
+            ("~2.5", ""),
+        ] {
+            let input = format!("MSH|^~\\&|A|B|||1||ADT^A01|1|P|{msh12}\r");
+            let message = Message::parse(input.as_bytes()).expect("a message");
+            let (version, text, _) = choose_version(&message, &Options::default());
+            assert_eq!(version, Version::of_message(&message), "{msh12}");
+            assert_eq!(text, written, "{msh12}");
+        }
+        let without = Message::parse(b"MSH|^~\\&|A|B|||1||ADT^A01|1|P\r").expect("a message");
+        assert_eq!(choose_version(&without, &Options::default()).1, "");
     }
 }

@@ -4,7 +4,7 @@
 use pipehat::Segment;
 
 use super::Run;
-use crate::location::At;
+use crate::location::{At, Loc};
 use crate::profile::{self, ElementConstraint, Profile, ProfileUsage};
 
 impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
@@ -71,14 +71,11 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
                 self.report("profile.segment-cardinality", at, message, None);
             }
             for (occurrence, (index, segment)) in found.iter().enumerate() {
-                let prefix = if occurrence == 0 {
-                    id.clone()
-                } else {
-                    format!("{id}[{}]", occurrence + 1)
-                };
                 for (key, element) in &constraint.fields {
-                    if let Some(key) = profile::element_key(key) {
-                        self.check_profile_element(segment, *index, &prefix, key, element, &whose);
+                    if let Some((field, component, subcomponent)) = profile::element_key(key) {
+                        let loc = Loc::field(segment.id(), occurrence + 1, *index, field);
+                        let below = (component, subcomponent);
+                        self.check_profile_element(segment, loc, below, element, &whose);
                     }
                 }
             }
@@ -88,19 +85,12 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
     fn check_profile_element(
         &mut self,
         segment: &Segment<'a>,
-        index: usize,
-        prefix: &str,
-        (field_number, component, subcomponent): (usize, Option<usize>, Option<usize>),
+        field_loc: Loc<'_>,
+        (component, subcomponent): (Option<usize>, Option<usize>),
         constraint: &ElementConstraint,
         whose: &str,
     ) {
-        let field = segment.field(field_number);
-        let field_path = format!("{prefix}-{field_number}");
-        let at = |span: pipehat::Span, path: String| At {
-            path: Some(path),
-            segment: index + 1,
-            span,
-        };
+        let field = segment.field(field_loc.field);
         let segment_end = segment.span().end;
         let repetitions: Vec<pipehat::Repetition<'a>> = match &field {
             Some(f) if !f.is_empty() => f.repetitions().collect(),
@@ -113,16 +103,9 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
             let count = repetitions.len() as u32;
             match constraint.usage {
                 Some(ProfileUsage::R) if count == 0 => {
-                    let message = format!(
-                        "{} is required by {whose} but empty",
-                        self.named_path(&field_path)
-                    );
-                    self.report(
-                        "profile.required",
-                        at(span, field_path.clone()),
-                        message,
-                        None,
-                    );
+                    let message =
+                        format!("{} is required by {whose} but empty", self.named(field_loc));
+                    self.report("profile.required", field_loc.at(span), message, None);
                     return;
                 }
                 Some(ProfileUsage::X) if count > 0 => {
@@ -132,14 +115,9 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
                         .unwrap_or_default();
                     let message = format!(
                         "{} is not used in {whose} but has a value",
-                        self.named_path(&field_path)
+                        self.named(field_loc)
                     );
-                    self.report(
-                        "profile.not-used",
-                        at(span, field_path.clone()),
-                        message,
-                        Some(&text),
-                    );
+                    self.report("profile.not-used", field_loc.at(span), message, Some(&text));
                     return;
                 }
                 _ => {}
@@ -148,39 +126,31 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
             if count > 0 && (count < min || constraint.max.is_some_and(|max| count > max)) {
                 let message = format!(
                     "{} repeats {count} time{}; {whose} allows {}",
-                    self.named_path(&field_path),
+                    self.named(field_loc),
                     if count == 1 { "" } else { "s" },
                     bounds(min, constraint.max)
                 );
-                self.report(
-                    "profile.cardinality",
-                    at(span, field_path.clone()),
-                    message,
-                    None,
-                );
+                self.report("profile.cardinality", field_loc.at(span), message, None);
             }
         }
         for (r, repetition) in repetitions.iter().enumerate() {
-            let mut path = if repetitions.len() > 1 {
-                format!("{field_path}[{}]", r + 1)
-            } else {
-                field_path.clone()
+            let mut loc = Loc {
+                repetition: (repetitions.len() > 1).then_some(r + 1),
+                ..field_loc
             };
             // The value the constraint is about: the repetition, or a component or subcomponent.
             let (text, span) = match (component, subcomponent) {
                 (None, _) => (repetition.text(), repetition.span()),
                 (Some(c), sub) => {
-                    path = format!("{path}.{c}");
+                    loc = loc.child(c);
                     let Some(part) = repetition.component(c) else {
                         if constraint.usage == Some(ProfileUsage::R) {
-                            let message = format!(
-                                "{} is required by {whose} but empty",
-                                self.named_path(&path)
-                            );
+                            let message =
+                                format!("{} is required by {whose} but empty", self.named(loc));
                             let end = repetition.span().end;
                             self.report(
                                 "profile.required",
-                                at(pipehat::Span::new(end, end), path),
+                                loc.at(pipehat::Span::new(end, end)),
                                 message,
                                 None,
                             );
@@ -190,7 +160,7 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
                     match sub {
                         None => (part.text(), part.span()),
                         Some(sub) => {
-                            path = format!("{path}.{sub}");
+                            loc = loc.child(sub);
                             match part.subcomponent(sub) {
                                 Some(piece) => (piece.text(), piece.span()),
                                 None => (
@@ -205,19 +175,15 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
             if component.is_some() {
                 match constraint.usage {
                     Some(ProfileUsage::R) if text.is_empty() => {
-                        let message = format!(
-                            "{} is required by {whose} but empty",
-                            self.named_path(&path)
-                        );
-                        self.report("profile.required", at(span, path), message, None);
+                        let message =
+                            format!("{} is required by {whose} but empty", self.named(loc));
+                        self.report("profile.required", loc.at(span), message, None);
                         continue;
                     }
                     Some(ProfileUsage::X) if !text.is_empty() => {
-                        let message = format!(
-                            "{} is not used in {whose} but has a value",
-                            self.named_path(&path)
-                        );
-                        self.report("profile.not-used", at(span, path), message, Some(&text));
+                        let message =
+                            format!("{} is not used in {whose} but has a value", self.named(loc));
+                        self.report("profile.not-used", loc.at(span), message, Some(&text));
                         continue;
                     }
                     _ => {}
@@ -231,14 +197,9 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
                 if length > max as usize {
                     let message = format!(
                         "{} is {length} characters long; {whose} allows {max}",
-                        self.named_path(&path)
+                        self.named(loc)
                     );
-                    self.report(
-                        "profile.length",
-                        at(span, path.clone()),
-                        message,
-                        Some(&text),
-                    );
+                    self.report("profile.length", loc.at(span), message, Some(&text));
                 }
             }
             if let Some(fixed) = &constraint.fixed
@@ -246,15 +207,10 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
             {
                 let message = format!(
                     "{}{} not '{fixed}', the value {whose} fixes",
-                    self.named_path(&path),
+                    self.named(loc),
                     self.quoted(&text)
                 );
-                self.report(
-                    "profile.fixed",
-                    at(span, path.clone()),
-                    message,
-                    Some(&text),
-                );
+                self.report("profile.fixed", loc.at(span), message, Some(&text));
             }
             let in_values = constraint
                 .values
@@ -273,10 +229,10 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
                 };
                 let message = format!(
                     "{}{} not one of {whose}'s values ({allowed})",
-                    self.named_path(&path),
+                    self.named(loc),
                     self.quoted(&text)
                 );
-                self.report("profile.value-set", at(span, path), message, Some(&text));
+                self.report("profile.value-set", loc.at(span), message, Some(&text));
             }
         }
     }

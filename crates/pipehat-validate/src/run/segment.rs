@@ -28,11 +28,6 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
             return;
         };
         let id = String::from_utf8_lossy(segment.id());
-        let prefix = if occurrence == 1 {
-            id.clone()
-        } else {
-            Cow::Owned(format!("{id}[{occurrence}]"))
-        };
         let header = segment.is_header();
         let mut present = 0;
         let mut fields = std::mem::take(&mut self.buffers[0]);
@@ -58,7 +53,7 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
             if header && number <= 2 {
                 continue;
             }
-            let loc = Loc::field(&prefix, index, number);
+            let loc = Loc::field(segment.id(), occurrence, index, number);
             let Some(field_plan) = plan.fields.get(i) else {
                 if !field.is_empty() {
                     let message = format!(
@@ -78,7 +73,7 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
                 && field_plan.def.usage == Usage::Required
                 && !(header && number == 12)
             {
-                let loc = Loc::field(&prefix, index, number);
+                let loc = Loc::field(segment.id(), occurrence, index, number);
                 let message = self.words(loc, None, format_args!(" is required but absent"));
                 let end = segment.span().end;
                 self.report(

@@ -207,7 +207,7 @@ impl<'m, 'a, 'o, 'c> Run<'m, 'a, 'o, 'c> {
         // structures, MSH-12's by msh.version-*; OBX-2's (table 0125) by
         // obx.value-type-unknown against its data types (the sources' lists of 0125 lag
         // behind: 2.5.1's lacks CWE).
-        let msh = loc.segment == "MSH" && matches!(loc.field, 9 | 12);
+        let msh = loc.id == b"MSH" && loc.occurrence == 1 && matches!(loc.field, 9 | 12);
         if msh || table == 125 {
             return;
         }
