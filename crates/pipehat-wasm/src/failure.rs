@@ -133,19 +133,11 @@ pub fn no_message_reason(input: &[u8]) -> String {
     }
 }
 
-/// The line (from 1) of a byte offset: CR, LF and CRLF each end one line.
+/// The line (from 1) of a byte offset, as the core counts lines (CR, LF and CRLF each end one).
 fn line_of(input: &[u8], offset: usize) -> usize {
-    1 + line_ends(&input[..offset.min(input.len())])
-}
-
-fn line_ends(bytes: &[u8]) -> usize {
-    let crs = bytes.iter().filter(|&&b| b == b'\r').count();
-    let lfs_alone = bytes
-        .iter()
-        .enumerate()
-        .filter(|&(i, &b)| b == b'\n' && (i == 0 || bytes[i - 1] != b'\r'))
-        .count();
-    crs + lfs_alone
+    pipehat::position::LineIndex::new(input)
+        .line_column(offset)
+        .line
 }
 
 /// Whether a parse stopped because of a limit (not because a header could not be read).
