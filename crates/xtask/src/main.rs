@@ -86,7 +86,9 @@ fn test() -> Result<(), String> {
     run(&mut node_test("tests/node"))?;
     // The hand-written index.d.ts against the package as a strict TypeScript user calls it.
     step("TypeScript types (tsc --strict, tests/types)");
-    run(tools::command("tsc").arg("-p").arg(root().join("tests/types")))?;
+    run(tools::command("tsc")
+        .arg("-p")
+        .arg(root().join("tests/types")))?;
     step("browser tests (viewer)");
     run(node_test("tests/browser").env("PIPEHAT_CHROMIUM", tools::chromium_path()))?;
 
