@@ -296,6 +296,44 @@ describe('viewer', () => {
     await context.close();
   });
 
+  test('choosing another message changes the structure in place to exactly what that message shows alone', async () => {
+    const { context, page, errors } = await openViewer({ viewport: { width: 1400, height: 900 } });
+    // Different segments, repetitions, components, a null and table meanings (PID-8).
+    const messages = [
+      MESSAGE.replace('19610615|M', '19610615|F'),
+      MESSAGE.replace('MSG00001', 'MSG00002').replace('EVERYMAN^ADAM^A^III', '""').replace('EVN|A01|202611220214\r', 'EVN|A01|202611220214\rNK1|1|ROE^JANE|SPO\rNK1|2|ROE^JIM\r'),
+      ['MSH|^~\\&|X|Y|||202601010000||ORU^R01|MSG00003|P|2.5.1', 'PID|1||7~8^^^H&1.2&ISO^MR||DOE', 'OBX|1|ST|x||a\\T\\b'].join('\r'),
+    ];
+    // Each segment as drawn, without the mark of the row at the cursor.
+    const drawn = (on) => on.locator('ol.segments > li').evaluateAll((items) => items.map((li) => li.outerHTML.replaceAll(' here', '')));
+    const controlId = (on, n) => on.locator('tr', { has: on.locator('th', { hasText: /^MSH-10$/ }) }).locator('.value', { hasText: `MSG0000${n + 1}` });
+    // Each message alone, drawn afresh in a page of its own.
+    const alone = [];
+    for (const [n, message] of messages.entries()) {
+      const fresh = await context.newPage();
+      await fresh.goto(`${app.origin}/`);
+      await openFile(fresh, `alone-${n}.hl7`, message);
+      await controlId(fresh, n).waitFor();
+      alone.push(await drawn(fresh));
+      await fresh.close();
+    }
+    await openFile(page, 'all.hl7', messages.join('\r\n'));
+    const rows = page.getByRole('listbox', { name: 'Messages' }).getByRole('option');
+    await rows.nth(2).waitFor();
+    for (const n of [1, 2, 0, 2, 1, 0]) {
+      await rows.nth(n).click();
+      await controlId(page, n).waitFor();
+      assert.deepEqual(await drawn(page), alone[n], `message ${n + 1} after another`);
+      assert.ok(await page.locator('tr.here').count() <= 1, 'at most one row at the cursor');
+    }
+    // A path chosen after the switch selects its own bytes.
+    await page.getByRole('button', { name: 'PID-5.1', exact: true }).click();
+    const area = page.getByRole('textbox', { name: 'Message' });
+    assert.equal(await area.evaluate((a) => a.value.slice(a.selectionStart, a.selectionEnd)), 'EVERYMAN');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test('an opened file is read by its own MSH-18 and any framing; downloads keep its character set', async () => {
     const context = await browser.newContext({ acceptDownloads: true });
     const log = recordRequests(context);

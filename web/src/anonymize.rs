@@ -6,14 +6,14 @@ use pipehat_deid::{Change, FreeText, Preset};
 
 use crate::app::MAX_TEXT;
 use crate::browser::{copy_to_clipboard, download, download_hl7, generate_key, yield_to_browser};
-use crate::model::{AnonymizedView, anonymized, hl7_line_ends, values_after};
+use crate::model::{AnonymizedView, Parsed, anonymized, hl7_line_ends, values_after};
 
 /// Texts bigger than this (1 MB) are anonymized after a frame that says so.
 const BIG: usize = 1_000_000;
 
 /// An anonymized copy of the input, and what changed.
 #[component]
-pub fn Anonymize(text: ReadSignal<String>, file_name: ReadSignal<Option<String>>) -> impl IntoView {
+pub fn Anonymize(text: ReadSignal<Parsed>, file_name: ReadSignal<Option<String>>) -> impl IntoView {
     let (preset, set_preset) = signal(Preset::SafeHarbor);
     let (free_text, set_free_text) = signal(FreeText::Redact);
     let (key, set_key) = signal(String::new());
@@ -23,21 +23,22 @@ pub fn Anonymize(text: ReadSignal<String>, file_name: ReadSignal<Option<String>>
     let (working, set_working) = signal(false);
     let generation = StoredValue::new(0u64);
     Effect::new(move |_| {
-        let size = text.with(String::len);
+        let size = text.with(|t| t.text().len());
         let (preset, free_text, key) = (preset.get(), free_text.get(), key.get());
         let mine = generation.get_value() + 1;
         generation.set_value(mine);
         if size > MAX_TEXT {
             output.set(AnonymizedView::default());
         } else if size <= BIG {
-            output.set(text.with(|text| anonymized(text, preset, free_text, &key)));
+            output.set(text.with(|t| anonymized(t.text(), preset, free_text, &key)));
         } else {
             set_working.set(true);
             leptos::task::spawn_local(async move {
                 yield_to_browser().await;
                 if generation.get_value() == mine {
-                    output
-                        .set(text.with_untracked(|text| anonymized(text, preset, free_text, &key)));
+                    output.set(
+                        text.with_untracked(|t| anonymized(t.text(), preset, free_text, &key)),
+                    );
                     set_working.set(false);
                 }
             });
@@ -48,12 +49,14 @@ pub fn Anonymize(text: ReadSignal<String>, file_name: ReadSignal<Option<String>>
     // Why the last download could not be made (a character MSH-18's set cannot hold).
     let download_problem = RwSignal::new(None::<String>);
     let result = move || {
-        let text = output.with(|o| o.text.clone());
-        if file_name.with(Option::is_some) {
-            text
-        } else {
-            hl7_line_ends(&text)
-        }
+        let as_in_file = file_name.with(Option::is_some);
+        output.with(|o| {
+            if as_in_file {
+                o.text().to_string()
+            } else {
+                hl7_line_ends(o.text())
+            }
+        })
     };
     view! {
         <h2>"Anonymize"</h2>
@@ -121,7 +124,7 @@ pub fn Anonymize(text: ReadSignal<String>, file_name: ReadSignal<Option<String>>
                         <p class="hint" role="status">
                             {format!(
                                 "Anonymizing {:.1} MB in this page…",
-                                text.with_untracked(String::len) as f64 / 1_000_000.0,
+                                text.with_untracked(|t| t.text().len()) as f64 / 1_000_000.0,
                             )}
                         </p>
                     }
@@ -152,7 +155,7 @@ pub fn Anonymize(text: ReadSignal<String>, file_name: ReadSignal<Option<String>>
             </span>
         </div>
         <pre class="anonymized" aria-label="Anonymized message">
-            {move || output.with(|o| o.text.replace('\r', "\n"))}
+            {move || output.with(|o| o.text().replace('\r', "\n"))}
         </pre>
         <Changes output=output/>
     }
@@ -201,7 +204,7 @@ fn Changes(#[prop(into)] output: Signal<AnonymizedView>) -> impl IntoView {
                 .filter(|c| in_scope(c))
                 .take(SHOWN_CHANGES)
                 .collect();
-            let after = values_after(&o.text, &changes);
+            let after = values_after(&o.output, &changes);
             changes
                 .into_iter()
                 .zip(after)
@@ -379,7 +382,7 @@ mod tests {
         let view = anonymized(FILE, Preset::SafeHarbor, FreeText::Redact, "");
         assert_eq!(view.messages, 2);
         let changes: Vec<_> = view.changes.iter().collect();
-        let after = values_after(&view.text, &changes);
+        let after = values_after(&view.output, &changes);
         let find = |message: usize, path: &str| {
             let at = changes
                 .iter()
@@ -406,7 +409,7 @@ mod tests {
     fn nothing_to_read_is_no_change() {
         let view = anonymized("not hl7 at all", Preset::SafeHarbor, FreeText::Redact, "");
         assert!(view.changes.is_empty());
-        assert!(values_after(&view.text, &[]).is_empty());
+        assert!(values_after(&view.output, &[]).is_empty());
         assert!(
             anonymized(FILE, Preset::Pseudonymize, FreeText::Redact, "")
                 .error
@@ -439,13 +442,18 @@ mod tests {
                     PID|1||7^^^H^MR||Kowalski^Łucja\rNTE|1||Łucja Kowalski fell\r";
         let redacted = anonymized(note, Preset::Pseudonymize, FreeText::Redact, key);
         assert!(
-            redacted.text.ends_with("NTE|1||REDACTED\r"),
+            redacted.text().ends_with("NTE|1||REDACTED\r"),
             "{}",
-            redacted.text
+            redacted.text()
         );
         // Text stays text: Ł is matched and replaced, not read through MSH-18 as Latin-1.
         let scrubbed = anonymized(note, Preset::Pseudonymize, FreeText::Scrub, key);
-        let nte = scrubbed.text.lines().last().unwrap_or_default().to_owned();
+        let nte = scrubbed
+            .text()
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .to_owned();
         assert!(nte.ends_with(" fell\r") || nte.ends_with(" fell"), "{nte}");
         assert!(!nte.contains("Łucja") && !nte.contains("Kowalski"), "{nte}");
     }

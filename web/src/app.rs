@@ -11,7 +11,8 @@ use crate::editor::{Raw, RawView};
 use crate::findings::Findings;
 use crate::messages::Messages;
 use crate::model::{
-    Checks, MessageView, byte_offset, caret, error_counts, findings, message_rows, message_view,
+    Checks, MessageView, Parsed, byte_offset, caret, error_counts, findings, message_rows,
+    message_view,
 };
 use crate::structure::Structure;
 use crate::tabs::{Tab, Tabs};
@@ -28,6 +29,15 @@ NTE|1||Adam called from 555-555-2004 about his stay";
 /// The most text the viewer reads at once (64 MB): more is refused with a clear message.
 pub(crate) const MAX_TEXT: usize = 64_000_000;
 
+/// `text` parsed, once, for every view of it; kept unread beyond [`MAX_TEXT`].
+pub(crate) fn read(text: String) -> Parsed {
+    if text.len() > MAX_TEXT {
+        Parsed::unread(text)
+    } else {
+        Parsed::new(text)
+    }
+}
+
 /// How many messages the background check validates between two frames.
 const CHECK_STEP: usize = 100;
 
@@ -38,7 +48,8 @@ const MAX_EDITABLE: usize = 1_000_000;
 /// The whole page.
 #[component]
 pub fn App() -> impl IntoView {
-    let (text, set_text) = signal(String::new());
+    // The text and its one parse: every view below reads it, none parses the text again.
+    let (text, set_text) = signal(Parsed::default());
     let (tab, set_tab) = signal(Tab::Structure);
     // Which message of a file the views show (from 0).
     let (selected, set_selected) = signal(0usize);
@@ -47,14 +58,14 @@ pub fn App() -> impl IntoView {
     let checks = RwSignal::new(Checks::default());
     let chosen_version = Memo::new(move |_| checks.with(|c| c.version));
     // A message pasted to compare with, kept while the user moves between tabs.
-    let compare_with = RwSignal::new(String::new());
+    let compare_with = RwSignal::new(Parsed::default());
     // Beyond this the page would freeze reading it all at once: say so instead.
-    let too_big = Memo::new(move |_| text.with(|text| text.len() > MAX_TEXT));
+    let too_big = Memo::new(move |_| text.with(|text| text.text().len() > MAX_TEXT));
     let rows = Memo::new(move |_| {
         if too_big.get() {
             return Vec::new();
         }
-        text.with(|text| message_rows(text))
+        text.with(|text| message_rows(text.file()))
     });
     let view = Memo::new(move |_| {
         if too_big.get() {
@@ -80,7 +91,7 @@ pub fn App() -> impl IntoView {
         } else {
             new.clone()
         });
-        set_text.set(new);
+        set_text.set(read(new));
     };
     // A file opened or dropped: read here, in the page, never uploaded (see `read_hl7_file`).
     let load = move |file: web_sys::File| {
@@ -97,19 +108,17 @@ pub fn App() -> impl IntoView {
     let statuses = RwSignal::new(Vec::<usize>::new());
     let generation = StoredValue::new(0u64);
     Effect::new(move |_| {
+        // The same parse the views read (a text too big to read has no messages).
         let content = text.get();
         let mine = generation.get_value() + 1;
         generation.set_value(mine);
         statuses.set(Vec::new());
-        if content.len() > MAX_TEXT {
-            return;
-        }
         leptos::task::spawn_local(async move {
-            let file = pipehat::File::parse_text(&content);
+            let file = content.file();
             if file.messages().len() < 2 {
                 return;
             }
-            let lines = pipehat::position::LineIndex::new(content.as_bytes());
+            let lines = content.lines();
             let mut validator = pipehat_validate::Validator::new();
             let mut from = 0;
             while from < file.messages().len() {
@@ -117,7 +126,7 @@ pub fn App() -> impl IntoView {
                 if generation.get_value() != mine {
                     return;
                 }
-                let counts = error_counts(&file, &lines, &mut validator, from, from + CHECK_STEP);
+                let counts = error_counts(file, lines, &mut validator, from, from + CHECK_STEP);
                 from += CHECK_STEP;
                 statuses.update(|all| all.extend(counts));
             }
@@ -127,7 +136,7 @@ pub fn App() -> impl IntoView {
     // The raw view: its text area, scroll and caret. A file too big to edit shows its selected
     // message there instead, read-only: `excerpt` is that message's place in the file.
     let raw = Raw::new();
-    let editable = Memo::new(move |_| text.with(|text| text.len() <= MAX_EDITABLE));
+    let editable = Memo::new(move |_| text.with(|text| text.text().len() <= MAX_EDITABLE));
     let excerpt = Memo::new(move |_| {
         if editable.get() || too_big.get() {
             None
@@ -135,19 +144,25 @@ pub fn App() -> impl IntoView {
             rows.with(|rows| rows.get(selected.get()).map(|row| row.span))
         }
     });
-    let base = move || excerpt.get().map_or(0, |(start, _)| start);
-    let raw_text = Memo::new(move |_| match excerpt.get() {
-        Some((start, end)) => {
-            text.with(|text| text.get(start..end).unwrap_or_default().to_string())
-        }
-        None if editable.get() => text.get(),
-        None => String::new(),
+    // The part of the text in the raw view: all of it, the excerpt, or nothing (too big).
+    let part = Memo::new(move |_| match excerpt.get() {
+        Some(span) => Some(span),
+        None if editable.get() => None,
+        None => Some((0, 0)),
     });
+    let base = move || excerpt.get().map_or(0, |(start, _)| start);
     let caret_byte = Memo::new(move |_| {
-        raw_text.with(|raw_text| base() + byte_offset(raw_text, raw.position.get()))
+        let part = part.get();
+        text.with(|text| {
+            let (base, shown) = text.part(part);
+            base + byte_offset(shown, raw.position.get())
+        })
     });
     let here = Memo::new(move |_| {
-        raw_text.with(|raw_text| caret(raw_text, raw.position.get(), chosen_version.get()))
+        if part.get() == Some((0, 0)) {
+            return None;
+        }
+        text.with(|text| caret(text.file(), caret_byte.get(), chosen_version.get()))
     });
     let marks = Memo::new(move |_| {
         let base = base();
@@ -161,15 +176,18 @@ pub fn App() -> impl IntoView {
     });
     // Selecting an element's or a finding's bytes in the raw view.
     let select = Callback::new(move |(start, end): (usize, usize)| {
-        let base = excerpt.get_untracked().map_or(0, |(start, _)| start);
-        if start >= base {
-            raw_text.with_untracked(|raw_text| raw.select(raw_text, (start - base, end - base)));
-        }
+        let part = part.get_untracked();
+        text.with_untracked(|text| {
+            let (base, shown) = text.part(part);
+            if start >= base {
+                raw.select(shown, (start - base, end - base));
+            }
+        });
     });
     let on_input = Callback::new(move |value: String| {
         set_file_name.set(None);
         set_selected.set(0);
-        set_text.set(value);
+        set_text.set(read(value));
     });
     // A huge paste would freeze the text area itself (the browser lays out every line): keep
     // it out, and say why.
@@ -231,9 +249,13 @@ pub fn App() -> impl IntoView {
                 </div>
                 <RawView
                     raw=raw
-                    text=raw_text
+                    text=text
+                    part=part
                     shown=Signal::derive(move || {
-                        if excerpt.get().is_some() { raw_text.get() } else { shown.get() }
+                        match excerpt.get() {
+                            Some(span) => text.with(|text| text.part(Some(span)).1.to_string()),
+                            None => shown.get(),
+                        }
                     })
                     marks=marks
                     coloured=Signal::derive(move || editable.get() || excerpt.get().is_some())
@@ -254,7 +276,7 @@ pub fn App() -> impl IntoView {
                                         "Message {} of {}, read-only: the file ({:.1} MB) is too big to edit here. ",
                                         selected.get() + 1,
                                         rows.with(Vec::len),
-                                        text.with(String::len) as f64 / 1_000_000.0,
+                                        text.with(|text| text.text().len()) as f64 / 1_000_000.0,
                                     )}
                                     <button
                                         class="quiet"
@@ -273,7 +295,7 @@ pub fn App() -> impl IntoView {
                     too_big
                         .get()
                         .then(|| {
-                            let size = text.with(String::len) as f64 / 1_000_000.0;
+                            let size = text.with(|text| text.text().len()) as f64 / 1_000_000.0;
                             view! {
                                 <p class="problem" role="alert">
                                     {format!(

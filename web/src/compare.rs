@@ -1,17 +1,17 @@
 //! Comparing two messages value by value: message A and message B of a file, or a message of
-//! the file and one pasted beside it. Segments are matched by id and occurrence (`OBX[2]` with
-//! `OBX[2]`), values by field, repetition, component and subcomponent.
-
-use std::collections::HashMap;
+//! the file and one pasted beside it. The comparison is the core's (`pipehat::diff`: segments
+//! matched by id and occurrence, values by field, repetition, component and subcomponent); the
+//! viewer names its rows from the dictionary and draws them.
 
 use leptos::prelude::*;
-use pipehat::{File, Message, Path};
+use pipehat::diff::{self, Status};
+use pipehat::{File, Message};
 use pipehat_dict::Version;
 
-use crate::app::MAX_TEXT;
-use crate::model::{MessageRow, named_segments, version_of};
+use crate::app::{MAX_TEXT, read};
+use crate::model::{MessageRow, Parsed, version_of};
 
-/// A value as compared: decoded text, and whether it is the explicit HL7 null (`""`).
+/// A value as shown: decoded text, and whether it is the explicit HL7 null (`""`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Value {
     /// The decoded value (escapes resolved); `""` for the null.
@@ -20,45 +20,20 @@ pub struct Value {
     pub null: bool,
 }
 
-/// How the two sides of a path differ.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// The same value on both sides.
-    Same,
-    /// Both sides have a value, and they differ.
-    Changed,
-    /// Only message A has a value here.
-    OnlyA,
-    /// Only message B has a value here.
-    OnlyB,
-}
-
-impl Status {
-    /// What the table says, e.g. "only in A".
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::Same => "same",
-            Status::Changed => "changed",
-            Status::OnlyA => "only in A",
-            Status::OnlyB => "only in B",
-        }
-    }
-
-    /// The row's class, e.g. `only-a`.
-    pub fn class(self) -> &'static str {
-        match self {
-            Status::Same => "same",
-            Status::Changed => "changed",
-            Status::OnlyA => "only-a",
-            Status::OnlyB => "only-b",
-        }
+/// What the table says of a status, e.g. "only in A".
+fn status_label(status: Status) -> &'static str {
+    match status {
+        Status::Same => "same",
+        Status::Changed => "changed",
+        Status::OnlyA => "only in A",
+        Status::OnlyB => "only in B",
     }
 }
 
-/// One path of either message, with both sides' values.
+/// One row of the comparison as the table shows it: where, its name, both sides' values.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompareRow {
-    /// The path as the structure view names it, e.g. `PID-5.1`, `OBX[2]-5`, `PID-3[2].1`.
+    /// Where the row is, as the core names it, e.g. `PID-5.1`, `OBX[2]-5`, `PID-3[2].1`.
     pub path: String,
     /// Its name from the dictionary, e.g. "Patient Name / Family Name"; empty when unknown.
     pub name: String,
@@ -79,170 +54,59 @@ pub struct Comparison {
     pub differences: usize,
 }
 
-/// One value of a message, as the comparison reads it: the most specific element that holds
-/// something (a component with subcomponents is read as its subcomponents).
-#[derive(Debug, Clone)]
-struct Leaf {
-    /// Field, repetition, component, subcomponent; each from 1. A field without components is
-    /// its component 1, so `PID-5` = `DOE` matches `PID-5.1` = `DOE` of `DOE^JOHN`.
-    key: (usize, usize, usize, usize),
-    /// The path as the structure view names it.
-    path: String,
-    value: Value,
-}
-
-/// A segment's values, with the segment's id and occurrence.
-#[derive(Debug, Clone)]
-struct SegmentLeaves {
-    key: (Vec<u8>, usize),
-    leaves: Vec<Leaf>,
-}
-
-/// The values of `message`, segment by segment, in message order: the most specific element
-/// that holds something, as the structure view lists them.
-fn leaves(message: &Message<'_>) -> Vec<SegmentLeaves> {
-    named_segments(message)
-        .map(|segment| SegmentLeaves {
-            leaves: segment
-                .elements()
-                .into_iter()
-                .filter(|element| element.leaf)
-                .map(|element| Leaf {
-                    key: element.key,
-                    value: value(element.text, element.null),
-                    path: element.path,
-                })
-                .collect(),
-            key: (segment.id.into_bytes(), segment.occurrence),
-        })
-        .collect()
-}
-
-/// A value, with the null written as HL7 does.
-fn value(text: String, null: bool) -> Value {
-    Value {
-        text: if null { "\"\"".to_string() } else { text },
-        null,
-    }
-}
-
-/// The segments of both messages in one order, as (A's, B's) positions: A's order, with each
-/// segment only B has placed after the one that comes before it in B.
-fn merged_order(a: &[SegmentLeaves], b: &[SegmentLeaves]) -> Vec<(Option<usize>, Option<usize>)> {
-    let in_a: HashMap<&(Vec<u8>, usize), usize> =
-        a.iter().enumerate().map(|(i, s)| (&s.key, i)).collect();
-    let mut in_b: HashMap<usize, usize> = HashMap::new();
-    // B's own segments, by the A segment they follow (`None`: before all of A's).
-    let mut after: HashMap<Option<usize>, Vec<usize>> = HashMap::new();
-    let mut anchor = None;
-    for (j, segment) in b.iter().enumerate() {
-        match in_a.get(&segment.key) {
-            Some(&i) => {
-                in_b.insert(i, j);
-                anchor = Some(i);
-            }
-            None => after.entry(anchor).or_default().push(j),
-        }
-    }
-    let mut order = Vec::with_capacity(a.len() + b.len());
-    let only_b = |order: &mut Vec<_>, anchor| {
-        if let Some(list) = after.get(&anchor) {
-            order.extend(list.iter().map(|j| (None, Some(*j))));
-        }
-    };
-    only_b(&mut order, None);
-    for i in 0..a.len() {
-        order.push((Some(i), in_b.get(&i).copied()));
-        only_b(&mut order, Some(i));
-    }
-    order
-}
-
-/// Compares message `a` with message `b`, value by value; a side that is `None` has no values.
-/// Names come from the `chosen` version, else A's own (B's when there is no A).
+/// Compares message `a` with message `b` with the core's [`diff::diff_sides`]; a side that is
+/// `None` has no values. Names come from the `chosen` version, else A's own (B's when there is
+/// no A).
 pub fn compare(
     a: Option<&Message<'_>>,
     b: Option<&Message<'_>>,
     chosen: Option<Version>,
 ) -> Comparison {
     let version = chosen.unwrap_or_else(|| a.or(b).map_or(Version::LATEST, version_of));
-    let a_segments = a.map(leaves).unwrap_or_default();
-    let b_segments = b.map(leaves).unwrap_or_default();
-    let mut rows = Vec::new();
-    for (i, j) in merged_order(&a_segments, &b_segments) {
-        let (mut left, mut right) = (
-            values_of(&a_segments, i).iter().peekable(),
-            values_of(&b_segments, j).iter().peekable(),
-        );
-        // Both sides are in field order: merge them.
-        loop {
-            let (a_leaf, b_leaf) = match (left.peek(), right.peek()) {
-                (None, None) => break,
-                (Some(x), Some(y)) if x.key == y.key => (left.next(), right.next()),
-                (Some(x), Some(y)) if x.key < y.key => (left.next(), None),
-                (Some(_), Some(_)) | (None, Some(_)) => (None, right.next()),
-                (Some(_), None) => (left.next(), None),
-            };
-            rows.push(row(version, a_leaf, b_leaf));
-        }
-    }
-    let differences = rows.iter().filter(|r| r.status != Status::Same).count();
-    Comparison { rows, differences }
-}
-
-/// The values of segment `at` of one side; none when that side lacks the segment.
-fn values_of(side: &[SegmentLeaves], at: Option<usize>) -> &[Leaf] {
-    at.and_then(|at| side.get(at))
-        .map_or(&[], |s| s.leaves.as_slice())
-}
-
-/// The row for a path with `a`'s and `b`'s values (at least one of them).
-fn row(version: Version, a: Option<&Leaf>, b: Option<&Leaf>) -> CompareRow {
-    // The more specific name of the two (`PID-5.1` over `PID-5` for `DOE` against `DOE^JOHN`).
-    let path = match (a, b) {
-        (Some(x), Some(y)) if y.path.len() > x.path.len() => y.path.clone(),
-        (Some(x), _) => x.path.clone(),
-        (None, Some(y)) => y.path.clone(),
-        (None, None) => String::new(),
+    let compared = diff::diff_sides(a, b);
+    let shown = |text: Option<std::borrow::Cow<'_, str>>, null: bool| {
+        text.map(|text| Value {
+            text: text.into_owned(),
+            null,
+        })
     };
-    let name = path
-        .parse::<Path>()
-        .map(|p| version.describe(&p).label())
-        .unwrap_or_default();
-    let (a, b) = (a.map(|l| l.value.clone()), b.map(|l| l.value.clone()));
-    let status = match (&a, &b) {
-        (Some(x), Some(y)) if x == y => Status::Same,
-        (Some(_), Some(_)) => Status::Changed,
-        (Some(_), None) => Status::OnlyA,
-        (None, _) => Status::OnlyB,
-    };
-    CompareRow {
-        path,
-        name,
-        a,
-        b,
-        status,
+    let rows = compared
+        .rows
+        .iter()
+        .map(|row| CompareRow {
+            path: row.place(),
+            name: row
+                .path()
+                .map(|path| version.describe(&path).label())
+                .unwrap_or_default(),
+            a: shown(row.a_text(), row.a.is_some_and(|v| v.is_null())),
+            b: shown(row.b_text(), row.b.is_some_and(|v| v.is_null())),
+            status: row.status,
+        })
+        .collect();
+    Comparison {
+        rows,
+        differences: compared.differences,
     }
 }
 
 /// What is compared with message A.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Other<'t> {
-    /// Message `n` (from 0) of the same text.
+#[derive(Debug, Clone, Copy)]
+pub enum Other<'f, 'a> {
+    /// Message `n` (from 0) of the same file.
     Message(usize),
-    /// The first message of a pasted text.
-    Pasted(&'t str),
+    /// The first message of a pasted text (parsed).
+    Pasted(&'f File<'a>),
 }
 
-/// Message `a` (from 0) of `text` compared with `other`, named from the `chosen` version (else
+/// Message `a` (from 0) of `file` compared with `other`, named from the `chosen` version (else
 /// the message's own); an error when a side has no message.
 pub fn compare_texts(
-    text: &str,
+    file: &File<'_>,
     a: usize,
-    other: Other<'_>,
+    other: Other<'_, '_>,
     chosen: Option<Version>,
 ) -> Result<Comparison, String> {
-    let file = File::parse_text(text);
     let Some(first) = file.messages().get(a) else {
         return Err("There is no message A: paste or open a file of messages first.".into());
     };
@@ -251,16 +115,12 @@ pub fn compare_texts(
             Some(second) => Ok(compare(Some(first), Some(second), chosen)),
             None => Err("There is no message B.".into()),
         },
-        Other::Pasted(pasted) => {
-            let pasted_file = File::parse_text(pasted);
-            match pasted_file.messages().first() {
-                Some(second) => Ok(compare(Some(first), Some(second), chosen)),
-                None => Err(
-                    "The text to compare with has no HL7 v2 message: a message starts with MSH."
-                        .into(),
-                ),
-            }
-        }
+        Other::Pasted(pasted) => match pasted.messages().first() {
+            Some(second) => Ok(compare(Some(first), Some(second), chosen)),
+            None => Err(
+                "The text to compare with has no HL7 v2 message: a message starts with MSH.".into(),
+            ),
+        },
     }
 }
 
@@ -277,10 +137,10 @@ fn label(row: &MessageRow) -> String {
 /// Two messages side by side, value by value: pick A and B from the file, or paste B.
 #[component]
 pub fn Compare(
-    text: ReadSignal<String>,
+    text: ReadSignal<Parsed>,
     rows: Memo<Vec<MessageRow>>,
     selected: ReadSignal<usize>,
-    pasted: RwSignal<String>,
+    pasted: RwSignal<Parsed>,
     chosen_version: Memo<Option<Version>>,
 ) -> impl IntoView {
     // The user's picks; until then A is the message selected in the list and B the next one.
@@ -305,17 +165,17 @@ pub fn Compare(
     };
     let (only_differences, set_only_differences) = signal(true);
     let comparison = Memo::new(move |_| {
-        if text.with(String::len) > MAX_TEXT {
+        if text.with(|t| t.text().len()) > MAX_TEXT {
             return Err(String::new());
         }
         let (a, b) = (a(), b());
         let chosen = chosen_version.get();
         pasted.with(|pasted| {
             text.with(|text| {
-                if !pasted.trim().is_empty() {
-                    compare_texts(text, a, Other::Pasted(pasted), chosen)
+                if !pasted.text().trim().is_empty() {
+                    compare_texts(text.file(), a, Other::Pasted(pasted.file()), chosen)
                 } else if count() > 1 {
-                    compare_texts(text, a, Other::Message(b), chosen)
+                    compare_texts(text.file(), a, Other::Message(b), chosen)
                 } else {
                     Ok(Comparison::default())
                 }
@@ -325,28 +185,34 @@ pub fn Compare(
     let picker = move |label_text: &'static str,
                        current: Signal<usize>,
                        pick: WriteSignal<Option<usize>>| {
+        // The options are plain (a file has thousands): one effect, run once they are in the
+        // page, shows the current message. A reactive `selected` on each option made every
+        // switch of message wake thousands of closures, and cost half a second.
+        let select = NodeRef::<leptos::html::Select>::new();
+        Effect::new(move |_| {
+            let value = current.get().to_string();
+            rows.track();
+            if let Some(select) = select.get() {
+                select.set_value(&value);
+            }
+        });
         view! {
             <label>
                 {label_text} " "
                 <select
+                    node_ref=select
                     aria-label=format!("Message {label_text}")
                     on:change=move |event| {
                         if let Ok(n) = event_target_value(&event).parse::<usize>() {
                             pick.set(Some(n));
                         }
                     }
-                    prop:value=move || current.get().to_string()
                 >
                     {move || {
                         rows.with(|rows| {
                             rows.iter()
                                 .map(|row| {
-                                    let index = row.index;
-                                    view! {
-                                        <option value=index.to_string() selected=move || current.get() == index>
-                                            {label(row)}
-                                        </option>
-                                    }
+                                    view! { <option value=row.index.to_string()>{label(row)}</option> }
                                 })
                                 .collect_view()
                         })
@@ -355,7 +221,7 @@ pub fn Compare(
             </label>
         }
     };
-    let pasting = move || pasted.with(|p| !p.trim().is_empty());
+    let pasting = move || pasted.with(|p| !p.text().trim().is_empty());
     view! {
         <h2>"Compare"</h2>
         {move || {
@@ -394,8 +260,8 @@ pub fn Compare(
             aria-describedby="compare-with-hint"
             spellcheck="false"
             placeholder="MSH|^~\\&|…"
-            prop:value=move || pasted.get()
-            on:input=move |event| pasted.set(event_target_value(&event))
+            prop:value=move || pasted.with(|p| p.text().to_string())
+            on:input=move |event| pasted.set(read(event_target_value(&event)))
         ></textarea>
         {move || match comparison.get() {
             Err(problem) => {
@@ -461,14 +327,14 @@ fn CompareTable(comparison: Comparison, only_differences: ReadSignal<bool>) -> i
             let status = row.status;
             view! {
                 <tr
-                    class=status.class()
+                    class=status.as_str()
                     class:hidden=move || only_differences.get() && status == Status::Same
                 >
                     <th scope="row" class="path">{row.path}</th>
                     <td class="name">{row.name}</td>
                     {cell(row.a)}
                     {cell(row.b)}
-                    <td class="status">{status.label()}</td>
+                    <td class="status">{status_label(status)}</td>
                 </tr>
             }
         })
@@ -498,7 +364,8 @@ mod tests {
     use super::*;
 
     fn compared(a: &str, b: &str) -> Comparison {
-        compare_texts(a, 0, Other::Pasted(b), None).expect("both have a message")
+        let (a, b) = (File::parse_text(a), File::parse_text(b));
+        compare_texts(&a, 0, Other::Pasted(&b), None).expect("both have a message")
     }
 
     fn find<'c>(comparison: &'c Comparison, path: &str) -> &'c CompareRow {
@@ -553,7 +420,8 @@ mod tests {
         let family = find(&c, "PID-5.1");
         assert_eq!(family.status, Status::Same, "{:#?}", c.rows);
         assert_eq!(find(&c, "PID-5.2").status, Status::OnlyA);
-        assert_eq!(find(&c, "PID-3[1].1").status, Status::Same);
+        // The first repetition's components print canonically: `PID-3.1`, not `PID-3[1].1`.
+        assert_eq!(find(&c, "PID-3.1").status, Status::Same);
         assert_eq!(find(&c, "PID-3[2].5").status, Status::OnlyB);
     }
 
@@ -592,12 +460,15 @@ mod tests {
 
     #[test]
     fn messages_of_one_file_and_no_message() {
-        let file = format!("{A}\n{}", A.replace("|1|P|", "|2|P|"));
+        let text = format!("{A}\n{}", A.replace("|1|P|", "|2|P|"));
+        let file = File::parse_text(&text);
         let c = compare_texts(&file, 0, Other::Message(1), None).unwrap();
         assert_eq!(c.differences, 1);
         assert_eq!(find(&c, "MSH-10").status, Status::Changed);
         assert!(compare_texts(&file, 0, Other::Message(5), None).is_err());
-        assert!(compare_texts("not hl7", 0, Other::Message(1), None).is_err());
-        assert!(compare_texts(A, 0, Other::Pasted("hello"), None).is_err());
+        let prose = File::parse_text("not hl7");
+        assert!(compare_texts(&prose, 0, Other::Message(1), None).is_err());
+        let (a, hello) = (File::parse_text(A), File::parse_text("hello"));
+        assert!(compare_texts(&a, 0, Other::Pasted(&hello), None).is_err());
     }
 }

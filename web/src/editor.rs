@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use crate::model::{Layout, Mark, area_offset, layout, line_of, line_starts, raw_lines};
+use crate::model::{Layout, Mark, Parsed, area_offset, layout, line_of, line_starts, raw_lines};
 
 /// Height of a line, in CSS pixels (style.css sets the same).
 pub const LINE_HEIGHT: f64 = 20.0;
@@ -99,13 +99,19 @@ impl Raw {
     }
 }
 
-/// The raw view of `text` (coloured only while `coloured`, i.e. not too big to edit), with
-/// `marks` underlined. `shown` is what the text area shows when the text comes from elsewhere;
-/// typing calls `on_input` with the text area's value.
+/// The raw view of `text` — of its `part` (`[start, end)` in bytes), else all of it — coloured
+/// only while `coloured` (i.e. not too big to edit), with `marks` (in the part's bytes)
+/// underlined. `shown` is what the text area shows when the text comes from elsewhere; typing
+/// calls `on_input` with the text area's value.
 #[component]
 pub fn RawView(
     raw: Raw,
-    #[prop(into)] text: Signal<String>,
+    /// The text and its parse: the colours come from the parse, never from parsing again.
+    #[prop(into)]
+    text: Signal<Parsed>,
+    /// The part of the text shown (one message of a file too big to edit), else all of it.
+    #[prop(optional, into)]
+    part: MaybeProp<(usize, usize)>,
     #[prop(into)] shown: Signal<String>,
     #[prop(into)] marks: Signal<Vec<Mark>>,
     #[prop(into)] coloured: Signal<bool>,
@@ -129,7 +135,11 @@ pub fn RawView(
 ) -> impl IntoView {
     let layout = Memo::new(move |_| {
         if coloured.get() {
-            text.with(|text| layout(text))
+            let part = part.get();
+            text.with(|text| {
+                let (base, shown) = text.part(part);
+                layout(shown, text.file(), base)
+            })
         } else {
             Layout::default()
         }
@@ -142,8 +152,11 @@ pub fn RawView(
     });
     let lines = Memo::new(move |_| {
         let (from, to) = window.get();
+        let part = part.get();
         layout.with(|layout| {
-            marks.with(|marks| text.with(|text| raw_lines(text, layout, from, to, marks)))
+            marks.with(|marks| {
+                text.with(|text| raw_lines(text.part(part).1, layout, from, to, marks))
+            })
         })
     });
     let line_count = move || layout.with(|l| l.lines.len());

@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::editor::{LINE_HEIGHT, Raw, RawView};
 use crate::findings::FindingList;
-use crate::model::{Checks, byte_offset, caret, findings, line_starts, message_view};
+use crate::model::{Checks, Parsed, byte_offset, caret, findings, line_starts, message_view};
 use crate::structure::Structure;
 
 /// A viewer mounted into an element: unmounted, and its memory freed, by `free()` (which the
@@ -117,7 +117,8 @@ fn Embedded(
         "{}px",
         (line_starts(initial.trim_end()).len().clamp(3, 24) as f64 * LINE_HEIGHT + 24.0)
     );
-    let (text, set_text) = signal(initial.clone());
+    // The text and its one parse, which every panel reads.
+    let (text, set_text) = signal(Parsed::new(initial.clone()));
     let checks = Checks {
         version,
         ..Checks::default()
@@ -138,16 +139,17 @@ fn Embedded(
         })
     });
     let raw = Raw::new();
-    let caret_byte = Memo::new(move |_| text.with(|text| byte_offset(text, raw.position.get())));
+    let caret_byte =
+        Memo::new(move |_| text.with(|text| byte_offset(text.text(), raw.position.get())));
     // What is under the caret, while the reader is in the message.
     let here = Memo::new(move |_| {
         raw.focused
             .get()
-            .then(|| text.with(|text| caret(text, raw.position.get(), version)))
+            .then(|| text.with(|text| caret(text.file(), caret_byte.get(), version)))
             .flatten()
     });
     let select = Callback::new(move |span: (usize, usize)| {
-        text.with_untracked(|text| raw.select(text, span));
+        text.with_untracked(|text| raw.select(text.text(), span));
     });
     let (panel, set_panel) = signal(panels.first().copied());
     let errors = move || report.with(|r| r.iter().filter(|f| f.severity == "error").count());
@@ -161,7 +163,7 @@ fn Embedded(
                     shown=Signal::stored(initial)
                     marks=marks
                     coloured=Signal::stored(true)
-                    on_input=Callback::new(move |value| set_text.set(value))
+                    on_input=Callback::new(move |value| set_text.set(Parsed::new(value)))
                     label="HL7 v2 message"
                     readonly=readonly
                 />

@@ -6,7 +6,7 @@ use pipehat_dict::Version;
 
 use crate::app::MAX_TEXT;
 use crate::browser::{copy_to_clipboard, hl7_now};
-use crate::model::{Checks, FindingRow, acknowledgment, read_profile, report_text};
+use crate::model::{Checks, FindingRow, Parsed, acknowledgment, read_profile, report_text};
 
 /// How to check: the version, the preset and a conformance profile.
 #[component]
@@ -111,23 +111,21 @@ fn CheckOptions(checks: RwSignal<Checks>) -> impl IntoView {
 #[component]
 pub(crate) fn Findings(
     report: Memo<Vec<FindingRow>>,
-    text: ReadSignal<String>,
+    text: ReadSignal<Parsed>,
     selected: ReadSignal<usize>,
     checks: RwSignal<Checks>,
     select: Callback<(usize, usize)>,
 ) -> impl IntoView {
     // The acknowledgment a receiver would send for this message, with CR terminators.
     let ack = Memo::new(move |_| {
-        if text.with(String::len) > MAX_TEXT {
+        if text.with(|t| t.text().len()) > MAX_TEXT {
             return None;
         }
-        checks.with(|checks| {
-            text.with(|text| acknowledgment(text, selected.get(), checks, &hl7_now()))
-        })
+        checks.with(|checks| text.with(|t| acknowledgment(t, selected.get(), checks, &hl7_now())))
     });
     let copy_report = move |json: bool| {
         let report = checks.with_untracked(|checks| {
-            text.with_untracked(|text| report_text(text, selected.get_untracked(), checks, json))
+            text.with_untracked(|t| report_text(t, selected.get_untracked(), checks, json))
         });
         copy_to_clipboard(report);
     };

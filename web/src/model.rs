@@ -2,17 +2,19 @@
 //! components to render (no HTML is ever built from message text: Leptos sets it as text).
 //!
 //! One file per view of the text: `structure` (the named segments and elements, read through
-//! `named`, the walker the structure and compare views share), `report` (validation findings,
+//! `named`, the rows it makes of the core's walk), `report` (validation findings,
 //! the report to copy, the ACK), `anonymized` (the anonymized copy and its before/after),
 //! `messages` (the message list of a file), `raw` (the raw view's coloured lines), `offsets`
 //! (text-area offsets, line starts, the element under the caret) and `checks` (what the user
-//! chose to check with: version, preset, profile).
+//! chose to check with: version, preset, profile). Each reads `parsed`: a text and its one
+//! parse, kept together, so no view parses the text again.
 
 mod anonymized;
 mod checks;
 mod messages;
 mod named;
 mod offsets;
+mod parsed;
 mod raw;
 mod report;
 mod structure;
@@ -21,11 +23,11 @@ pub use anonymized::{AnonymizedView, anonymized, values_after};
 pub(crate) use checks::version_of;
 pub use checks::{Checks, read_profile};
 pub use messages::{MessageRow, error_counts, message_rows};
-pub(crate) use named::named_segments;
 pub use offsets::{area_offset, byte_offset, caret, hl7_line_ends, line_of, line_starts};
+pub use parsed::Parsed;
 pub use raw::{Layout, Mark, layout, raw_lines};
 pub use report::{FindingRow, acknowledgment, findings, report_text};
-pub use structure::{MessageView, message_view};
+pub use structure::{ElementRow, MessageView, SegmentView, message_view};
 
 /// The raw view and the text area's offsets checked together, over any text and on the corpus
 /// (kept here, where proptest-regressions/model.txt replays their saved cases).
@@ -36,7 +38,7 @@ mod tests {
 
     /// Every line of `text`, as the raw view draws it, with `marks` laid over it.
     fn drawn(text: &str, marks: &[Mark]) -> Vec<String> {
-        let layout = layout(text);
+        let layout = layout(text, &pipehat::File::parse_text(text), 0);
         raw_lines(text, &layout, 0, layout.lines.len(), marks)
             .into_iter()
             .map(|line| line.tokens.into_iter().map(|t| t.text).collect())

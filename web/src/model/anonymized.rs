@@ -1,14 +1,17 @@
 //! The anonymize panel's data: the text anonymized under a preset (with each changed value's
 //! original, kept in the page), its receipt, and the values now at the changed places.
 
-use pipehat::{File, Path};
+use pipehat::Path;
 use pipehat_deid::{Anonymizer, Category, Change, FreeText, Policy, Preset};
+
+use super::parsed::Parsed;
 
 /// An anonymized text, as the panel shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AnonymizedView {
-    /// The anonymized text, segment terminators as in the input.
-    pub text: String,
+    /// The anonymized text (segment terminators as in the input), parsed once for the values
+    /// now at the changed places (see [`values_after`]).
+    pub output: Parsed,
     /// Every changed value: its message, path, category, method and original (which stays in
     /// this page: nothing is sent anywhere).
     pub changes: Vec<Change>,
@@ -23,6 +26,11 @@ pub struct AnonymizedView {
 }
 
 impl AnonymizedView {
+    /// The anonymized text, segment terminators as in the input.
+    pub fn text(&self) -> &str {
+        self.output.text()
+    }
+
     /// The receipt as `pipehat anonymize --receipt` writes it (JSON): every changed value's
     /// message, path, category and method — never the original values, which stay in this page.
     pub fn receipt_json(&self) -> String {
@@ -66,7 +74,7 @@ pub fn anonymized(text: &str, preset: Preset, free_text: FreeText, key: &str) ->
             // says (an opened file was decoded by it already).
             let output = anonymizer.keep_originals(true).anonymize_text(text);
             AnonymizedView {
-                text: output.text,
+                output: Parsed::new(output.text),
                 changes: output.receipt.changes,
                 messages: output.receipt.messages,
                 removed: output.receipt.removed,
@@ -77,21 +85,23 @@ pub fn anonymized(text: &str, preset: Preset, free_text: FreeText, key: &str) ->
     }
 }
 
-/// The values now at the places of `changes` in the anonymized `text`, in the same order:
-/// decoded, `""` for the HL7 null, empty for a value removed. `None` where the anonymized text
-/// cannot tell (a file or batch header, which belongs to no message).
-pub fn values_after(text: &str, changes: &[&Change]) -> Vec<Option<String>> {
-    let file = File::parse_text(text);
+/// The values now at the places of `changes` in the anonymized text `output`, in the same
+/// order: decoded, `""` for the HL7 null, empty for a value removed. `None` where the
+/// anonymized text cannot tell (a file or batch header, which belongs to no message).
+pub fn values_after(output: &Parsed, changes: &[&Change]) -> Vec<Option<String>> {
+    let file = output.file();
     changes
         .iter()
         .map(|change| {
             let message = file.messages().get(change.message?)?;
-            let written = change.path.to_string();
-            let mut path: Path = written.parse().ok()?;
+            // A change's path has no accessors: its text is the one way to its numbers.
+            let mut path: Path = change.path.to_string().parse().ok()?;
             // A change's `PID-3` is the value of the first repetition (a leaf); only a binary
             // field is removed whole, all repetitions at once.
-            if path.repetition().is_none() && change.category != Category::Binary {
-                path = format!("{written}[1]").parse().ok()?;
+            if let (None, Some(field)) = (path.repetition(), path.field())
+                && change.category != Category::Binary
+            {
+                path = Path::new(path.segment_id(), path.occurrence(), &[field, 1]).ok()?;
             }
             Some(message.get(&path).map_or_else(String::new, |element| {
                 if element.is_null() {

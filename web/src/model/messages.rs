@@ -1,7 +1,7 @@
 //! The message list's data: every message of a file with what tells them apart (type, control
 //! id, patient), and their error counts, checked a step at a time.
 
-use pipehat::{File, Message};
+use pipehat::{File, Message, Path};
 use pipehat_validate::{Options, Severity};
 
 /// One message of a file, as the message list shows it.
@@ -21,13 +21,20 @@ pub struct MessageRow {
     pub span: (usize, usize),
 }
 
-/// Every message of `text`, with what tells them apart (validation comes separately, in steps:
+/// Every message of `file`, with what tells them apart (validation comes separately, in steps:
 /// see [`error_counts`]).
-pub fn message_rows(text: &str) -> Vec<MessageRow> {
-    let file = File::parse_text(text);
-    let value = |message: &Message<'_>, path: &str| {
+pub fn message_rows(file: &File<'_>) -> Vec<MessageRow> {
+    let path = |id: &str, levels: &[usize]| Path::new(id, 1, levels).expect("a fixed path");
+    let [family, given, kind, trigger, control_id] = [
+        path("PID", &[5, 1, 1]),
+        path("PID", &[5, 1, 2]),
+        path("MSH", &[9, 1, 1]),
+        path("MSH", &[9, 1, 2]),
+        path("MSH", &[10]),
+    ];
+    let value = |message: &Message<'_>, path: &Path| {
         message
-            .get(&path.parse().expect("a fixed path"))
+            .get(path)
             .map(|e| e.text().into_owned())
             .unwrap_or_default()
     };
@@ -35,16 +42,16 @@ pub fn message_rows(text: &str) -> Vec<MessageRow> {
         .iter()
         .enumerate()
         .map(|(index, message)| {
-            let family = value(message, "PID-5.1");
-            let given = value(message, "PID-5.2");
+            let family = value(message, &family);
+            let given = value(message, &given);
             MessageRow {
                 index,
-                kind: value(message, "MSH-9.1")
-                    + &Some(value(message, "MSH-9.2"))
+                kind: value(message, &kind)
+                    + &Some(value(message, &trigger))
                         .filter(|t| !t.is_empty())
                         .map(|t| format!("^{t}"))
                         .unwrap_or_default(),
-                control_id: value(message, "MSH-10"),
+                control_id: value(message, &control_id),
                 patient: match (family.is_empty(), given.is_empty()) {
                     (true, _) => String::new(),
                     (false, true) => family,

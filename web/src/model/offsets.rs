@@ -72,15 +72,14 @@ pub fn hl7_line_ends(text: &str) -> String {
     text.replace("\r\n", "\r").replace('\n', "\r")
 }
 
-/// What is under the caret: the element's path and name, e.g. `PID-5.1 — Patient Name /
-/// Family Name (ST)`. `offset` is the text area's (see [`byte_offset`]).
-pub fn caret(text: &str, offset: usize, version: Option<Version>) -> Option<(String, String)> {
-    let byte = byte_offset(text, offset);
-    let file = File::parse_text(text);
-    let message = file.messages().iter().find(|m| {
-        let span = m.span();
-        span.start <= byte && byte <= span.end
-    })?;
+/// What is under a caret at byte `byte` of `file`'s text: the element's path and name, e.g.
+/// `PID-5.1 — Patient Name / Family Name (ST)`.
+pub fn caret(file: &File<'_>, byte: usize, version: Option<Version>) -> Option<(String, String)> {
+    // Messages are in text order and apart: the last that starts at or before the caret, if
+    // the caret is not past its end.
+    let messages = file.messages();
+    let after = messages.partition_point(|m| m.span().start <= byte);
+    let message = messages[..after].last().filter(|m| byte <= m.span().end)?;
     let (path, _) = message.path_at(byte)?;
     let description = version_for(message, version).describe(&path);
     let label = description.label();

@@ -15,15 +15,18 @@ pub struct Layout {
     pub messages: Vec<(usize, usize, pipehat::Delimiters)>,
 }
 
-/// The raw view's layout of `text`.
-pub fn layout(text: &str) -> Layout {
-    let file = File::parse_text(text);
+/// The raw view's layout of `text`, the part of `file`'s text from byte `base` on (the whole
+/// text, or one message of it): its lines, and the messages of `file` within it.
+pub fn layout(text: &str, file: &File<'_>, base: usize) -> Layout {
+    let end = base + text.len();
     Layout {
         lines: line_starts(text),
         messages: file
             .messages()
             .iter()
-            .map(|m| (m.span().start, m.span().end, m.delimiters()))
+            .map(|m| (m.span(), m.delimiters()))
+            .filter(|(span, _)| base <= span.start && span.end <= end)
+            .map(|(span, delimiters)| (span.start - base, span.end - base, delimiters))
             .collect(),
     }
 }
@@ -233,7 +236,7 @@ mod tests {
     #[test]
     fn colours_ids_delimiters_encoding_characters_and_escapes() {
         let text = "MSH|^~\\&|A\\T\\B|x\rPID|1||X^Y~Z&W||\\H\\bold\\N\\";
-        let layout = layout(text);
+        let layout = layout(text, &File::parse_text(text), 0);
         let lines = raw_lines(text, &layout, 0, 2, &[]);
         let kinds = |n: usize| -> Vec<(&str, String)> {
             lines[n]
@@ -271,7 +274,7 @@ mod tests {
             (start, start + 8, "error"),
             (text.len(), text.len(), "warning"),
         ];
-        let layout = layout(text);
+        let layout = layout(text, &File::parse_text(text), 0);
         let pid = &raw_lines(text, &layout, 1, 2, &marks)[0];
         let marked: Vec<(&str, &str)> = pid
             .tokens

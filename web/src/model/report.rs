@@ -1,10 +1,13 @@
 //! Message `index`'s validation, as the user chose to check it: the findings panel's rows, the
 //! report to copy (text or JSON) and the acknowledgment a receiver would send.
 
-use pipehat::File;
-use pipehat_validate::{Severity, validate};
+use std::cell::RefCell;
+
+use pipehat::Message;
+use pipehat_validate::{Report, Severity, Validator};
 
 use super::checks::Checks;
+use super::parsed::Parsed;
 
 /// One validation finding, for the findings panel.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,13 +28,32 @@ pub struct FindingRow {
     pub span: (usize, usize),
 }
 
-/// Message `index`'s validation, as the user chose to check it.
-pub fn findings(text: &str, index: usize, checks: &Checks) -> Vec<FindingRow> {
-    let file = File::parse_text(text);
-    let Some(message) = file.messages().get(index).or(file.messages().first()) else {
+/// Message `index` of `parsed` (else the first) and its validation as the user chose to check
+/// it, findings placed by the text's own line index (one the validator would otherwise build
+/// of the whole text, for each message it validates).
+fn validated<'p>(
+    parsed: &'p Parsed,
+    index: usize,
+    checks: &Checks,
+) -> Option<(&'p Message<'p>, Report)> {
+    thread_local! {
+        // What the validator resolves from the dictionary, kept for the next message.
+        static VALIDATOR: RefCell<Validator> = RefCell::new(Validator::new());
+    }
+    let message = parsed.message(index)?;
+    let (options, lines) = (checks.options(), parsed.lines());
+    let report = VALIDATOR.with(|validator| match validator.try_borrow_mut() {
+        Ok(mut validator) => validator.validate_in(message, &options, lines),
+        Err(_) => Validator::new().validate_in(message, &options, lines),
+    });
+    Some((message, report))
+}
+
+/// Message `index`'s validation (else the first's), as the user chose to check it.
+pub fn findings(parsed: &Parsed, index: usize, checks: &Checks) -> Vec<FindingRow> {
+    let Some((_, report)) = validated(parsed, index, checks) else {
         return Vec::new();
     };
-    let report = validate(message, &checks.options());
     let mut rows: Vec<FindingRow> = report
         .findings
         .into_iter()
@@ -60,12 +82,10 @@ pub fn findings(text: &str, index: usize, checks: &Checks) -> Vec<FindingRow> {
 
 /// Message `index`'s validation report to copy: as text (one finding a line, as the CLI prints
 /// it) or as JSON (as the npm package and `pipehat validate --format json` give it).
-pub fn report_text(text: &str, index: usize, checks: &Checks, json: bool) -> String {
-    let file = File::parse_text(text);
-    let Some(message) = file.messages().get(index).or(file.messages().first()) else {
+pub fn report_text(parsed: &Parsed, index: usize, checks: &Checks, json: bool) -> String {
+    let Some((_, report)) = validated(parsed, index, checks) else {
         return String::new();
     };
-    let report = validate(message, &checks.options());
     if json {
         serde_json::to_string_pretty(&report).unwrap_or_default()
     } else {
@@ -73,17 +93,15 @@ pub fn report_text(text: &str, index: usize, checks: &Checks, json: bool) -> Str
     }
 }
 
-/// The acknowledgment for message `index` of `text`: AA, AE or AR from its validation, each
+/// The acknowledgment for message `index` of `parsed`: AA, AE or AR from its validation, each
 /// finding an ERR segment; MSH-7 and the control id from `timestamp` (`YYYYMMDDHHMMSS`).
 pub fn acknowledgment(
-    text: &str,
+    parsed: &Parsed,
     index: usize,
     checks: &Checks,
     timestamp: &str,
 ) -> Option<String> {
-    let file = File::parse_text(text);
-    let message = file.messages().get(index).or(file.messages().first())?;
-    let report = validate(message, &checks.options());
+    let (message, report) = validated(parsed, index, checks)?;
     let mut ack =
         pipehat::Acknowledgment::new(report.ack_code(), format!("ACK{timestamp}"), timestamp);
     for error in report.ack_errors() {

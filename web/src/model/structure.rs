@@ -1,16 +1,17 @@
 //! The structure view's data: message `index` of the text as segments and elements, each named
 //! from the dictionary with its data type, table and the value's meaning there.
 
-use pipehat::{File, Path};
 use pipehat_dict::Version;
 
 use super::checks::version_for;
 use super::named::{NamedElement, named_segments};
+use super::parsed::Parsed;
 
 /// One named element of a segment: a field, or a component or subcomponent of it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ElementRow {
-    /// `PID-5`, `PID-5.1`, `PID-3[2].4`.
+    /// `PID-5`, `PID-5.1`, `PID-3[2].4` (canonical: the first repetition's components are
+    /// `PID-3.4`).
     pub path: String,
     /// Its name from the dictionary, e.g. "Patient Name / Family Name"; empty when unknown.
     pub name: String,
@@ -56,12 +57,13 @@ pub struct MessageView {
     pub error: Option<String>,
 }
 
-/// The structure of message `index` (from 0) of `text`, named in `version` (else its own).
-pub fn message_view(text: &str, index: usize, version: Option<Version>) -> MessageView {
-    let file = File::parse_text(text);
-    let Some(message) = file.messages().get(index).or(file.messages().first()) else {
+/// The structure of message `index` (from 0) of a parsed text, named in `version` (else its
+/// own).
+pub fn message_view(parsed: &Parsed, index: usize, version: Option<Version>) -> MessageView {
+    let file = parsed.file();
+    let Some(message) = parsed.message(index) else {
         return MessageView {
-            error: (!text.trim().is_empty()).then(|| {
+            error: (!parsed.text().trim().is_empty()).then(|| {
                 file.unreadable().first().map_or_else(
                     || "No HL7 v2 message here: a message starts with MSH.".to_string(),
                     |u| format!("This message cannot be read: {}", u.error()),
@@ -72,11 +74,13 @@ pub fn message_view(text: &str, index: usize, version: Option<Version>) -> Messa
     };
     let version = version_for(message, version);
     let segments = named_segments(message)
+        .into_iter()
         .map(|segment| {
-            let mut elements = Vec::new();
-            for element in segment.elements() {
-                push(&mut elements, version, element);
-            }
+            let elements = segment
+                .elements
+                .into_iter()
+                .map(|element| row(version, element))
+                .collect();
             SegmentView {
                 number: segment.number,
                 name: version
@@ -96,25 +100,26 @@ pub fn message_view(text: &str, index: usize, version: Option<Version>) -> Messa
     }
 }
 
-fn push(elements: &mut Vec<ElementRow>, version: Version, element: NamedElement) {
+/// An element's row, named in `version`.
+fn row(version: Version, element: NamedElement) -> ElementRow {
     let NamedElement {
         path,
+        place,
         text: value,
         null,
         depth,
         span,
-        ..
     } = element;
-    let (name, data_type, table) = match path.parse::<Path>() {
-        Ok(parsed) => {
-            let description = version.describe(&parsed);
+    let (name, data_type, table) = match path {
+        Some(path) => {
+            let description = version.describe(&path);
             (
                 description.label(),
                 description.data_type().unwrap_or("").to_string(),
                 description.table().map(|id| (id, version.table(id))),
             )
         }
-        Err(_) => (String::new(), String::new(), None),
+        None => (String::new(), String::new(), None),
     };
     let meaning = table
         .and_then(|(_, table)| table?.code(&value)?.description)
@@ -125,8 +130,8 @@ fn push(elements: &mut Vec<ElementRow>, version: Version, element: NamedElement)
         Some((id, None)) => format!("table {id:04}"),
         None => String::new(),
     };
-    elements.push(ElementRow {
-        path,
+    ElementRow {
+        path: place,
         name,
         data_type,
         value: if null { "\"\"".to_string() } else { value },
@@ -135,5 +140,5 @@ fn push(elements: &mut Vec<ElementRow>, version: Version, element: NamedElement)
         span: (span.start, span.end),
         table,
         meaning,
-    });
+    }
 }
