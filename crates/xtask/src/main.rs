@@ -71,6 +71,11 @@ fn test() -> Result<(), String> {
         "-D",
         "warnings",
     ]))?;
+    step("docs (rustdoc of the library crates; warnings, such as broken links, are errors)");
+    run(cargo()
+        .args(["doc", "--no-deps"])
+        .args(LIBRARY_CRATES.iter().flat_map(|name| ["--package", name]))
+        .env("RUSTDOCFLAGS", "-D warnings"))?;
     step("Rust tests");
     run(cargo().args(["test"]))?;
     // The viewer's pure logic (comparing messages, before/after of anonymizing) runs on the host
@@ -98,6 +103,15 @@ fn test() -> Result<(), String> {
     println!("all checks passed in {:.0?}", started.elapsed());
     Ok(())
 }
+
+/// The crates users depend on, whose documentation must build without a warning.
+const LIBRARY_CRATES: [&str; 5] = [
+    "pipehat",
+    "pipehat-dict",
+    "pipehat-validate",
+    "pipehat-deid",
+    "pipehat-wasm",
+];
 
 /// `node --test` over the test files of one folder.
 fn node_test(folder: &str) -> Command {
