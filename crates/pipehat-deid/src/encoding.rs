@@ -51,7 +51,11 @@ impl Encoding {
     fn read_text(self, value: Cow<'_, [u8]>) -> Cow<'_, [u8]> {
         match self {
             Encoding::Bytes => value,
-            Encoding::Latin1 => Cow::Owned(latin1_to_utf8(&value)),
+            Encoding::Latin1 => Cow::Owned(
+                pipehat::charset::decode_text(&value, Charset::Latin1)
+                    .into_owned()
+                    .into_bytes(),
+            ),
             // Text is UTF-8, but a hex escape can put any byte into a value: as in text().
             Encoding::Text => match core::str::from_utf8(&value) {
                 Ok(_) => value,
@@ -101,17 +105,6 @@ impl Encoding {
             },
         }
     }
-}
-
-/// ISO 8859-1 bytes as UTF-8: each byte the character of the same value.
-#[cold]
-fn latin1_to_utf8(bytes: &[u8]) -> Vec<u8> {
-    let mut text = Vec::with_capacity(bytes.len() + bytes.len() / 2);
-    for &byte in bytes {
-        let mut utf8 = [0; 2];
-        text.extend_from_slice(char::from(byte).encode_utf8(&mut utf8).as_bytes());
-    }
-    text
 }
 
 #[cfg(test)]

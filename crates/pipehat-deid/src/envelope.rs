@@ -9,7 +9,7 @@ use crate::anonymizer::Anonymizer;
 use crate::encoding::Encoding;
 use crate::receipt::{Receipt, Removal};
 use crate::state::State;
-use crate::walk::{Context, Occurrences, Sink};
+use crate::walk::{Context, Sink};
 use crate::work;
 
 impl Anonymizer {
@@ -103,14 +103,13 @@ impl Anonymizer {
         sink: &mut Sink<'_>,
         state: &mut State,
     ) {
-        self.segment(
+        self.lone_segment(
             segment,
             &envelope_context(if text {
                 Encoding::Text
             } else {
                 Encoding::Bytes
             }),
-            &mut Occurrences::default(),
             sink,
             state,
         );

@@ -1,6 +1,7 @@
 //! The receipt of an anonymization: what changed ([`Receipt`], one [`Change`] per value, with
 //! its [`ChangePath`] and an optional [`Note`]) and what was dropped ([`Removal`]).
 
+use pipehat::Path;
 use serde::Serialize;
 
 use crate::category::Category;
@@ -79,68 +80,80 @@ impl Note {
     }
 }
 
-/// Where a changed value is, kept as numbers: a file can have hundreds of thousands of changes,
-/// and a `String` each was a fifth of Safe Harbor's time. Displays and serializes as the path
-/// text (`PID-5.1`, `OBX[2]-5`, `PID-3[2].1`); compares equal to it.
+/// Where a changed value is: the numbers of a core [`Path`] (`PID-5.1`, `OBX[2]-5`,
+/// `PID-3[2].1`), and the path itself ([`ChangePath::as_path`]) when the segment id is one a
+/// path can hold (three letters or digits; not so a four-letter Z-segment's). Displays and
+/// serializes as the path text, printed by [`Path`] whatever the id; compares equal to it.
+///
+/// Kept as numbers, made into a [`Path`] or text only when asked: a file can have hundreds of
+/// thousands of changes; a `String` each was a fifth of Safe Harbor's time, and a [`Path`]
+/// each (80 bytes) a tenth.
+///
+/// A value alone in the first repetition of its field is written `PID-3` (not `PID-3[1]`),
+/// as receipts have always written it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ChangePath {
-    /// The segment id, up to 8 bytes (longer ids, which no message should have, are cut).
+    /// The segment id, up to 8 bytes (longer ones, which no message should have, are cut).
     id: [u8; 8],
     id_len: u8,
+    /// How many of `levels` the path has: field, repetition, component, subcomponent.
+    depth: u8,
     occurrence: u32,
-    field: u32,
-    /// 0 when the path names no repetition (the first).
-    repetition: u32,
-    /// 0 when the path names no component.
-    component: u32,
-    /// 0 when the path names no subcomponent.
-    subcomponent: u32,
+    levels: [u32; 4],
 }
 
 impl ChangePath {
-    pub(crate) fn new(
-        segment: &[u8],
-        occurrence: usize,
-        field: usize,
-        repetition: Option<usize>,
-        component: Option<usize>,
-        subcomponent: Option<usize>,
-    ) -> Self {
-        let mut id = [0u8; 8];
-        let len = segment.len().min(8);
-        id[..len].copy_from_slice(&segment[..len]);
+    /// The path of segment `id`'s `occurrence` (from 1), `levels` deep (field, then
+    /// repetition, component, subcomponent, each from 1: as [`Path::new`] takes them).
+    pub(crate) fn new(id: &[u8], occurrence: usize, levels: &[usize]) -> Self {
         let number = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-        ChangePath {
-            id,
-            id_len: len as u8,
-            occurrence: number(occurrence),
-            field: number(field),
-            repetition: repetition.filter(|r| *r > 1).map_or(0, number),
-            component: component.or(subcomponent.map(|_| 1)).map_or(0, number),
-            subcomponent: subcomponent.map_or(0, number),
+        let mut bytes = [0u8; 8];
+        let id_len = id.len().min(8);
+        bytes[..id_len].copy_from_slice(&id[..id_len]);
+        let mut numbers = [0; 4];
+        for (number_at, level) in numbers.iter_mut().zip(levels) {
+            *number_at = number(*level);
         }
+        ChangePath {
+            id: bytes,
+            id_len: id_len as u8,
+            depth: levels.len().min(4) as u8,
+            occurrence: number(occurrence),
+            levels: numbers,
+        }
+    }
+
+    /// The core's path, when the segment id is one a path can hold (three letters or digits).
+    #[must_use]
+    pub fn as_path(&self) -> Option<Path> {
+        self.with_id(&self.id[..usize::from(self.id_len)])
+    }
+
+    /// The path of these numbers in segment `id`.
+    fn with_id(&self, id: &[u8]) -> Option<Path> {
+        let levels = self.levels.map(|level| level as usize);
+        Path::new(
+            id,
+            self.occurrence as usize,
+            &levels[..usize::from(self.depth)],
+        )
+        .ok()
     }
 }
 
 impl core::fmt::Display for ChangePath {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str(&String::from_utf8_lossy(
+        if let Some(path) = self.as_path() {
+            return path.fmt(f);
+        }
+        // Another id: the id as written, then what Path prints after an id it can hold.
+        let levels = self.levels.map(|level| level as usize);
+        pipehat::path::write_with_id(
+            f,
             &self.id[..usize::from(self.id_len)],
-        ))?;
-        if self.occurrence > 1 {
-            write!(f, "[{}]", self.occurrence)?;
-        }
-        write!(f, "-{}", self.field)?;
-        if self.repetition > 1 {
-            write!(f, "[{}]", self.repetition)?;
-        }
-        if self.component > 0 {
-            write!(f, ".{}", self.component)?;
-        }
-        if self.subcomponent > 0 {
-            write!(f, ".{}", self.subcomponent)?;
-        }
-        Ok(())
+            self.occurrence as usize,
+            &levels[..usize::from(self.depth)],
+        )
     }
 }
 
@@ -190,13 +203,34 @@ mod tests {
 
     #[test]
     fn change_paths_print_and_compare_as_written() {
-        let path = ChangePath::new(b"OBX", 2, 5, Some(3), Some(1), Some(2));
+        let path = ChangePath::new(b"OBX", 2, &[5, 3, 1, 2]);
         assert_eq!(path.to_string(), "OBX[2]-5[3].1.2");
         assert!(path == "OBX[2]-5[3].1.2");
         assert!(path != "OBX[2]-5[3].1");
         assert!(path != "OBX[2]-5[3].1.2.1");
-        let plain = ChangePath::new(b"PID", 1, 3, Some(1), None, Some(4));
+        assert_eq!(path.as_path(), Some("OBX[2]-5[3].1.2".parse().unwrap()));
+        let plain = ChangePath::new(b"PID", 1, &[3, 1, 1, 4]);
         assert_eq!(plain.to_string(), "PID-3.1.4");
         assert_eq!(serde_json::to_string(&plain).unwrap(), "\"PID-3.1.4\"");
+        assert_eq!(ChangePath::new(b"PID", 1, &[3]).to_string(), "PID-3");
+        assert_eq!(ChangePath::new(b"PID", 1, &[3, 2]).to_string(), "PID-3[2]");
+    }
+
+    /// An id a path cannot hold is printed the same way after it.
+    #[test]
+    fn ids_a_path_cannot_hold_print_alike() {
+        for (id, occurrence, levels, printed) in [
+            (&b"ZABC"[..], 2, &[5, 3, 1, 2][..], "ZABC[2]-5[3].1.2"),
+            (b"ZABC", 1, &[3, 1, 4], "ZABC-3.4"),
+            (b"Z", 1, &[1], "Z-1"),
+            (b"", 3, &[2, 2], "[3]-2[2]"),
+            (b"Z-1", 1, &[1, 1, 1, 2], "Z-1-1.1.2"),
+            (b"ZABCDEFGHI", 1, &[1], "ZABCDEFG-1"),
+        ] {
+            let path = ChangePath::new(id, occurrence, levels);
+            assert_eq!(path.as_path(), None);
+            assert_eq!(path.to_string(), printed);
+            assert!(path == printed);
+        }
     }
 }

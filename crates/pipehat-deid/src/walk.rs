@@ -1,20 +1,23 @@
-//! The walk over one message, in one pass: segments → fields → repetitions → components →
-//! subcomponents, each leaf planned (`plan.rs`), read in the message's character set, given
-//! its method's replacement and written back escaped — or, while identifiers are learned for
-//! scrubbing, only remembered. Also what a message's values share ([`Context`]: version,
-//! date shift, reference year) and where a value is ([`Place`], segment occurrences).
+//! The walk over one message, on the core's walker ([`Message::walk`]): every leaf
+//! (subcomponent) in order with its segment, occurrence, numbers and depth, each planned
+//! (`plan.rs`, one plan per field), read in the message's character set, given its method's
+//! replacement and written back escaped — or, while identifiers are learned for scrubbing, only
+//! remembered. Kept bytes (delimiters, terminators, kept values) are copied from the input in
+//! runs, up to each replaced value. Also what a message's values share ([`Context`]: version,
+//! date shift, reference year) and where a value is ([`Place`]).
 
 use std::borrow::Cow;
+use std::iter::Peekable;
 
+use pipehat::walk::{Depth, Value};
 use pipehat::{Delimiters, Message, Segment, escape};
 use pipehat_dict::Version;
 
 use crate::anonymizer::Anonymizer;
 use crate::category::{AGE_CODES, AGE_UNITS, Category};
 use crate::encoding::Encoding;
-use crate::fast_map::FastMap;
 use crate::generalize::{REDACTED, redacted};
-use crate::plan::{FieldPlan, LeafPlan, SegmentPlans};
+use crate::plan::{LeafPlan, SegmentPlans};
 use crate::policy::Method;
 use crate::receipt::{Change, ChangePath, Note};
 use crate::state::State;
@@ -32,7 +35,7 @@ impl Anonymizer {
     ) {
         let encoding = Encoding::of(message, text);
         let context = Context {
-            version: version_of(message),
+            version: Version::of_message(message),
             shift: self
                 .keyed
                 .as_ref()
@@ -44,34 +47,77 @@ impl Anonymizer {
             message: Some(index),
             encoding,
         };
-        let input = message.input();
-        let mut occurrences = Occurrences::default();
-        let mut previous_end = None;
-        for segment in message.segments() {
-            if let (Some(end), Sink::Write { out, .. }) = (previous_end, &mut *sink) {
-                out.extend_from_slice(&input[end..segment.span().start]);
-            }
-            self.segment(&segment, &context, &mut occurrences, sink, state);
-            previous_end = Some(segment.span().end);
-        }
-        if let (Some(end), Sink::Write { out, .. }) = (previous_end, &mut *sink) {
-            out.extend_from_slice(&input[end..message.span().end]);
-        }
+        self.leaves(
+            Leaves::Walk(Box::new(message.walk())),
+            Segments::Message(message),
+            Input::new(message.as_bytes(), message.span().start),
+            &context,
+            sink,
+            state,
+        );
     }
 
-    pub(crate) fn segment(
+    /// A segment outside any message (FHS, BHS, BTS, FTS), which the core's walker does not
+    /// reach (it walks messages): its leaves from the core's nested iterators.
+    pub(crate) fn lone_segment(
         &self,
         segment: &Segment<'_>,
         context: &Context,
-        occurrences: &mut Occurrences,
         sink: &mut Sink<'_>,
         state: &mut State,
     ) {
-        let id = segment.id();
-        let occurrence = occurrences.next(id);
-        if let Sink::Write { out, .. } = sink {
-            out.extend_from_slice(id);
+        self.leaves(
+            Leaves::Listed(leaves_of(segment).into_iter()),
+            Segments::One(*segment),
+            Input::new(segment.as_bytes(), segment.span().start),
+            context,
+            sink,
+            state,
+        );
+    }
+
+    /// Anonymizes `input` by its `leaves` (every value in it, in order); `segments` gives the
+    /// segment with a leaf's segment index. (Enums, not generics: one copy of this code for
+    /// messages and lone segments, which keeps the npm package's wasm in its budget.)
+    fn leaves<'m, 'a>(
+        &self,
+        leaves: Leaves<'m, 'a>,
+        mut segments: Segments<'m, 'a>,
+        mut input: Input<'a>,
+        context: &Context,
+        sink: &mut Sink<'_>,
+        state: &mut State,
+    ) {
+        let mut leaves = leaves.peekable();
+        while let Some(first) = leaves.peek() {
+            let segment = segments.at(first.segment);
+            self.segment(&mut leaves, &segment, &mut input, context, sink, state);
         }
+        if let Sink::Write { out, .. } = sink {
+            input.copy_rest(out);
+        }
+    }
+
+    /// The leaves of one segment: those at the front of `leaves` in `segment`.
+    fn segment<'m, 'a>(
+        &self,
+        leaves: &mut Peekable<Leaves<'m, 'a>>,
+        segment: &Segment<'a>,
+        input: &mut Input<'a>,
+        context: &Context,
+        sink: &mut Sink<'_>,
+        state: &mut State,
+    ) {
+        work::add(1);
+        let Some(&Leaf {
+            segment: index,
+            id,
+            occurrence,
+            ..
+        }) = leaves.peek()
+        else {
+            return;
+        };
         // What this segment's fields are, from the dictionary and the policy: looked up once
         // per segment id and version, then taken out of the state while the fields are done.
         let slot = state.segment_plan(context.version, id);
@@ -102,24 +148,16 @@ impl Anonymizer {
                 });
         let delimiters = segment.delimiters();
         let header = segment.is_header();
-        for (i, field) in segment.fields().enumerate() {
-            let number = i + 1;
-            if let Sink::Write { out, .. } = sink
-                && !(header && number == 2)
-            {
-                out.push(delimiters.field());
-            }
-            let raw = field.as_bytes();
-            if header && number <= 2 {
-                if let Sink::Write { out, .. } = sink
-                    && number == 2
-                {
-                    out.extend_from_slice(raw);
-                }
+        while let Some(first) = leaves.next_if(|leaf| leaf.segment == index) {
+            let number = first.numbers[0];
+            // The field's leaves: this one and those after it in the same field.
+            let field = core::iter::once(first).chain(core::iter::from_fn(|| {
+                leaves.next_if(|leaf| leaf.segment == index && leaf.numbers[0] == number)
+            }));
+            // MSH-1 and MSH-2 are the delimiters; an empty field has nothing to change.
+            if (header && number <= 2) || (first.bytes.is_empty() && first.depth == Depth::Field) {
+                field.for_each(drop);
                 continue;
-            }
-            if raw.is_empty() {
-                continue; // nothing to write, nothing to change
             }
             let plan = plans.field(
                 &self.policy,
@@ -128,32 +166,78 @@ impl Anonymizer {
                 number,
                 value_type.as_deref(),
             );
-            let mut place = Place {
+            let place = Place {
                 segment: id,
                 occurrence,
                 number,
                 age: number == 5 && age_observation,
             };
             if plan.copy {
-                if let Sink::Write { out, .. } = sink {
-                    out.extend_from_slice(raw);
-                }
+                field.for_each(drop);
                 continue;
             }
-            if plan.binary_removed && !raw.is_empty() {
-                if let Sink::Write { changes, .. } = sink {
+            if plan.binary_removed {
+                let end = field.last().map_or(first.end, |last| last.end);
+                if let Sink::Write { out, changes } = sink {
+                    input.copy_to(out, first.start);
+                    input.skip_to(end);
                     changes.push(Change {
                         message: context.message,
-                        path: place.path(None, None, None),
+                        path: place.path(&[number]),
                         category: Category::Binary,
                         method: Method::Remove,
-                        original: self.keep_originals.then(|| field.text().into_owned()),
+                        original: self.keep_originals.then(|| {
+                            segment
+                                .field(number)
+                                .map(|f| f.text().into_owned())
+                                .unwrap_or_default()
+                        }),
                         note: None,
                     });
                 }
                 continue;
             }
-            self.field(plan, &mut place, raw, context, delimiters, sink, state);
+            // The component before the current one, in the same repetition (`start..end` of
+            // the input, read from a copy of `input`, which the leaves write to), and where the
+            // current one starts.
+            let source = *input;
+            let mut previous: Option<(usize, usize)> = None;
+            let (mut component_start, mut last_end) = (first.start, first.start);
+            for leaf in field {
+                work::add(1);
+                let [_, _, component, subcomponent] = leaf.numbers;
+                if subcomponent == 1 {
+                    previous = (component > 1).then_some((component_start, last_end));
+                    component_start = leaf.start;
+                }
+                last_end = leaf.end;
+                let slot = plan.leaf(
+                    &self.policy,
+                    context.version,
+                    &place,
+                    component,
+                    subcomponent,
+                );
+                // The code before a display text: the component before this one.
+                let code_beside = || {
+                    previous.map(|(start, end)| {
+                        context
+                            .encoding
+                            .read(escape::decode(source.bytes(start, end), delimiters))
+                    })
+                };
+                self.leaf(
+                    slot,
+                    &place,
+                    &leaf,
+                    context,
+                    delimiters,
+                    input,
+                    sink,
+                    state,
+                    code_beside,
+                );
+            }
         }
         if let Some(index) = slot {
             state.segment_plans[index] = plans;
@@ -161,134 +245,29 @@ impl Anonymizer {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn field(
-        &self,
-        plan: &mut FieldPlan,
-        place: &mut Place<'_>,
-        raw: &[u8],
-        context: &Context,
-        delimiters: Delimiters,
-        sink: &mut Sink<'_>,
-        state: &mut State,
-    ) {
-        let (repetition_sep, component_sep, subcomponent_sep) = (
-            delimiters.repetition(),
-            delimiters.component(),
-            delimiters.subcomponent(),
-        );
-        // Values are short: a plain loop beats a call to memchr.
-        let has = |sep: Option<u8>, bytes: &[u8]| {
-            work::add(bytes.len());
-            sep.is_some_and(|sep| bytes.contains(&sep))
-        };
-        // The common case: one value, no repetitions, components or subcomponents. (A missing
-        // separator is never in a field, like the field separator.)
-        let field_sep = delimiters.field();
-        let (r, c, s) = (
-            repetition_sep.unwrap_or(field_sep),
-            component_sep.unwrap_or(field_sep),
-            subcomponent_sep.unwrap_or(field_sep),
-        );
-        work::add(raw.len());
-        if !raw.iter().any(|&b| b == r || b == c || b == s) {
-            let at = Position {
-                repetition: 1,
-                component: 1,
-                subcomponent: 1,
-                multi_component: false,
-                multi_sub: false,
-            };
-            let slot = plan.leaf(&self.policy, context.version, place, 1, 1);
-            self.leaf(
-                slot,
-                place,
-                &at,
-                raw,
-                context,
-                delimiters,
-                sink,
-                state,
-                || None,
-            );
-            return;
-        }
-        for (r, repetition) in split(raw, repetition_sep).enumerate() {
-            if r > 0
-                && let Sink::Write { out, .. } = sink
-            {
-                out.push(repetition_sep.unwrap_or(b'~'));
-            }
-            let multi_component = has(component_sep, repetition);
-            let mut previous: Option<&[u8]> = None;
-            for (c, component) in split(repetition, component_sep).enumerate() {
-                if c > 0
-                    && let Sink::Write { out, .. } = sink
-                {
-                    out.push(component_sep.unwrap_or(b'^'));
-                }
-                let multi_sub = has(subcomponent_sep, component);
-                for (s, subcomponent) in split(component, subcomponent_sep).enumerate() {
-                    if s > 0
-                        && let Sink::Write { out, .. } = sink
-                    {
-                        out.push(subcomponent_sep.unwrap_or(b'&'));
-                    }
-                    let at = Position {
-                        repetition: r + 1,
-                        component: c + 1,
-                        subcomponent: s + 1,
-                        multi_component,
-                        multi_sub,
-                    };
-                    let slot = plan.leaf(&self.policy, context.version, place, c + 1, s + 1);
-                    // The code before a display text: the component before this one.
-                    let sibling = || {
-                        previous.map(|code| context.encoding.read(escape::decode(code, delimiters)))
-                    };
-                    self.leaf(
-                        slot,
-                        place,
-                        &at,
-                        subcomponent,
-                        context,
-                        delimiters,
-                        sink,
-                        state,
-                        sibling,
-                    );
-                }
-                previous = Some(component);
-            }
-        }
-    }
-
-    #[allow(clippy::too_many_arguments)]
     fn leaf<'v>(
         &self,
         slot: &mut LeafPlan,
-        place: &mut Place<'_>,
-        at: &Position,
-        raw: &[u8],
+        place: &Place<'_>,
+        at: &Leaf<'_>,
         context: &Context,
         delimiters: Delimiters,
+        input: &mut Input<'_>,
         sink: &mut Sink<'_>,
         state: &mut State,
         code_beside: impl FnOnce() -> Option<Cow<'v, [u8]>>,
     ) {
-        let write_raw = |sink: &mut Sink<'_>| {
-            if let Sink::Write { out, .. } = sink {
-                out.extend_from_slice(raw);
-            }
-        };
+        // A value kept as it is needs nothing: the input is copied up to each replaced one.
+        let raw = at.bytes;
         if raw.is_empty() || raw == b"\"\"" {
-            return write_raw(sink);
+            return;
         }
         let (mut leaf, method) = (slot.leaf, slot.method);
         if place.age && leaf.category == Category::Number {
             leaf.category = Category::Age;
         }
         if method == Method::Keep {
-            return write_raw(sink);
+            return;
         }
         // Learning collects identifiers for scrubbing: free text and payloads are not ones.
         if matches!(sink, Sink::Learn)
@@ -307,7 +286,7 @@ impl Anonymizer {
         let decoded = context.encoding.read(decoded);
         let text = decoded.trim_ascii();
         if text.is_empty() {
-            return write_raw(sink); // spaces say nothing about anyone
+            return; // spaces say nothing about anyone
         }
         let code_beside = if leaf.category == Category::CodeText {
             code_beside()
@@ -334,7 +313,7 @@ impl Anonymizer {
             Method::Scrub => Some(Cow::Owned(state.scrubber.scrub(&decoded))),
         };
         let Some(replaced) = replaced.filter(|new| **new != *decoded) else {
-            return write_raw(sink);
+            return;
         };
         match sink {
             Sink::Learn => {
@@ -357,18 +336,16 @@ impl Anonymizer {
             }
             Sink::Write { out, changes } => {
                 let (replaced, unencodable) = context.encoding.write(replaced);
+                input.copy_to(out, at.start);
                 if state.needs_escape(delimiters, &replaced) {
                     out.extend_from_slice(&escape::encode(&replaced, delimiters));
                 } else {
                     out.extend_from_slice(&replaced);
                 }
+                input.skip_to(at.end);
                 changes.push(Change {
                     message: context.message,
-                    path: place.path(
-                        Some(at.repetition),
-                        at.multi_component.then_some(at.component),
-                        at.multi_sub.then_some(at.subcomponent),
-                    ),
+                    path: place.path(at.levels()),
                     category: leaf.category,
                     method,
                     original: self
@@ -377,27 +354,6 @@ impl Anonymizer {
                     note: unencodable.then_some(Note::Unencodable),
                 });
             }
-        }
-    }
-}
-
-/// How many times each three-character segment id has been met in one message (a map: a
-/// message may hold thousands of distinct Z-segment ids).
-#[derive(Debug, Default)]
-pub(crate) struct Occurrences(FastMap<[u8; 3], usize>);
-
-impl Occurrences {
-    /// Which occurrence of its id this segment is (from 1); ids of another length are always
-    /// the first.
-    fn next(&mut self, id: &[u8]) -> usize {
-        work::add(1);
-        match <[u8; 3]>::try_from(id) {
-            Ok(key) => {
-                let count = self.0.entry(key).or_insert(0);
-                *count += 1;
-                *count
-            }
-            Err(_) => 1,
         }
     }
 }
@@ -435,77 +391,180 @@ pub(crate) struct Place<'s> {
 }
 
 impl Place<'_> {
-    /// The path of a value of this field, e.g. `OBX[2]-5`, `PID-3[2].1`.
-    fn path(
-        &mut self,
-        repetition: Option<usize>,
-        component: Option<usize>,
-        subcomponent: Option<usize>,
-    ) -> ChangePath {
-        ChangePath::new(
-            self.segment,
-            self.occurrence,
-            self.number,
-            repetition,
-            component,
-            subcomponent,
-        )
+    /// The path of this field (`&[number]`) or of a value in it (see [`Leaf::levels`]), e.g.
+    /// `OBX[2]-5`, `PID-3[2].1`.
+    fn path(&self, levels: &[usize]) -> ChangePath {
+        ChangePath::new(self.segment, self.occurrence, levels)
     }
 }
 
-/// The parts of `bytes` between `separator`s: always at least one, possibly empty (as the
-/// parser's own iterators split them).
-fn split(bytes: &[u8], separator: Option<u8>) -> Split<'_> {
-    Split {
-        rest: Some(bytes),
-        separator,
-    }
+/// One value (a subcomponent) and where it is: a value of the core's walk, or of the nested
+/// iterators for a segment outside any message ([`leaves_of`]).
+#[derive(Debug, Clone, Copy)]
+struct Leaf<'a> {
+    bytes: &'a [u8],
+    /// Where it is in the input (`start..end`).
+    start: usize,
+    end: usize,
+    /// Its segment: index in the message, id and occurrence of the id.
+    segment: usize,
+    id: &'a [u8],
+    occurrence: usize,
+    /// Field, repetition, component and subcomponent, from 1.
+    numbers: [usize; 4],
+    depth: Depth,
 }
 
-/// See [`split`].
-struct Split<'a> {
-    rest: Option<&'a [u8]>,
-    separator: Option<u8>,
-}
-
-impl<'a> Iterator for Split<'a> {
-    type Item = &'a [u8];
-
-    fn next(&mut self) -> Option<&'a [u8]> {
-        let bytes = self.rest?;
-        match self
-            .separator
-            .and_then(|sep| bytes.iter().position(|&b| b == sep))
-        {
-            Some(at) => {
-                work::add(at + 1);
-                self.rest = Some(&bytes[at + 1..]);
-                Some(&bytes[..at])
-            }
-            None => {
-                work::add(bytes.len());
-                self.rest = None;
-                Some(bytes)
-            }
+impl<'a> From<Value<'a>> for Leaf<'a> {
+    #[inline]
+    fn from(value: Value<'a>) -> Self {
+        let span = value.span();
+        Leaf {
+            bytes: value.as_bytes(),
+            start: span.start,
+            end: span.end,
+            segment: value.segment_index(),
+            id: value.segment_id(),
+            occurrence: value.occurrence(),
+            numbers: [
+                value.field(),
+                value.repetition(),
+                value.component(),
+                value.subcomponent(),
+            ],
+            depth: value.depth(),
         }
     }
 }
 
-/// Where a leaf is in its field.
-struct Position {
-    repetition: usize,
-    component: usize,
-    subcomponent: usize,
-    multi_component: bool,
-    multi_sub: bool,
+impl Leaf<'_> {
+    /// The levels of its path in a receipt: as deep as its depth, except that the first
+    /// repetition of a field is not named unless a component is (`PID-3` for `A` in `A~B`,
+    /// as receipts have always written it, where the core's walk names `PID-3[1]`).
+    fn levels(&self) -> &[usize] {
+        match self.depth {
+            Depth::Field | Depth::Repetition if self.numbers[1] > 1 => &self.numbers[..2],
+            Depth::Field | Depth::Repetition => &self.numbers[..1],
+            Depth::Component => &self.numbers[..3],
+            Depth::Subcomponent => &self.numbers,
+        }
+    }
 }
 
-/// The message's version (MSH-12), or the latest.
-fn version_of(message: &Message<'_>) -> Version {
-    message
-        .get(&"MSH-12.1".parse().expect("a fixed path"))
-        .and_then(|e| Version::resolve(&e.text()))
-        .map_or(Version::LATEST, |r| r.version)
+/// A message's leaves from the core's walker, or a lone segment's listed.
+enum Leaves<'m, 'a> {
+    Walk(Box<pipehat::walk::Walk<'m, 'a>>),
+    Listed(std::vec::IntoIter<Leaf<'a>>),
+}
+
+impl<'a> Iterator for Leaves<'_, 'a> {
+    type Item = Leaf<'a>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Leaf<'a>> {
+        match self {
+            Leaves::Walk(walk) => walk.next().map(Leaf::from),
+            Leaves::Listed(listed) => listed.next(),
+        }
+    }
+}
+
+/// Where the leaves' segments are: a message's, or one lone segment.
+enum Segments<'m, 'a> {
+    Message(&'m Message<'a>),
+    One(Segment<'a>),
+}
+
+impl<'a> Segments<'_, 'a> {
+    /// The segment with index `index`.
+    fn at(&mut self, index: usize) -> Segment<'a> {
+        match self {
+            Segments::Message(message) => message
+                .segment_at(index)
+                .expect("the walk's segments are the message's"),
+            Segments::One(segment) => *segment,
+        }
+    }
+}
+
+/// The leaves of a segment outside any message, from the core's nested iterators, as the walk
+/// gives them for a segment of a message (occurrence 1: envelope segments are counted alone).
+fn leaves_of<'a>(segment: &Segment<'a>) -> Vec<Leaf<'a>> {
+    let mut leaves = Vec::new();
+    let id = segment.id();
+    for (f, field) in segment.fields().enumerate() {
+        let repeats = field.repetitions().nth(1).is_some();
+        for (r, repetition) in field.repetitions().enumerate() {
+            let has_components = repetition.components().nth(1).is_some();
+            for (c, component) in repetition.components().enumerate() {
+                let depth = if component.subcomponents().nth(1).is_some() {
+                    Depth::Subcomponent
+                } else if has_components {
+                    Depth::Component
+                } else if repeats {
+                    Depth::Repetition
+                } else {
+                    Depth::Field
+                };
+                for (s, subcomponent) in component.subcomponents().enumerate() {
+                    work::add(1);
+                    let span = subcomponent.span();
+                    leaves.push(Leaf {
+                        bytes: subcomponent.as_bytes(),
+                        start: span.start,
+                        end: span.end,
+                        segment: 0,
+                        id,
+                        occurrence: 1,
+                        numbers: [f + 1, r + 1, c + 1, s + 1],
+                        depth,
+                    });
+                }
+            }
+        }
+    }
+    leaves
+}
+
+/// The bytes being walked (a message's, or a lone segment's), which start at `base` in the
+/// input, and how far the output has them: kept bytes — delimiters, terminators, kept values —
+/// are copied in runs, up to each replaced value.
+#[derive(Clone, Copy)]
+struct Input<'a> {
+    bytes: &'a [u8],
+    base: usize,
+    copied: usize,
+}
+
+impl<'a> Input<'a> {
+    fn new(bytes: &'a [u8], base: usize) -> Self {
+        Input {
+            bytes,
+            base,
+            copied: base,
+        }
+    }
+
+    /// The bytes `start..end` of the input.
+    fn bytes(&self, start: usize, end: usize) -> &'a [u8] {
+        &self.bytes[start - self.base..end - self.base]
+    }
+
+    /// Copies what is not yet in `out`, up to `at`.
+    fn copy_to(&mut self, out: &mut Vec<u8>, at: usize) {
+        out.extend_from_slice(self.bytes(self.copied, at));
+        self.copied = at;
+    }
+
+    /// Leaves out what is not yet in `out`, up to `at` (a value written otherwise, or removed).
+    fn skip_to(&mut self, at: usize) {
+        self.copied = at;
+    }
+
+    /// Copies the rest.
+    fn copy_rest(&mut self, out: &mut Vec<u8>) {
+        self.copy_to(out, self.base + self.bytes.len());
+    }
 }
 
 /// What identifies the message's patient, for the date shift: the first patient identifier
@@ -535,6 +594,42 @@ fn patient_of(message: &Message<'_>, encoding: Encoding) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use crate::{Anonymizer, Policy, Preset};
+
+    /// Segment occurrences are the core walker's, for an id of any length: the second `ZABC`
+    /// is `ZABC[2]` (before the walker, every id but a three-byte one was a first). Its path
+    /// is printed like a core path, though a core path cannot hold its id.
+    #[test]
+    fn occurrences_count_ids_of_any_length() {
+        let input = b"MSH|^~\\&|A|B|||20260105||ADT^A01|1|P|2.5.1\r\
+                      ZABC|x^y\rZABC|x~y\rZAB|x\rZAB|y&z\r";
+        let output = Anonymizer::new(&Policy::preset(Preset::SafeHarbor), None)
+            .unwrap()
+            .anonymize(input);
+        let changes: Vec<_> = output
+            .receipt
+            .changes
+            .iter()
+            .filter(|change| change.path.to_string().starts_with('Z'))
+            .collect();
+        let paths: Vec<String> = changes.iter().map(|c| c.path.to_string()).collect();
+        assert_eq!(
+            paths,
+            [
+                "ZABC-1.1",
+                "ZABC-1.2",
+                "ZABC[2]-1",
+                "ZABC[2]-1[2]",
+                "ZAB-1",
+                "ZAB[2]-1.1.1",
+                "ZAB[2]-1.1.2"
+            ]
+        );
+        assert_eq!(changes[0].path.as_path(), None);
+        assert_eq!(
+            changes[5].path.as_path(),
+            Some("ZAB[2]-1.1.1".parse().unwrap())
+        );
+    }
 
     /// A replacement holding a character ISO 8859-1 cannot hold is written with `?` and noted.
     /// (The built-in replacements are ASCII, and scrubbing copies the message's own text: this

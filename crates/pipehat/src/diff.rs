@@ -98,16 +98,10 @@ impl Row<'_, '_> {
         if let Some(path) = self.path() {
             return path.to_string();
         }
-        // Written as a path of a nameable id would be, with the id as it is.
         let (id, occurrence, numbers, depth) = self.named();
-        let stand_in = Path::new("ZZZ", occurrence, &numbers[..levels(depth)])
-            .map(|path| path.to_string())
-            .unwrap_or_default();
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(id),
-            stand_in.get(3..).unwrap_or_default()
-        )
+        let mut place = String::new();
+        let _ = crate::path::write_with_id(&mut place, id, occurrence, &numbers[..levels(depth)]);
+        place
     }
 
     /// A's value decoded, `""` for the HL7 null; `None` where A has none.

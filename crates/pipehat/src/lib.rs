@@ -49,7 +49,7 @@ pub mod json;
 mod limits;
 mod message;
 pub mod names;
-mod path;
+pub mod path;
 pub mod position;
 pub mod primitive;
 mod segments;

@@ -232,8 +232,10 @@ impl<'a> Message<'a> {
         })
     }
 
-    /// Segment `index` (from 0), without walking the ones before it.
-    pub(crate) fn segment_at(&self, index: usize) -> Option<Segment<'a>> {
+    /// Segment `index` (from 0: MSH is 0), without walking the ones before it; `None` past the
+    /// last.
+    #[must_use]
+    pub fn segment_at(&self, index: usize) -> Option<Segment<'a>> {
         let &(start, end) = self.segments.get(index)?;
         let (start, end) = (start as usize, end as usize);
         Some(

@@ -155,6 +155,38 @@ impl Path {
 impl fmt::Display for Path {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.segment())?;
+        self.write_after_id(f)
+    }
+}
+
+/// Writes the path of an element in a segment whose id a [`Path`] cannot hold (not three
+/// letters or digits: `ZABC`, `Z-1`) in the canonical form: the id as written (invalid UTF-8
+/// replaced), then what a `Path` prints after its id. `occurrence` and `levels` as
+/// [`Path::new`] takes them.
+///
+/// ```
+/// let mut text = String::new();
+/// pipehat::path::write_with_id(&mut text, b"ZABC", 2, &[3, 1, 4])?;
+/// assert_eq!(text, "ZABC[2]-3.4");
+/// # Ok::<(), std::fmt::Error>(())
+/// ```
+///
+/// # Errors
+/// When `f` fails, or `occurrence` or `levels` could not make a path (a 0, more than four).
+pub fn write_with_id(
+    f: &mut impl fmt::Write,
+    id: &[u8],
+    occurrence: usize,
+    levels: &[usize],
+) -> fmt::Result {
+    let stand_in = Path::new("ZZZ", occurrence, levels).map_err(|_| fmt::Error)?;
+    f.write_str(&String::from_utf8_lossy(id))?;
+    stand_in.write_after_id(f)
+}
+
+impl Path {
+    /// Everything the canonical form writes after the segment id.
+    fn write_after_id(&self, f: &mut impl fmt::Write) -> fmt::Result {
         if self.occurrence != 1 {
             write!(f, "[{}]", self.occurrence)?;
         }
